@@ -1,0 +1,1484 @@
+/* strata-graph.c
+ *
+ * Copyright 2026 The Strata authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-graph"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "strata-graph.h"
+
+struct _StrataNode
+{
+  char *id;
+  const StrataOpInfo *op;
+  GHashTable *params;        /* name → GVariant, every spec has a value */
+  gboolean trainable;
+  double x, y;
+  guint n_inputs;
+
+  /* analysis results, valid while the graph's analysis is */
+  gboolean has_shape;
+  StrataShape shape;
+  char *error;
+  gint64 n_weights;
+  gint64 n_state;
+};
+
+struct _StrataGraph
+{
+  GObject parent_instance;
+
+  GPtrArray *nodes;          /* StrataNode*, in insertion order */
+  GHashTable *by_id;         /* id → StrataNode* (borrowed) */
+  GPtrArray *links;          /* StrataLink* */
+
+  gboolean analysed;
+  char *graph_error;         /* first problem that is not any one node's */
+};
+
+G_DEFINE_FINAL_TYPE (StrataGraph, strata_graph, G_TYPE_OBJECT)
+
+enum {
+  NODE_ADDED,
+  NODE_REMOVED,
+  NODE_CHANGED,
+  LINKS_CHANGED,
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_QUARK (strata-graph-error-quark, strata_graph_error)
+
+/* Node ---------------------------------------------------------------------------------------- */
+
+static void
+strata_node_free (StrataNode *node)
+{
+  g_free (node->id);
+  g_hash_table_unref (node->params);
+  g_free (node->error);
+  g_free (node);
+}
+
+static StrataNode *
+strata_node_new (const StrataOpInfo *op,
+                 const char         *id)
+{
+  StrataNode *node = g_new0 (StrataNode, 1);
+
+  node->id = g_strdup (id);
+  node->op = op;
+  node->trainable = TRUE;
+  node->n_inputs = op->min_inputs;
+  node->params = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                        (GDestroyNotify) g_variant_unref);
+  for (guint i = 0; i < op->n_params; i++)
+    g_hash_table_insert (node->params, (gpointer) op->params[i].name,
+                         strata_param_spec_dup_default (&op->params[i]));
+  return node;
+}
+
+const char *
+strata_node_get_id (const StrataNode *node)
+{
+  return node->id;
+}
+
+const char *
+strata_node_get_type_name (const StrataNode *node)
+{
+  return node->op->type;
+}
+
+const StrataOpInfo *
+strata_node_get_op (const StrataNode *node)
+{
+  return node->op;
+}
+
+gboolean
+strata_node_get_trainable (const StrataNode *node)
+{
+  return node->trainable;
+}
+
+void
+strata_node_get_position (const StrataNode *node,
+                          double           *x,
+                          double           *y)
+{
+  if (x)
+    *x = node->x;
+  if (y)
+    *y = node->y;
+}
+
+guint
+strata_node_get_n_inputs (const StrataNode *node)
+{
+  return node->n_inputs;
+}
+
+/**
+ * strata_node_get_param:
+ *
+ * Returns: (transfer none) (nullable): the value, or %NULL when the op has no such parameter
+ */
+GVariant *
+strata_node_get_param (const StrataNode *node,
+                       const char       *name)
+{
+  return g_hash_table_lookup (node->params, name);
+}
+
+static GVariant *
+lookup_typed (const StrataNode   *node,
+              const char         *name,
+              const GVariantType *type)
+{
+  GVariant *value = g_hash_table_lookup (node->params, name);
+
+  /* A wrong name or type here is a programming error in an op, not bad input. */
+  g_return_val_if_fail (value != NULL, NULL);
+  g_return_val_if_fail (g_variant_is_of_type (value, type), NULL);
+  return value;
+}
+
+int
+strata_node_get_int (const StrataNode *node,
+                     const char       *name)
+{
+  GVariant *v = lookup_typed (node, name, G_VARIANT_TYPE_INT32);
+  return v ? g_variant_get_int32 (v) : 0;
+}
+
+double
+strata_node_get_float (const StrataNode *node,
+                       const char       *name)
+{
+  GVariant *v = lookup_typed (node, name, G_VARIANT_TYPE_DOUBLE);
+  return v ? g_variant_get_double (v) : 0.0;
+}
+
+gboolean
+strata_node_get_bool (const StrataNode *node,
+                      const char       *name)
+{
+  GVariant *v = lookup_typed (node, name, G_VARIANT_TYPE_BOOLEAN);
+  return v ? g_variant_get_boolean (v) : FALSE;
+}
+
+const char *
+strata_node_get_string (const StrataNode *node,
+                        const char       *name)
+{
+  GVariant *v = lookup_typed (node, name, G_VARIANT_TYPE_STRING);
+  return v ? g_variant_get_string (v, NULL) : "";
+}
+
+int
+strata_node_get_int_at (const StrataNode *node,
+                        const char       *name,
+                        guint             index)
+{
+  GVariant *v = lookup_typed (node, name, G_VARIANT_TYPE ("ai"));
+  gsize n = 0;
+  const gint32 *values;
+
+  if (v == NULL)
+    return 0;
+  values = g_variant_get_fixed_array (v, &n, sizeof (gint32));
+  g_return_val_if_fail (index < n, 0);
+  return values[index];
+}
+
+/* g_set_str() is GLib 2.76 */
+static void
+replace_string (char       **field,
+                const char  *value)
+{
+  char *copy = g_strdup (value);
+
+  g_free (*field);
+  *field = copy;
+}
+
+/* GObject ------------------------------------------------------------------------------------- */
+
+static void
+strata_link_free (StrataLink *link)
+{
+  g_free (link->src);
+  g_free (link->dst);
+  g_free (link);
+}
+
+static void
+strata_graph_finalize (GObject *object)
+{
+  StrataGraph *self = (StrataGraph *) object;
+
+  g_clear_pointer (&self->by_id, g_hash_table_unref);
+  g_clear_pointer (&self->nodes, g_ptr_array_unref);
+  g_clear_pointer (&self->links, g_ptr_array_unref);
+  g_clear_pointer (&self->graph_error, g_free);
+
+  G_OBJECT_CLASS (strata_graph_parent_class)->finalize (object);
+}
+
+static void
+strata_graph_class_init (StrataGraphClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = strata_graph_finalize;
+
+  /**
+   * StrataGraph::node-added:
+   * @id: the new node's id
+   */
+  signals[NODE_ADDED] =
+    g_signal_new ("node-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * StrataGraph::node-removed:
+   * @id: the removed node's id (links to it were removed first)
+   */
+  signals[NODE_REMOVED] =
+    g_signal_new ("node-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * StrataGraph::node-changed:
+   * @id: the node whose parameters, position, trainable flag or inputs changed
+   */
+  signals[NODE_CHANGED] =
+    g_signal_new ("node-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * StrataGraph::links-changed:
+   *
+   * A link was made or removed.
+   */
+  signals[LINKS_CHANGED] =
+    g_signal_new ("links-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * StrataGraph::changed:
+   *
+   * Emitted after every edit, once the more specific signal has run; shapes and errors
+   * are recomputed on the next query.
+   */
+  signals[CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+strata_graph_init (StrataGraph *self)
+{
+  self->nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) strata_node_free);
+  self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  self->links = g_ptr_array_new_with_free_func ((GDestroyNotify) strata_link_free);
+}
+
+StrataGraph *
+strata_graph_new (void)
+{
+  return g_object_new (STRATA_TYPE_GRAPH, NULL);
+}
+
+static void
+emit_changed (StrataGraph *self)
+{
+  self->analysed = FALSE;
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+/* Structure ----------------------------------------------------------------------------------- */
+
+guint
+strata_graph_get_n_nodes (StrataGraph *self)
+{
+  g_return_val_if_fail (STRATA_IS_GRAPH (self), 0);
+  return self->nodes->len;
+}
+
+StrataNode *
+strata_graph_get_nth_node (StrataGraph *self,
+                           guint        index)
+{
+  g_return_val_if_fail (STRATA_IS_GRAPH (self), NULL);
+  g_return_val_if_fail (index < self->nodes->len, NULL);
+  return g_ptr_array_index (self->nodes, index);
+}
+
+StrataNode *
+strata_graph_get_node (StrataGraph *self,
+                       const char  *id)
+{
+  g_return_val_if_fail (STRATA_IS_GRAPH (self), NULL);
+  if (id == NULL)
+    return NULL;
+  return g_hash_table_lookup (self->by_id, id);
+}
+
+/* Ids become Keras layer names and file names in exports, so keep them plain. */
+static gboolean
+id_is_valid (const char *id)
+{
+  if (id == NULL || *id == '\0' || strlen (id) > 200)
+    return FALSE;
+  for (const char *p = id; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '_' && *p != '-' && *p != '.' && *p != '/')
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * strata_graph_dup_unique_id:
+ * @stem: e.g. "conv2d"
+ *
+ * Returns: @stem if it is free, else the first free "stem_1", "stem_2"…, as Keras names layers
+ */
+char *
+strata_graph_dup_unique_id (StrataGraph *self,
+                            const char  *stem)
+{
+  g_return_val_if_fail (STRATA_IS_GRAPH (self), NULL);
+
+  if (!g_hash_table_contains (self->by_id, stem))
+    return g_strdup (stem);
+  for (guint i = 1;; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("%s_%u", stem, i);
+      if (!g_hash_table_contains (self->by_id, id))
+        return g_steal_pointer (&id);
+    }
+}
+
+/**
+ * strata_graph_add_node:
+ * @type: an op type such as "Conv2D"
+ * @id: (nullable): the id, or %NULL to make one from the type as Keras would
+ *
+ * Returns: (transfer none): the new node, with default parameters, at (0, 0)
+ */
+StrataNode *
+strata_graph_add_node (StrataGraph *self,
+                       const char  *type,
+                       const char  *id,
+                       GError     **error)
+{
+  const StrataOpInfo *op;
+  g_autofree char *new_id = NULL;
+  StrataNode *node;
+
+  g_return_val_if_fail (STRATA_IS_GRAPH (self), NULL);
+
+  op = strata_op_lookup (type);
+  if (op == NULL)
+    {
+      g_set_error (error, STRATA_GRAPH_ERROR, STRATA_GRAPH_ERROR_INVALID,
+                   _("“%s” is not a layer type Strata knows"), type);
+      return NULL;
+    }
+  if (id == NULL)
+    {
+      g_autofree char *stem = strata_op_default_id_stem (op);
+      new_id = strata_graph_dup_unique_id (self, stem);
+    }
+  else if (!id_is_valid (id))
+    {
+      g_set_error (error, STRATA_GRAPH_ERROR, STRATA_GRAPH_ERROR_INVALID,
+                   _("“%s” can't be a layer name: use letters, digits, “_”, “-” and “.”"), id);
+      return NULL;
+    }
+  else if (g_hash_table_contains (self->by_id, id))
+    {
+      g_set_error (error, STRATA_GRAPH_ERROR, STRATA_GRAPH_ERROR_INVALID,
+                   _("There is already a layer named “%s”"), id);
+      return NULL;
+    }
+  else
+    new_id = g_strdup (id);
+
+  node = strata_node_new (op, new_id);
+  g_ptr_array_add (self->nodes, node);
+  g_hash_table_insert (self->by_id, node->id, node);
+
+  g_signal_emit (self, signals[NODE_ADDED], 0, node->id);
+  emit_changed (self);
+  return node;
+}
+
+static gboolean
+remove_links_of (StrataGraph *self,
+                 const char  *id)
+{
+  gboolean removed = FALSE;
+
+  for (guint i = self->links->len; i > 0; i--)
+    {
+      StrataLink *link = g_ptr_array_index (self->links, i - 1);
+      if (g_str_equal (link->src, id) || g_str_equal (link->dst, id))
+        {
+          g_ptr_array_remove_index (self->links, i - 1);
+          removed = TRUE;
+        }
+    }
+  return removed;
+}
+
+gboolean
+strata_graph_remove_node (StrataGraph *self,
+                          const char  *id)
+{
+  StrataNode *node;
+  g_autofree char *removed_id = NULL;
+
+  g_return_val_if_fail (STRATA_IS_GRAPH (self), FALSE);
+
+  node = strata_graph_get_node (self, id);
+  if (node == NULL)
+    return FALSE;
+
+  if (remove_links_of (self, id))
+    g_signal_emit (self, signals[LINKS_CHANGED], 0);
+
+  removed_id = g_strdup (node->id);
+  g_hash_table_remove (self->by_id, node->id);
+  g_ptr_array_remove (self->nodes, node);
+
+  g_signal_emit (self, signals[NODE_REMOVED], 0, removed_id);
+  emit_changed (self);
+  return TRUE;
+}
+
+gboolean
+strata_graph_rename_node (StrataGraph *self,
+                          const char  *id,
+                          const char  *new_id,
+                          GError     **error)
+{
+  StrataNode *node;
+  g_autofree char *old_id = NULL;
+
+  g_return_val_if_fail (STRATA_IS_GRAPH (self), FALSE);
+
+  node = strata_graph_get_node (self, id);
+  if (node == NULL)
+    {
+      g_set_error (error, STRATA_GRAPH_ERROR, STRATA_GRAPH_ERROR_NOT_FOUND,
+                   _("There is no layer named “%s”"), id);
+      return FALSE;
+    }
+  if (g_strcmp0 (id, new_id) == 0)
+    return TRUE;
+  if (!id_is_valid (new_id))
+    {
+      g_set_error (error, STRATA_GRAPH_ERROR, STRATA_GRAPH_ERROR_INVALID,
+                   _("“%s” can't be a layer name: use letters, digits, “_”, “-” and “.”"),
+                   new_id);
+      return FALSE;
+    }
+  if (g_hash_table_contains (self->by_id, new_id))
+    {
+      g_set_error (error, STRATA_GRAPH_ERROR, STRATA_GRAPH_ERROR_INVALID,
+                   _("There is already a layer named “%s”"), new_id);
+      return FALSE;
+    }
+
+  old_id = node->id;
+  g_hash_table_remove (self->by_id, old_id);
+  node->id = g_strdup (new_id);
+  g_hash_table_insert (self->by_id, node->id, node);
+  for (guint i = 0; i < self->links->len; i++)
+    {
+      StrataLink *link = g_ptr_array_index (self->links, i);
+      if (g_str_equal (link->src, old_id))
+        replace_string (&link->src, new_id);
+      if (g_str_equal (link->dst, old_id))
+        replace_string (&link->dst, new_id);
+    }
+
+  /* Views key their widgets by id: a rename is a remove and an add. */
+  g_signal_emit (self, signals[NODE_REMOVED], 0, old_id);
+  g_signal_emit (self, signals[NODE_ADDED], 0, node->id);
+  g_signal_emit (self, signals[LINKS_CHANGED], 0);
+  emit_changed (self);
+  return TRUE;
+}
+
+static StrataNode *
+lookup_or_error (StrataGraph *self,
+                 const char  *id,
+                 GError     **error)
+{
+  StrataNode *node = strata_graph_get_node (self, id);
+
+  if (node == NULL)
+    g_set_error (error, STRATA_GRAPH_ERROR, STRATA_GRAPH_ERROR_NOT_FOUND,
+                 _("There is no layer named “%s”"), id ? id : "");
+  return node;
+}
+
+gboolean
+strata_graph_set_param (StrataGraph *self,
+                        const char  *id,
+                        const char  *name,
+                        GVariant    *value,
+                        GError     **error)
+{
+  g_autoptr(GVariant) owned = g_variant_ref_sink (value);
+  StrataNode *node;
+  const StrataParamSpec *spec;
+  GVariant *old;
+
+  g_return_val_if_fail (STRATA_IS_GRAPH (self), FALSE);
+
+  node = lookup_or_error (self, id, error);
+  if (node == NULL)
+    return FALSE;
+  spec = strata_op_find_param (node->op, name);
+  if (spec == NULL)
+    {
+      g_set_error (error, STRATA_GRAPH_ERROR, STRATA_GRAPH_ERROR_INVALID,
+                   _("%s layers have no parameter “%s”"), node->op->type, name);
+      return FALSE;
+    }
+  if (!strata_param_spec_check (spec, owned, error))
+    return FALSE;
+
+  old = g_hash_table_lookup (node->params, name);
+  if (old != NULL && g_variant_equal (old, owned))
+    return TRUE;
+
+  g_hash_table_insert (node->params, (gpointer) spec->name, g_steal_pointer (&owned));
+  g_signal_emit (self, signals[NODE_CHANGED], 0, node->id);
+  emit_changed (self);
+  return TRUE;
+}
+
+void
+strata_graph_set_trainable (StrataGraph *self,
+                            const char  *id,
+                            gboolean     trainable)
+{
+  StrataNode *node;
+
+  g_return_if_fail (STRATA_IS_GRAPH (self));
+
+  node = strata_graph_get_node (self, id);
+  if (node == NULL || node->trainable == !!trainable)
+    return;
+  node->trainable = !!trainable;
+  g_signal_emit (self, signals[NODE_CHANGED], 0, node->id);
+  emit_changed (self);
+}
+
+void
+strata_graph_set_position (StrataGraph *self,
+                           const char  *id,
+                           double       x,
+                           double       y)
+{
+  StrataNode *node;
+
+  g_return_if_fail (STRATA_IS_GRAPH (self));
+
+  node = strata_graph_get_node (self, id);
+  if (node == NULL || (node->x == x && node->y == y))
+    return;
+  node->x = x;
+  node->y = y;
+  /* Moving a node changes no shape: no "changed", so the analysis stays valid. */
+  g_signal_emit (self, signals[NODE_CHANGED], 0, node->id);
+}
+
+/**
+ * strata_graph_set_n_inputs:
+ *
+ * Sets how many input ports a merge layer (Add, Concatenate) has; links to ports that no
+ * longer exist are removed.
+ */
+gboolean
+strata_graph_set_n_inputs (StrataGraph *self,
+                           const char  *id,
+                           guint        n_inputs,
+                           GError     **error)
+{
+  StrataNode *node;
+  gboolean removed = FALSE;
+
+  g_return_val_if_fail (STRATA_IS_GRAPH (self), FALSE);
+
+  node = lookup_or_error (self, id, error);
+  if (node == NULL)
+    return FALSE;
+  if (n_inputs < node->op->min_inputs || n_inputs > node->op->max_inputs)
+    {
+      g_set_error (error, STRATA_GRAPH_ERROR, STRATA_GRAPH_ERROR_INVALID,
+                   _("%s layers take between %u and %u inputs"),
+                   node->op->type, node->op->min_inputs, node->op->max_inputs);
+      return FALSE;
+    }
+  if (node->n_inputs == n_inputs)
+    return TRUE;
+
+  node->n_inputs = n_inputs;
+  for (guint i = self->links->len; i > 0; i--)
+    {
+      StrataLink *link = g_ptr_array_index (self->links, i - 1);
+      if (g_str_equal (link->dst, id) && link->port >= n_inputs)
+        {
+          g_ptr_array_remove_index (self->links, i - 1);
+          removed = TRUE;
+        }
+    }
+  if (removed)
+    g_signal_emit (self, signals[LINKS_CHANGED], 0);
+  g_signal_emit (self, signals[NODE_CHANGED], 0, node->id);
+  emit_changed (self);
+  return TRUE;
+}
+
+/* Links --------------------------------------------------------------------------------------- */
+
+/**
+ * strata_graph_get_links:
+ *
+ * Returns: (transfer none) (element-type StrataLink): every link
+ */
+GPtrArray *
+strata_graph_get_links (StrataGraph *self)
+{
+  g_return_val_if_fail (STRATA_IS_GRAPH (self), NULL);
+  return self->links;
+}
+
+static StrataLink *
+find_link_into (StrataGraph *self,
+                const char  *dst,
+                guint        port)
+{
+  for (guint i = 0; i < self->links->len; i++)
+    {
+      StrataLink *link = g_ptr_array_index (self->links, i);
+      if (link->port == port && g_str_equal (link->dst, dst))
+        return link;
+    }
+  return NULL;
+}
+
+/**
+ * strata_graph_get_input:
+ *
+ * Returns: (nullable): the id of the node linked into @dst's input @port
+ */
+const char *
+strata_graph_get_input (StrataGraph *self,
+                        const char  *dst,
+                        guint        port)
+{
+  StrataLink *link;
+
+  g_return_val_if_fail (STRATA_IS_GRAPH (self), NULL);
+  link = find_link_into (self, dst, port);
+  return link ? link->src : NULL;
+}
+
+/* Whether @to can be reached from @from by following links forward. */
+static gboolean
+reaches (StrataGraph *self,
+         const char  *from,
+         const char  *to)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) stack = g_ptr_array_new ();
+
+  g_ptr_array_add (stack, (gpointer) from);
+  while (stack->len > 0)
+    {
+      const char *id = g_ptr_array_steal_index (stack, stack->len - 1);
+      if (g_str_equal (id, to))
+        return TRUE;
+      if (!g_hash_table_add (seen, (gpointer) id))
+        continue;
+      for (guint i = 0; i < self->links->len; i++)
+        {
+          StrataLink *link = g_ptr_array_index (self->links, i);
+          if (g_str_equal (link->src, id))
+            g_ptr_array_add (stack, link->dst);
+        }
+    }
+  return FALSE;
+}
+
+/**
+ * strata_graph_can_connect:
+ *
+ * Whether a link from @src's output to @dst's input @port may be made. An occupied input is
+ * allowed: connecting replaces its link. Shapes are not checked here; a link whose shapes
+ * don't fit is made and then reported on the node, so a user can fix it.
+ */
+gboolean
+strata_graph_can_connect (StrataGraph *self,
+                          const char  *src,
+                          const char  *dst,
+                          guint        port,
+                          GError     **error)
+{
+  StrataNode *src_node, *dst_node;
+
+  g_return_val_if_fail (STRATA_IS_GRAPH (self), FALSE);
+
+  if (!(src_node = lookup_or_error (self, src, error)) ||
+      !(dst_node = lookup_or_error (self, dst, error)))
+    return FALSE;
+  if (!src_node->op->has_output)
+    {
+      g_set_error (error, STRATA_GRAPH_ERROR, STRATA_GRAPH_ERROR_BAD_LINK,
+                   _("“%s” has no output to connect"), src);
+      return FALSE;
+    }
+  if (port >= dst_node->n_inputs)
+    {
+      g_set_error (error, STRATA_GRAPH_ERROR, STRATA_GRAPH_ERROR_BAD_LINK,
+                   _("“%s” has no input %u"), dst, port + 1);
+      return FALSE;
+    }
+  if (g_str_equal (src, dst) || reaches (self, dst, src))
+    {
+      g_set_error (error, STRATA_GRAPH_ERROR, STRATA_GRAPH_ERROR_BAD_LINK,
+                   _("Connecting “%s” to “%s” would make a loop"), src, dst);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+strata_graph_connect (StrataGraph *self,
+                      const char  *src,
+                      const char  *dst,
+                      guint        port,
+                      GError     **error)
+{
+  StrataLink *link;
+
+  g_return_val_if_fail (STRATA_IS_GRAPH (self), FALSE);
+
+  if (!strata_graph_can_connect (self, src, dst, port, error))
+    return FALSE;
+
+  link = find_link_into (self, dst, port);
+  if (link != NULL)
+    {
+      if (g_str_equal (link->src, src))
+        return TRUE;
+      replace_string (&link->src, src);
+    }
+  else
+    {
+      link = g_new0 (StrataLink, 1);
+      link->src = g_strdup (src);
+      link->dst = g_strdup (dst);
+      link->port = port;
+      g_ptr_array_add (self->links, link);
+    }
+  g_signal_emit (self, signals[LINKS_CHANGED], 0);
+  emit_changed (self);
+  return TRUE;
+}
+
+gboolean
+strata_graph_disconnect (StrataGraph *self,
+                         const char  *dst,
+                         guint        port)
+{
+  StrataLink *link;
+
+  g_return_val_if_fail (STRATA_IS_GRAPH (self), FALSE);
+
+  link = find_link_into (self, dst, port);
+  if (link == NULL)
+    return FALSE;
+  g_ptr_array_remove (self->links, link);
+  g_signal_emit (self, signals[LINKS_CHANGED], 0);
+  emit_changed (self);
+  return TRUE;
+}
+
+/**
+ * strata_graph_dup_consumers:
+ *
+ * Returns: (transfer container) (element-type StrataLink): the links out of @id
+ */
+GPtrArray *
+strata_graph_dup_consumers (StrataGraph *self,
+                            const char  *id)
+{
+  GPtrArray *out = g_ptr_array_new ();
+
+  g_return_val_if_fail (STRATA_IS_GRAPH (self), out);
+  for (guint i = 0; i < self->links->len; i++)
+    {
+      StrataLink *link = g_ptr_array_index (self->links, i);
+      if (g_str_equal (link->src, id))
+        g_ptr_array_add (out, link);
+    }
+  return out;
+}
+
+/* Analysis ------------------------------------------------------------------------------------ */
+
+/* Kahn's algorithm; nodes on a loop are left out and returned in @looped. */
+static GPtrArray *
+topo_order (StrataGraph *self,
+            GPtrArray  **looped)
+{
+  g_autoptr(GHashTable) indegree = g_hash_table_new (NULL, NULL);
+  GPtrArray *order = g_ptr_array_new ();
+  g_autoptr(GQueue) ready = g_queue_new ();
+
+  for (guint i = 0; i < self->links->len; i++)
+    {
+      StrataLink *link = g_ptr_array_index (self->links, i);
+      StrataNode *dst = strata_graph_get_node (self, link->dst);
+      g_hash_table_insert (indegree, dst,
+                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (indegree, dst)) + 1));
+    }
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      StrataNode *node = g_ptr_array_index (self->nodes, i);
+      if (!g_hash_table_contains (indegree, node))
+        g_queue_push_tail (ready, node);
+    }
+  while (!g_queue_is_empty (ready))
+    {
+      StrataNode *node = g_queue_pop_head (ready);
+      g_ptr_array_add (order, node);
+      for (guint i = 0; i < self->links->len; i++)
+        {
+          StrataLink *link = g_ptr_array_index (self->links, i);
+          StrataNode *dst;
+          guint left;
+
+          if (!g_str_equal (link->src, node->id))
+            continue;
+          dst = strata_graph_get_node (self, link->dst);
+          left = GPOINTER_TO_UINT (g_hash_table_lookup (indegree, dst)) - 1;
+          g_hash_table_insert (indegree, dst, GUINT_TO_POINTER (left));
+          if (left == 0)
+            g_queue_push_tail (ready, dst);
+        }
+    }
+  if (looped)
+    {
+      *looped = g_ptr_array_new ();
+      for (guint i = 0; i < self->nodes->len; i++)
+        {
+          StrataNode *node = g_ptr_array_index (self->nodes, i);
+          if (!g_ptr_array_find (order, node, NULL))
+            g_ptr_array_add (*looped, node);
+        }
+    }
+  return order;
+}
+
+static void
+set_node_error (StrataNode *node,
+                char       *message)
+{
+  g_free (node->error);
+  node->error = message;
+}
+
+static void
+analyse (StrataGraph *self)
+{
+  g_autoptr(GPtrArray) order = NULL;
+  g_autoptr(GPtrArray) looped = NULL;
+  guint n_inputs = 0, n_outputs = 0;
+
+  if (self->analysed)
+    return;
+  self->analysed = TRUE;
+  g_clear_pointer (&self->graph_error, g_free);
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      StrataNode *node = g_ptr_array_index (self->nodes, i);
+      node->has_shape = FALSE;
+      node->n_weights = node->n_state = 0;
+      g_clear_pointer (&node->error, g_free);
+      if (g_str_equal (node->op->type, "Input"))
+        n_inputs++;
+      if (!node->op->has_output)
+        n_outputs++;
+    }
+
+  order = topo_order (self, &looped);
+  for (guint i = 0; i < looped->len; i++)
+    set_node_error (g_ptr_array_index (looped, i),
+                    g_strdup (_("This layer is part of a loop: a model must flow one way")));
+
+  for (guint i = 0; i < order->len; i++)
+    {
+      StrataNode *node = g_ptr_array_index (order, i);
+      StrataShape inputs[64];
+      gboolean inputs_known = TRUE;
+      g_autoptr(GError) error = NULL;
+
+      g_assert (node->n_inputs <= G_N_ELEMENTS (inputs));
+      for (guint port = 0; port < node->n_inputs; port++)
+        {
+          const char *src_id = strata_graph_get_input (self, node->id, port);
+          StrataNode *src = strata_graph_get_node (self, src_id);
+
+          if (src == NULL)
+            {
+              set_node_error (node, node->n_inputs == 1
+                              ? g_strdup (_("Not connected: link a layer into its input"))
+                              : g_strdup_printf (_("Input %u is not connected"), port + 1));
+              inputs_known = FALSE;
+              break;
+            }
+          if (!src->has_shape)
+            inputs_known = FALSE;   /* the problem is upstream and reported there */
+          else
+            inputs[port] = src->shape;
+        }
+      if (!inputs_known)
+        continue;
+
+      if (node->op->infer (node, inputs, node->n_inputs, &node->shape, &error))
+        node->has_shape = node->op->has_output;
+      else
+        set_node_error (node, g_strdup (error->message));
+
+      if (node->error == NULL && node->op->count_params)
+        node->op->count_params (node, inputs, node->n_inputs, &node->n_weights, &node->n_state);
+    }
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      StrataNode *node = g_ptr_array_index (self->nodes, i);
+      g_autoptr(GPtrArray) consumers = NULL;
+
+      if (node->error != NULL || !node->op->has_output)
+        continue;
+      consumers = strata_graph_dup_consumers (self, node->id);
+      if (consumers->len == 0)
+        set_node_error (node, g_strdup (_("Its output goes nowhere: connect it or delete it")));
+    }
+
+  if (n_inputs == 0)
+    self->graph_error = g_strdup (_("The model has no Input layer"));
+  else if (n_inputs > 1)
+    self->graph_error = g_strdup_printf (_("The model has %u Input layers; Strata models take one"),
+                                         n_inputs);
+  else if (n_outputs == 0)
+    self->graph_error = g_strdup (_("The model has no Output layer"));
+  else if (n_outputs > 1)
+    self->graph_error = g_strdup_printf (_("The model has %u Output layers; Strata models have one"),
+                                         n_outputs);
+}
+
+/**
+ * strata_graph_validate:
+ *
+ * Returns: %TRUE when the model can be trained; otherwise sets @error to the first problem,
+ *   naming the layer
+ */
+gboolean
+strata_graph_validate (StrataGraph *self,
+                       GError     **error)
+{
+  g_return_val_if_fail (STRATA_IS_GRAPH (self), FALSE);
+
+  analyse (self);
+  if (self->graph_error)
+    {
+      g_set_error_literal (error, STRATA_GRAPH_ERROR, STRATA_GRAPH_ERROR_INVALID,
+                           self->graph_error);
+      return FALSE;
+    }
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      StrataNode *node = g_ptr_array_index (self->nodes, i);
+      if (node->error)
+        {
+          /* Translators: the first %s is a layer name, the second the problem */
+          g_set_error (error, STRATA_GRAPH_ERROR, STRATA_GRAPH_ERROR_INVALID,
+                       _("Layer “%s”: %s"), node->id, node->error);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/**
+ * strata_graph_get_node_error:
+ *
+ * Returns: (nullable): what is wrong with the node, in words for its badge and tooltip
+ */
+const char *
+strata_graph_get_node_error (StrataGraph *self,
+                             const char  *id)
+{
+  StrataNode *node;
+
+  g_return_val_if_fail (STRATA_IS_GRAPH (self), NULL);
+  analyse (self);
+  node = strata_graph_get_node (self, id);
+  return node ? node->error : NULL;
+}
+
+gboolean
+strata_graph_get_output_shape (StrataGraph *self,
+                               const char  *id,
+                               StrataShape *shape)
+{
+  StrataNode *node;
+
+  g_return_val_if_fail (STRATA_IS_GRAPH (self), FALSE);
+  analyse (self);
+  node = strata_graph_get_node (self, id);
+  if (node == NULL || !node->has_shape)
+    return FALSE;
+  *shape = node->shape;
+  return TRUE;
+}
+
+/**
+ * strata_graph_get_param_counts:
+ * @n_trainable: (out) (optional): weights that training updates
+ * @n_frozen: (out) (optional): weights of frozen layers plus state such as BatchNormalization's
+ *   moving statistics (Keras' "non-trainable params")
+ */
+void
+strata_graph_get_param_counts (StrataGraph *self,
+                               const char  *id,
+                               gint64      *n_trainable,
+                               gint64      *n_frozen)
+{
+  StrataNode *node;
+  gint64 trainable = 0, frozen = 0;
+
+  g_return_if_fail (STRATA_IS_GRAPH (self));
+  analyse (self);
+  node = strata_graph_get_node (self, id);
+  if (node != NULL)
+    {
+      trainable = node->trainable ? node->n_weights : 0;
+      frozen = (node->trainable ? 0 : node->n_weights) + node->n_state;
+    }
+  if (n_trainable)
+    *n_trainable = trainable;
+  if (n_frozen)
+    *n_frozen = frozen;
+}
+
+void
+strata_graph_get_total_params (StrataGraph *self,
+                               gint64      *n_trainable,
+                               gint64      *n_frozen)
+{
+  gint64 trainable = 0, frozen = 0;
+
+  g_return_if_fail (STRATA_IS_GRAPH (self));
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      StrataNode *node = g_ptr_array_index (self->nodes, i);
+      gint64 t, f;
+      strata_graph_get_param_counts (self, node->id, &t, &f);
+      trainable += t;
+      frozen += f;
+    }
+  if (n_trainable)
+    *n_trainable = trainable;
+  if (n_frozen)
+    *n_frozen = frozen;
+}
+
+/**
+ * strata_graph_dup_topo_order:
+ *
+ * Returns: (transfer container) (element-type StrataNode): the nodes, each after its inputs
+ */
+GPtrArray *
+strata_graph_dup_topo_order (StrataGraph *self,
+                             GError     **error)
+{
+  g_autoptr(GPtrArray) looped = NULL;
+  g_autoptr(GPtrArray) order = NULL;
+
+  g_return_val_if_fail (STRATA_IS_GRAPH (self), NULL);
+
+  order = topo_order (self, &looped);
+  if (looped->len > 0)
+    {
+      StrataNode *node = g_ptr_array_index (looped, 0);
+      g_set_error (error, STRATA_GRAPH_ERROR, STRATA_GRAPH_ERROR_INVALID,
+                   _("Layer “%s” is part of a loop: a model must flow one way"), node->id);
+      return NULL;
+    }
+  return g_steal_pointer (&order);
+}
+
+static StrataNode *
+find_first (StrataGraph *self,
+            gboolean     want_input)
+{
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      StrataNode *node = g_ptr_array_index (self->nodes, i);
+      if (want_input ? g_str_equal (node->op->type, "Input") : !node->op->has_output)
+        return node;
+    }
+  return NULL;
+}
+
+StrataNode *
+strata_graph_find_input (StrataGraph *self)
+{
+  g_return_val_if_fail (STRATA_IS_GRAPH (self), NULL);
+  return find_first (self, TRUE);
+}
+
+StrataNode *
+strata_graph_find_output (StrataGraph *self)
+{
+  g_return_val_if_fail (STRATA_IS_GRAPH (self), NULL);
+  return find_first (self, FALSE);
+}
+
+/**
+ * strata_graph_dup_summary:
+ *
+ * Returns: a table like Keras' model.summary(): layer, output shape, parameters
+ */
+char *
+strata_graph_dup_summary (StrataGraph *self)
+{
+  g_autoptr(GPtrArray) order = NULL;
+  GString *s = g_string_new (NULL);
+  gint64 trainable, frozen;
+
+  g_return_val_if_fail (STRATA_IS_GRAPH (self), NULL);
+
+  analyse (self);
+  order = topo_order (self, NULL);
+  g_string_append_printf (s, "%-40s %-24s %12s\n", _("Layer (type)"), _("Output Shape"),
+                          _("Param #"));
+  for (guint i = 0; i < order->len; i++)
+    {
+      StrataNode *node = g_ptr_array_index (order, i);
+      g_autofree char *name = g_strdup_printf ("%s (%s)", node->id, node->op->type);
+      g_autofree char *shape = node->has_shape ? strata_shape_to_string (&node->shape)
+                                               : g_strdup ("—");
+      g_string_append_printf (s, "%-40s %-24s %12" G_GINT64_FORMAT "\n", name, shape,
+                              node->n_weights + node->n_state);
+    }
+  strata_graph_get_total_params (self, &trainable, &frozen);
+  g_string_append_printf (s, _("Total params: %" G_GINT64_FORMAT "\n"), trainable + frozen);
+  g_string_append_printf (s, _("Trainable params: %" G_GINT64_FORMAT "\n"), trainable);
+  g_string_append_printf (s, _("Non-trainable params: %" G_GINT64_FORMAT "\n"), frozen);
+  return g_string_free (s, FALSE);
+}
+
+/* Serialisation ------------------------------------------------------------------------------- */
+
+/*
+ * {"nodes": [{"id": "conv2d", "type": "Conv2D", "trainable": true, "position": [x, y],
+ *             "inputs": 2 (merge layers only), "params": {"filters": 32, …}}, …],
+ *  "links": [{"from": "input", "to": "conv2d", "port": 0}, …]}
+ */
+JsonNode *
+strata_graph_to_json (StrataGraph *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  g_return_val_if_fail (STRATA_IS_GRAPH (self), NULL);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "nodes");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      StrataNode *node = g_ptr_array_index (self->nodes, i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "id");
+      json_builder_add_string_value (b, node->id);
+      json_builder_set_member_name (b, "type");
+      json_builder_add_string_value (b, node->op->type);
+      json_builder_set_member_name (b, "trainable");
+      json_builder_add_boolean_value (b, node->trainable);
+      json_builder_set_member_name (b, "position");
+      json_builder_begin_array (b);
+      json_builder_add_double_value (b, node->x);
+      json_builder_add_double_value (b, node->y);
+      json_builder_end_array (b);
+      if (node->op->min_inputs != node->op->max_inputs)
+        {
+          json_builder_set_member_name (b, "inputs");
+          json_builder_add_int_value (b, node->n_inputs);
+        }
+      json_builder_set_member_name (b, "params");
+      json_builder_begin_object (b);
+      for (guint p = 0; p < node->op->n_params; p++)
+        {
+          const char *name = node->op->params[p].name;
+          json_builder_set_member_name (b, name);
+          json_builder_add_value (b, json_gvariant_serialize (g_hash_table_lookup (node->params,
+                                                                                    name)));
+        }
+      json_builder_end_object (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "links");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < self->links->len; i++)
+    {
+      StrataLink *link = g_ptr_array_index (self->links, i);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "from");
+      json_builder_add_string_value (b, link->src);
+      json_builder_set_member_name (b, "to");
+      json_builder_add_string_value (b, link->dst);
+      json_builder_set_member_name (b, "port");
+      json_builder_add_int_value (b, link->port);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+
+  return json_builder_get_root (b);
+}
+
+static gboolean
+parse_error (GError    **error,
+             const char *format,
+             ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+parse_error (GError    **error,
+             const char *format,
+             ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error_literal (error, STRATA_GRAPH_ERROR, STRATA_GRAPH_ERROR_PARSE, message);
+  return FALSE;
+}
+
+static gboolean
+json_holds (JsonNode *value,
+            GType     type)
+{
+  return JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == type;
+}
+
+static gboolean
+json_array_holds (JsonNode *value,
+                  GType     type)
+{
+  JsonArray *array;
+
+  if (!JSON_NODE_HOLDS_ARRAY (value))
+    return FALSE;
+  array = json_node_get_array (value);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    if (!json_holds (json_array_get_element (array, i), type))
+      return FALSE;
+  return TRUE;
+}
+
+/* Strict about types (json-glib would turn "9" into 9); lenient only about 3 vs 3.0. */
+static GVariant *
+param_from_json (const StrataParamSpec *spec,
+                 JsonNode              *value)
+{
+  switch (spec->kind)
+    {
+    case STRATA_PARAM_INT:
+      if (json_holds (value, G_TYPE_INT64))
+        return g_variant_new_int32 ((gint32) CLAMP (json_node_get_int (value), G_MININT, G_MAXINT));
+      if (json_holds (value, G_TYPE_DOUBLE) &&
+          json_node_get_double (value) == (gint32) json_node_get_double (value))
+        return g_variant_new_int32 ((gint32) json_node_get_double (value));
+      return NULL;
+    case STRATA_PARAM_FLOAT:
+      if (json_holds (value, G_TYPE_INT64) || json_holds (value, G_TYPE_DOUBLE))
+        return g_variant_new_double (json_node_get_double (value));
+      return NULL;
+    case STRATA_PARAM_BOOL:
+      return json_holds (value, G_TYPE_BOOLEAN)
+             ? g_variant_new_boolean (json_node_get_boolean (value)) : NULL;
+    case STRATA_PARAM_ENUM:
+    case STRATA_PARAM_STRING:
+      return json_holds (value, G_TYPE_STRING)
+             ? g_variant_new_string (json_node_get_string (value)) : NULL;
+    case STRATA_PARAM_INTS:
+      if (!json_array_holds (value, G_TYPE_INT64))
+        return NULL;
+      break;
+    case STRATA_PARAM_STRINGS:
+      if (!json_array_holds (value, G_TYPE_STRING))
+        return NULL;
+      break;
+    default:
+      return NULL;
+    }
+  return json_gvariant_deserialize (value,
+                                    g_variant_type_peek_string (strata_param_spec_get_variant_type (spec)),
+                                    NULL);
+}
+
+static gboolean
+node_from_json (StrataGraph *self,
+                JsonNode    *json,
+                GError     **error)
+{
+  JsonObject *obj;
+  const char *id, *type;
+  StrataNode *node;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!JSON_NODE_HOLDS_OBJECT (json))
+    return parse_error (error, _("A layer in the model is not a JSON object"));
+  obj = json_node_get_object (json);
+  id = json_object_get_string_member_with_default (obj, "id", NULL);
+  type = json_object_get_string_member_with_default (obj, "type", NULL);
+  if (id == NULL || type == NULL)
+    return parse_error (error, _("A layer in the model has no “id” or no “type”"));
+  if (strata_op_lookup (type) == NULL)
+    return parse_error (error, _("Layer “%s” has the type “%s”, which this version of Strata "
+                                 "does not know"), id, type);
+  node = strata_graph_add_node (self, type, id, &local_error);
+  if (node == NULL)
+    return parse_error (error, "%s", local_error->message);
+
+  if (json_object_has_member (obj, "trainable"))
+    node->trainable = json_object_get_boolean_member (obj, "trainable");
+  if (json_object_has_member (obj, "position"))
+    {
+      JsonNode *pos = json_object_get_member (obj, "position");
+      JsonArray *arr = JSON_NODE_HOLDS_ARRAY (pos) ? json_node_get_array (pos) : NULL;
+      if (arr == NULL || json_array_get_length (arr) != 2)
+        return parse_error (error, _("Layer “%s” has a position that is not [x, y]"), id);
+      node->x = json_array_get_double_element (arr, 0);
+      node->y = json_array_get_double_element (arr, 1);
+    }
+  if (json_object_has_member (obj, "inputs"))
+    {
+      gint64 n = json_object_get_int_member (obj, "inputs");
+      if (!strata_graph_set_n_inputs (self, id, (guint) CLAMP (n, 0, G_MAXINT), &local_error))
+        return parse_error (error, _("Layer “%s”: %s"), id, local_error->message);
+    }
+  if (json_object_has_member (obj, "params"))
+    {
+      JsonNode *params = json_object_get_member (obj, "params");
+      g_autoptr(GList) names = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (params))
+        return parse_error (error, _("Layer “%s” has parameters that are not a JSON object"), id);
+      names = json_object_get_members (json_node_get_object (params));
+      for (GList *l = names; l; l = l->next)
+        {
+          const StrataParamSpec *spec = strata_op_find_param (node->op, l->data);
+          JsonNode *value = json_object_get_member (json_node_get_object (params), l->data);
+          GVariant *variant;
+
+          if (spec == NULL)
+            return parse_error (error, _("Layer “%s” (%s) has a parameter “%s” that %s layers "
+                                         "don't have"), id, type, (char *) l->data, type);
+          variant = param_from_json (spec, value);
+          if (variant == NULL)
+            return parse_error (error, _("Layer “%s”: parameter “%s” has a value of the wrong "
+                                         "type"), id, (char *) l->data);
+          if (!strata_graph_set_param (self, id, spec->name, variant, &local_error))
+            return parse_error (error, _("Layer “%s”: %s"), id, local_error->message);
+        }
+    }
+  return TRUE;
+}
+
+StrataGraph *
+strata_graph_new_from_json (JsonNode *json,
+                            GError  **error)
+{
+  g_autoptr(StrataGraph) self = strata_graph_new ();
+  JsonObject *obj;
+  JsonArray *nodes, *links;
+
+  if (json == NULL || !JSON_NODE_HOLDS_OBJECT (json))
+    return parse_error (error, _("The model is not a JSON object")), NULL;
+  obj = json_node_get_object (json);
+  if (!json_object_has_member (obj, "nodes") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (obj, "nodes")))
+    return parse_error (error, _("The model has no list of layers (“nodes”)")), NULL;
+  nodes = json_object_get_array_member (obj, "nodes");
+  links = json_object_has_member (obj, "links") &&
+          JSON_NODE_HOLDS_ARRAY (json_object_get_member (obj, "links"))
+          ? json_object_get_array_member (obj, "links") : NULL;
+
+  for (guint i = 0; i < json_array_get_length (nodes); i++)
+    if (!node_from_json (self, json_array_get_element (nodes, i), error))
+      return NULL;
+
+  for (guint i = 0; links && i < json_array_get_length (links); i++)
+    {
+      JsonNode *element = json_array_get_element (links, i);
+      JsonObject *link;
+      const char *from, *to;
+      gint64 port;
+      g_autoptr(GError) local_error = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        return parse_error (error, _("A link in the model is not a JSON object")), NULL;
+      link = json_node_get_object (element);
+      from = json_object_get_string_member_with_default (link, "from", NULL);
+      to = json_object_get_string_member_with_default (link, "to", NULL);
+      port = json_object_get_int_member_with_default (link, "port", 0);
+      if (from == NULL || to == NULL || port < 0 || port > G_MAXINT)
+        return parse_error (error, _("A link in the model lacks “from”, “to” or a valid "
+                                     "“port”")), NULL;
+      if (strata_graph_get_input (self, to, port) != NULL)
+        return parse_error (error, _("Input %u of layer “%s” has two links"),
+                            (guint) port + 1, to), NULL;
+      if (!strata_graph_connect (self, from, to, port, &local_error))
+        return parse_error (error, _("The link from “%s” to “%s”: %s"), from, to,
+                            local_error->message), NULL;
+    }
+  return g_steal_pointer (&self);
+}
+
+StrataGraph *
+strata_graph_copy (StrataGraph *self)
+{
+  g_autoptr(JsonNode) json = NULL;
+  g_autoptr(GError) error = NULL;
+  StrataGraph *copy;
+
+  g_return_val_if_fail (STRATA_IS_GRAPH (self), NULL);
+
+  json = strata_graph_to_json (self);
+  copy = strata_graph_new_from_json (json, &error);
+  g_assert_no_error (error);
+  return copy;
+}
