@@ -182,9 +182,11 @@ norm_build_backward (StrataPlan       *plan,
   dnnl_memory_t diff_dst, diff_src, diff_scale = NULL, diff_shift = NULL;
   gboolean wants_src = _strata_plan_wants_diff_src (layer, 0);
 
+  /* oneDNN 2.6 has no backward_data with a scale or shift: a frozen layer with them runs
+   * the full backward and throws its gamma and beta gradients away */
   dnnl_batch_normalization_backward_desc_init (&desc,
-                                               layer->trainable ? dnnl_backward
-                                                                : dnnl_backward_data,
+                                               priv->gamma || priv->beta ? dnnl_backward
+                                                                         : dnnl_backward_data,
                                                md, md, priv->epsilon, priv->flags);
   prim = _strata_op_prim (plan, &desc, NULL, priv->fwd_pd, &pd,
                           "set up a batch normalization's backward", error);
@@ -203,13 +205,18 @@ norm_build_backward (StrataPlan       *plan,
   dnnl_primitive_desc_destroy (pd);
   if (diff_src == NULL)
     return FALSE;
-  if (layer->trainable && priv->gamma)
-    diff_scale = _strata_plan_mem_wrap (plan, &priv->vec_md, priv->gamma->diff, error);
-  if (layer->trainable && priv->beta)
-    diff_shift = _strata_plan_mem_wrap (plan, &priv->vec_md, priv->beta->diff, error);
-  _strata_plan_exec (plan, layer->backward, prim, 8, DNNL_ARG_SRC, priv->src,
+  if (priv->gamma)
+    diff_scale = layer->trainable
+                 ? _strata_plan_mem_wrap (plan, &priv->vec_md, priv->gamma->diff, error)
+                 : _strata_plan_mem_temp (plan, &priv->vec_md, t, t, error);
+  if (priv->beta)
+    diff_shift = layer->trainable
+                 ? _strata_plan_mem_wrap (plan, &priv->vec_md, priv->beta->diff, error)
+                 : _strata_plan_mem_temp (plan, &priv->vec_md, t, t, error);
+  _strata_plan_exec (plan, layer->backward, prim, 9, DNNL_ARG_SRC, priv->src,
                      DNNL_ARG_MEAN, priv->mean, DNNL_ARG_VARIANCE, priv->variance,
-                     DNNL_ARG_SCALE, priv->scale, DNNL_ARG_DIFF_DST, diff_dst,
+                     DNNL_ARG_SCALE, priv->scale, DNNL_ARG_SHIFT, priv->shift,
+                     DNNL_ARG_DIFF_DST, diff_dst,
                      DNNL_ARG_DIFF_SRC, diff_src, DNNL_ARG_DIFF_SCALE, diff_scale,
                      DNNL_ARG_DIFF_SHIFT, diff_shift);
   return !wants_src || _strata_plan_diff_src_done (plan, layer, 0, diff_src, error);

@@ -363,7 +363,10 @@ build (StrataPlan  *plan,
           return FALSE;
         }
       if (!kernels->build_forward (plan, layer, error))
-        return FALSE;
+        {
+          g_prefix_error (error, _("Layer “%s”: "), layer->id);
+          return FALSE;
+        }
       if (plan->debug & STRATA_PLAN_DEBUG_KEEP_OUTPUTS)
         _strata_plan_buffer_use (plan, layer->dst_buffer, STRATA_PLAN_T_END);
     }
@@ -378,7 +381,10 @@ build (StrataPlan  *plan,
       if (!layer->runs_backward || layer->n_inputs == 0)
         continue;
       if (!layer->op->kernels->build_backward (plan, layer, error))
-        return FALSE;
+        {
+          g_prefix_error (error, _("Layer “%s”: "), layer->id);
+          return FALSE;
+        }
     }
 
   /* the input's gradient, when a test asked for it, must survive the backward pass */
@@ -505,7 +511,11 @@ run_steps (StrataPlan       *plan,
           if (!_strata_plan_check (dnnl_primitive_execute (step->primitive, plan->stream,
                                                            step->n_args, step->args),
                                    "run a layer", error))
-            return FALSE;
+            {
+              if (layer != NULL)
+                g_prefix_error (error, _("Layer “%s”: "), layer->id);
+              return FALSE;
+            }
         }
       else
         {
