@@ -60,6 +60,10 @@ struct _StrataPlan
   gboolean forward_done;
   gboolean seeded;
   guint n_backward_layers;
+
+  gboolean profile;                /* STRATA_PLAN_PROFILE=1: time each layer */
+  double *profile_us;              /* per layer: forward, backward */
+  guint n_profiled;
 };
 
 void _strata_plan_prim_free (StrataPlanPrim *prim);

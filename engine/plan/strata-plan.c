@@ -50,11 +50,34 @@ layer_free (StrataPlanLayer *layer)
   g_free (layer);
 }
 
+static void
+print_profile (StrataPlan *plan)
+{
+  double total = 0;
+
+  if (plan->n_profiled == 0)
+    return;
+  for (guint i = 0; i < plan->layers->len * 2; i++)
+    total += plan->profile_us[i];
+  g_printerr ("strata-plan profile: %.3f ms per step over %u steps\n",
+              total / plan->n_profiled / 1000, plan->n_profiled);
+  for (guint i = 0; i < plan->layers->len; i++)
+    {
+      StrataPlanLayer *layer = g_ptr_array_index (plan->layers, i);
+      g_printerr ("  %-24s %-22s forward %8.3f ms  backward %8.3f ms\n", layer->id,
+                  layer->op->type, plan->profile_us[2 * i] / plan->n_profiled / 1000,
+                  plan->profile_us[2 * i + 1] / plan->n_profiled / 1000);
+    }
+}
+
 void
 strata_plan_free (StrataPlan *plan)
 {
   if (plan == NULL)
     return;
+  if (plan->profile)
+    print_profile (plan);
+  g_clear_pointer (&plan->profile_us, g_free);
   /* primitives and memories before the engine they belong to */
   g_clear_pointer (&plan->layers, g_ptr_array_unref);
   g_clear_pointer (&plan->sync, g_array_unref);
@@ -444,6 +467,8 @@ _strata_plan_new_full (StrataModel             *model,
 
   if (!build (plan, error))
     return NULL;
+  plan->profile = g_strcmp0 (g_getenv ("STRATA_PLAN_PROFILE"), "1") == 0;
+  plan->profile_us = g_new0 (double, plan->layers->len * 2);
   return g_steal_pointer (&plan);
 }
 
@@ -502,6 +527,13 @@ run_steps (StrataPlan       *plan,
            GArray           *steps,
            GError          **error)
 {
+  gint64 start = 0;
+
+  if (plan->profile && layer != NULL)
+    {
+      dnnl_stream_wait (plan->stream);
+      start = g_get_monotonic_time ();
+    }
   for (guint s = 0; s < steps->len; s++)
     {
       StrataPlanStep *step = &g_array_index (steps, StrataPlanStep, s);
@@ -523,6 +555,12 @@ run_steps (StrataPlan       *plan,
           if (!step->func (plan, layer, step->data, error))
             return FALSE;
         }
+    }
+  if (plan->profile && layer != NULL)
+    {
+      dnnl_stream_wait (plan->stream);
+      plan->profile_us[2 * layer->index + (steps == layer->backward)] +=
+        g_get_monotonic_time () - start;
     }
   return TRUE;
 }
@@ -719,6 +757,7 @@ strata_plan_backward (StrataPlan  *plan,
     }
   dnnl_stream_wait (plan->stream);
   plan->seeded = FALSE;
+  plan->n_profiled++;
   return TRUE;
 }
 
