@@ -105,19 +105,24 @@ act_forward_prim (StrataPlan               *plan,
                   dnnl_primitive_desc_t    *pd,
                   GError                  **error)
 {
+  dnnl_status_t status;
   dnnl_prop_kind_t prop = _strata_plan_is_training (plan) ? dnnl_forward_training
                                                           : dnnl_forward_inference;
 
   if (act->kind == STRATA_ACT_SOFTMAX)
     {
       dnnl_softmax_desc_t desc;
-      dnnl_softmax_forward_desc_init (&desc, prop, md, 1);
+      status = dnnl_softmax_forward_desc_init (&desc, prop, md, 1);
+      if (!_strata_plan_check (status, "describe the operation", error))
+        return NULL;
       return _strata_op_prim (plan, &desc, NULL, NULL, pd, "set up a softmax", error);
     }
   else
     {
       dnnl_eltwise_desc_t desc;
-      dnnl_eltwise_forward_desc_init (&desc, prop, alg, md, act->alpha, act->beta);
+      status = dnnl_eltwise_forward_desc_init (&desc, prop, alg, md, act->alpha, act->beta);
+      if (!_strata_plan_check (status, "describe the operation", error))
+        return NULL;
       return _strata_op_prim (plan, &desc, NULL, NULL, pd, "set up an activation", error);
     }
 }
@@ -132,6 +137,7 @@ act_backward (StrataPlan             *plan,
               dnnl_memory_t           diff_src,
               GError                **error)
 {
+  dnnl_status_t status;
   const dnnl_memory_desc_t *md = _strata_plan_md (data);
   dnnl_primitive_desc_t hint = NULL;
   StrataPlanPrim *prim;
@@ -141,7 +147,9 @@ act_backward (StrataPlan             *plan,
   if (act->kind == STRATA_ACT_SOFTMAX)
     {
       dnnl_softmax_desc_t desc;
-      dnnl_softmax_backward_desc_init (&desc, md, md, 1);
+      status = dnnl_softmax_backward_desc_init (&desc, md, md, 1);
+      if (!_strata_plan_check (status, "describe the operation", error))
+        return FALSE;
       prim = _strata_op_prim (plan, &desc, NULL, hint, NULL, "set up a softmax's backward",
                               error);
       if (prim)
@@ -151,7 +159,9 @@ act_backward (StrataPlan             *plan,
   else
     {
       dnnl_eltwise_desc_t desc;
-      dnnl_eltwise_backward_desc_init (&desc, act->bwd_alg, md, md, act->alpha, act->beta);
+      status = dnnl_eltwise_backward_desc_init (&desc, act->bwd_alg, md, md, act->alpha, act->beta);
+      if (!_strata_plan_check (status, "describe the operation", error))
+        return FALSE;
       prim = _strata_op_prim (plan, &desc, NULL, hint, NULL, "set up an activation's backward",
                               error);
       if (prim)

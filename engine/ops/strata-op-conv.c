@@ -135,6 +135,7 @@ conv_build_forward (StrataPlan       *plan,
                     StrataPlanLayer  *layer,
                     GError          **error)
 {
+  dnnl_status_t status;
   ConvPriv *priv = g_new0 (ConvPriv, 1);
   StrataNode *node = layer->node;
   const StrataShape *in = &layer->inputs[0]->shape;
@@ -198,13 +199,15 @@ conv_build_forward (StrataPlan       *plan,
   _strata_md_any (&weights_md, priv->ndims_weights, priv->weights_dims);
   _strata_md_activation (plan, &layer->shape, &dst_md, TRUE);
 
-  dnnl_dilated_convolution_forward_desc_init (&desc,
-                                              _strata_plan_is_training (plan)
-                                              ? dnnl_forward_training : dnnl_forward_inference,
-                                              dnnl_convolution_direct, &src_md, &weights_md,
-                                              priv->bias ? &priv->bias_md : NULL, &dst_md,
-                                              priv->strides, priv->dilates, priv->pad_l,
-                                              priv->pad_r);
+  status = dnnl_dilated_convolution_forward_desc_init (&desc,
+                                                       _strata_plan_is_training (plan)
+                                                       ? dnnl_forward_training : dnnl_forward_inference,
+                                                       dnnl_convolution_direct, &src_md, &weights_md,
+                                                       priv->bias ? &priv->bias_md : NULL, &dst_md,
+                                                       priv->strides, priv->dilates, priv->pad_l,
+                                                       priv->pad_r);
+  if (!_strata_plan_check (status, "describe the operation", error))
+    return FALSE;
   attr = _strata_act_stage_attr (plan, &priv->stage);
   prim = _strata_op_prim (plan, &desc, attr, NULL, &priv->fwd_pd, "set up a convolution",
                           error);
@@ -236,6 +239,7 @@ conv_build_backward (StrataPlan       *plan,
                      StrataPlanLayer  *layer,
                      GError          **error)
 {
+  dnnl_status_t status;
   ConvPriv *priv = layer->priv;
   const StrataShape *in = &layer->inputs[0]->shape;
   int t = _strata_plan_t_backward (plan, layer);
@@ -257,12 +261,14 @@ conv_build_backward (StrataPlan       *plan,
     {
       dnnl_memory_t src, diff_dst, diff_weights, diff_bias = NULL;
 
-      dnnl_dilated_convolution_backward_weights_desc_init (&desc, dnnl_convolution_direct,
-                                                           &src_md, &weights_md,
-                                                           priv->bias ? &diff_bias_md : NULL,
-                                                           &dst_md, priv->strides,
-                                                           priv->dilates, priv->pad_l,
-                                                           priv->pad_r);
+      status = dnnl_dilated_convolution_backward_weights_desc_init (&desc, dnnl_convolution_direct,
+                                                                    &src_md, &weights_md,
+                                                                    priv->bias ? &diff_bias_md : NULL,
+                                                                    &dst_md, priv->strides,
+                                                                    priv->dilates, priv->pad_l,
+                                                                    priv->pad_r);
+      if (!_strata_plan_check (status, "describe the operation", error))
+        return FALSE;
       prim = _strata_op_prim (plan, &desc, NULL, priv->fwd_pd, &pd,
                               "set up a convolution's weight gradient", error);
       if (prim == NULL)
@@ -293,10 +299,12 @@ conv_build_backward (StrataPlan       *plan,
     {
       dnnl_memory_t weights, diff_dst, diff_src;
 
-      dnnl_dilated_convolution_backward_data_desc_init (&desc, dnnl_convolution_direct,
-                                                        &src_md, &weights_md, &dst_md,
-                                                        priv->strides, priv->dilates,
-                                                        priv->pad_l, priv->pad_r);
+      status = dnnl_dilated_convolution_backward_data_desc_init (&desc, dnnl_convolution_direct,
+                                                                 &src_md, &weights_md, &dst_md,
+                                                                 priv->strides, priv->dilates,
+                                                                 priv->pad_l, priv->pad_r);
+      if (!_strata_plan_check (status, "describe the operation", error))
+        return FALSE;
       prim = _strata_op_prim (plan, &desc, NULL, priv->fwd_pd, &pd,
                               "set up a convolution's input gradient", error);
       if (prim == NULL)

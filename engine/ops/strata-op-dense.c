@@ -74,6 +74,7 @@ dense_build_forward (StrataPlan       *plan,
                      StrataPlanLayer  *layer,
                      GError          **error)
 {
+  dnnl_status_t status;
   DensePriv *priv = g_new0 (DensePriv, 1);
   int units = layer->shape.dims[0];
   dnnl_memory_desc_t weights_md, dst_md;
@@ -98,11 +99,13 @@ dense_build_forward (StrataPlan       *plan,
   _strata_md_any (&weights_md, 2, priv->weights_dims);
   _strata_md_activation (plan, &layer->shape, &dst_md, FALSE);
 
-  dnnl_inner_product_forward_desc_init (&desc,
-                                        _strata_plan_is_training (plan)
-                                        ? dnnl_forward_training : dnnl_forward_inference,
-                                        &layer->inputs[0]->dst_md, &weights_md,
-                                        priv->bias ? &priv->bias_md : NULL, &dst_md);
+  status = dnnl_inner_product_forward_desc_init (&desc,
+                                                 _strata_plan_is_training (plan)
+                                                 ? dnnl_forward_training : dnnl_forward_inference,
+                                                 &layer->inputs[0]->dst_md, &weights_md,
+                                                 priv->bias ? &priv->bias_md : NULL, &dst_md);
+  if (!_strata_plan_check (status, "describe the operation", error))
+    return FALSE;
   attr = _strata_act_stage_attr (plan, &priv->stage);
   prim = _strata_op_prim (plan, &desc, attr, NULL, &priv->fwd_pd, "set up a dense layer", error);
   dnnl_primitive_attr_destroy (attr);
@@ -133,6 +136,7 @@ dense_build_backward (StrataPlan       *plan,
                       StrataPlanLayer  *layer,
                       GError          **error)
 {
+  dnnl_status_t status;
   DensePriv *priv = layer->priv;
   int t = _strata_plan_t_backward (plan, layer);
   const dnnl_memory_desc_t *src_md = _strata_pd_md (priv->fwd_pd, dnnl_query_src_md);
@@ -152,8 +156,10 @@ dense_build_backward (StrataPlan       *plan,
     {
       dnnl_memory_t diff_dst, diff_weights, diff_bias = NULL;
 
-      dnnl_inner_product_backward_weights_desc_init (&desc, src_md, &weights_md,
-                                                     priv->bias ? &priv->bias_md : NULL, dst_md);
+      status = dnnl_inner_product_backward_weights_desc_init (&desc, src_md, &weights_md,
+                                                              priv->bias ? &priv->bias_md : NULL, dst_md);
+      if (!_strata_plan_check (status, "describe the operation", error))
+        return FALSE;
       prim = _strata_op_prim (plan, &desc, NULL, priv->fwd_pd, &pd,
                               "set up a dense layer's weight gradient", error);
       if (prim == NULL)
@@ -181,7 +187,9 @@ dense_build_backward (StrataPlan       *plan,
     {
       dnnl_memory_t weights, diff_dst, diff_src;
 
-      dnnl_inner_product_backward_data_desc_init (&desc, src_md, &weights_md, dst_md);
+      status = dnnl_inner_product_backward_data_desc_init (&desc, src_md, &weights_md, dst_md);
+      if (!_strata_plan_check (status, "describe the operation", error))
+        return FALSE;
       prim = _strata_op_prim (plan, &desc, NULL, priv->fwd_pd, &pd,
                               "set up a dense layer's input gradient", error);
       if (prim == NULL)

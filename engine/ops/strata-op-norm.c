@@ -106,6 +106,7 @@ norm_build_forward (StrataPlan       *plan,
                     StrataPlanLayer  *layer,
                     GError          **error)
 {
+  dnnl_status_t status;
   NormPriv *priv = g_new0 (NormPriv, 1);
   StrataNode *node = layer->node;
   int t = _strata_plan_t_forward (plan, layer);
@@ -132,11 +133,13 @@ norm_build_forward (StrataPlan       *plan,
   priv->src = _strata_plan_src (plan, layer, 0, NULL, layer->runs_backward, error);
   if (priv->src == NULL)
     return FALSE;
-  dnnl_batch_normalization_forward_desc_init (&desc,
-                                              _strata_plan_is_training (plan)
-                                              ? dnnl_forward_training : dnnl_forward_inference,
-                                              _strata_plan_md (priv->src), priv->epsilon,
-                                              priv->flags);
+  status = dnnl_batch_normalization_forward_desc_init (&desc,
+                                                       _strata_plan_is_training (plan)
+                                                       ? dnnl_forward_training : dnnl_forward_inference,
+                                                       _strata_plan_md (priv->src), priv->epsilon,
+                                                       priv->flags);
+  if (!_strata_plan_check (status, "describe the operation", error))
+    return FALSE;
   prim = _strata_op_prim (plan, &desc, NULL, NULL, &priv->fwd_pd,
                           "set up a batch normalization", error);
   if (prim == NULL)
@@ -173,6 +176,7 @@ norm_build_backward (StrataPlan       *plan,
                      StrataPlanLayer  *layer,
                      GError          **error)
 {
+  dnnl_status_t status;
   NormPriv *priv = layer->priv;
   int t = _strata_plan_t_backward (plan, layer);
   const dnnl_memory_desc_t *md = _strata_plan_md (priv->src);
@@ -184,10 +188,12 @@ norm_build_backward (StrataPlan       *plan,
 
   /* oneDNN 2.6 has no backward_data with a scale or shift: a frozen layer with them runs
    * the full backward and throws its gamma and beta gradients away */
-  dnnl_batch_normalization_backward_desc_init (&desc,
-                                               priv->gamma || priv->beta ? dnnl_backward
-                                                                         : dnnl_backward_data,
-                                               md, md, priv->epsilon, priv->flags);
+  status = dnnl_batch_normalization_backward_desc_init (&desc,
+                                                        priv->gamma || priv->beta ? dnnl_backward
+                                                                                  : dnnl_backward_data,
+                                                        md, md, priv->epsilon, priv->flags);
+  if (!_strata_plan_check (status, "describe the operation", error))
+    return FALSE;
   prim = _strata_op_prim (plan, &desc, NULL, priv->fwd_pd, &pd,
                           "set up a batch normalization's backward", error);
   if (prim == NULL)

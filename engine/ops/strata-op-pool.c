@@ -85,6 +85,7 @@ pool_build_forward (StrataPlan       *plan,
                     StrataPlanLayer  *layer,
                     GError          **error)
 {
+  dnnl_status_t status;
   PoolPriv *priv = g_new0 (PoolPriv, 1);
   const StrataShape *in = &layer->inputs[0]->shape;
   const char *type = layer->op->type;
@@ -131,11 +132,13 @@ pool_build_forward (StrataPlan       *plan,
   dst_dims[2] = priv->global ? 1 : layer->shape.dims[0];
   dst_dims[3] = priv->global ? 1 : layer->shape.dims[1];
   _strata_md_any (&dst_md, 4, dst_dims);
-  dnnl_pooling_forward_desc_init (&desc,
-                                  layer->runs_backward ? dnnl_forward_training
-                                                       : dnnl_forward_inference,
-                                  priv->alg, _strata_plan_md (src), &dst_md, priv->strides,
-                                  priv->kernel, priv->pad_l, priv->pad_r);
+  status = dnnl_pooling_forward_desc_init (&desc,
+                                           layer->runs_backward ? dnnl_forward_training
+                                                                : dnnl_forward_inference,
+                                           priv->alg, _strata_plan_md (src), &dst_md, priv->strides,
+                                           priv->kernel, priv->pad_l, priv->pad_r);
+  if (!_strata_plan_check (status, "describe the operation", error))
+    return FALSE;
   prim = _strata_op_prim (plan, &desc, NULL, NULL, &priv->fwd_pd, "set up a pooling", error);
   if (prim == NULL)
     return FALSE;
@@ -180,6 +183,7 @@ pool_build_backward (StrataPlan       *plan,
                      StrataPlanLayer  *layer,
                      GError          **error)
 {
+  dnnl_status_t status;
   PoolPriv *priv = layer->priv;
   StrataPlanLayer *src = layer->inputs[0];
   int t = _strata_plan_t_backward (plan, layer);
@@ -196,8 +200,10 @@ pool_build_backward (StrataPlan       *plan,
     diff = _strata_plan_mem_view (plan, &priv->view, diff, error);
   if (diff == NULL)
     return FALSE;
-  dnnl_pooling_backward_desc_init (&desc, priv->alg, &src->dst_md, dst_md, priv->strides,
-                                   priv->kernel, priv->pad_l, priv->pad_r);
+  status = dnnl_pooling_backward_desc_init (&desc, priv->alg, &src->dst_md, dst_md, priv->strides,
+                                            priv->kernel, priv->pad_l, priv->pad_r);
+  if (!_strata_plan_check (status, "describe the operation", error))
+    return FALSE;
   prim = _strata_op_prim (plan, &desc, NULL, priv->fwd_pd, &pd, "set up a pooling's backward",
                           error);
   if (prim == NULL)

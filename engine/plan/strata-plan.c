@@ -208,7 +208,9 @@ build_probabilities (StrataPlan  *plan,
       StrataPlanPrim *prim;
       dnnl_status_t status;
 
-      dnnl_softmax_forward_desc_init (&desc, dnnl_forward_inference, &plain, 1);
+      status = dnnl_softmax_forward_desc_init (&desc, dnnl_forward_inference, &plain, 1);
+      if (!_strata_plan_check (status, "describe the operation", error))
+        return FALSE;
       status = dnnl_primitive_desc_create (&pd, &desc, attr, plan->engine, NULL);
       dnnl_primitive_attr_destroy (attr);
       if (!_strata_plan_check (status, "set up the softmax", error))
