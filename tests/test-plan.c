@@ -272,6 +272,13 @@ test_errors (void)
   none = strata_plan_new (model, &zero, &error);
   g_assert_null (none);
   g_assert_error (error, STRATA_PLAN_ERROR, STRATA_PLAN_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
+
+  /* about 70 GB of activations: refused, not an abort */
+  zero.batch = 200000;
+  none = strata_plan_new (model, &zero, &error);
+  g_assert_null (none);
+  g_assert_error (error, STRATA_PLAN_ERROR, STRATA_PLAN_ERROR_NO_MEMORY);
 }
 
 int

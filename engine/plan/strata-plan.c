@@ -10,6 +10,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "strata-plan.h"
@@ -88,8 +89,8 @@ strata_plan_free (StrataPlan *plan)
   g_clear_pointer (&plan->accumulate, g_hash_table_unref);
   g_clear_pointer (&plan->buffers, g_array_unref);
   g_clear_pointer (&plan->weight_copies, g_array_unref);
-  g_clear_pointer (&plan->arena, g_aligned_free);
-  g_clear_pointer (&plan->input, g_aligned_free);
+  g_clear_pointer (&plan->arena, free);
+  g_clear_pointer (&plan->input, free);
   if (plan->stream)
     dnnl_stream_destroy (plan->stream);
   if (plan->engine)
@@ -321,9 +322,10 @@ bind_memory (StrataPlan  *plan,
   GHashTableIter iter;
   gpointer key, value;
 
-  plan->arena = g_aligned_alloc0 (1, MAX (plan->arena_size, 64), 4096);
-  if (plan->arena == NULL)
+  /* not g_aligned_alloc(): a batch too large for this machine is an error, not an abort */
+  if (posix_memalign ((void **) &plan->arena, 4096, MAX (plan->arena_size, 64)) != 0)
     {
+      plan->arena = NULL;
       _strata_plan_set_error (error, STRATA_PLAN_ERROR_NO_MEMORY,
                               _("Not enough memory for the plan"));
       return FALSE;
@@ -352,7 +354,14 @@ build_input (StrataPlan      *plan,
   dnnl_memory_desc_t md;
 
   _strata_md_activation (plan, &layer->shape, &md, FALSE);
-  plan->input = g_aligned_alloc0 (1, _strata_md_size (&md), 64);
+  if (posix_memalign ((void **) &plan->input, 64, _strata_md_size (&md)) != 0)
+    {
+      plan->input = NULL;
+      _strata_plan_set_error (error, STRATA_PLAN_ERROR_NO_MEMORY,
+                              _("Not enough memory for a batch of %u"), plan->batch);
+      return FALSE;
+    }
+  memset (plan->input, 0, _strata_md_size (&md));
   layer->dst_md = md;
   layer->dst_mem = _strata_plan_mem_wrap (plan, &md, plan->input, error);
   return layer->dst_mem != NULL;
