@@ -251,10 +251,18 @@ strata_trainer_new (StrataProject            *project,
   self->schedule = strata_schedule_new (&schedule_config, error);
   if (self->schedule == NULL)
     return NULL;
-  self->early_stopping = strata_early_stopping_new (self->monitor,
-                                                    strata_hyperparams_get_min_delta (hp),
-                                                    strata_hyperparams_get_early_stopping (hp)
-                                                    ? strata_hyperparams_get_patience (hp) : 0);
+  {
+    StrataEarlyStoppingConfig config;
+
+    /* Without early stopping the tracker still picks the best checkpoint (patience < 0). */
+    strata_early_stopping_config_init (&config, self->monitor);
+    config.min_delta = strata_hyperparams_get_min_delta (hp);
+    config.patience = strata_hyperparams_get_early_stopping (hp)
+                      ? (int) strata_hyperparams_get_patience (hp) : -1;
+    self->early_stopping = strata_early_stopping_new (&config, error);
+    if (self->early_stopping == NULL)
+      return NULL;
+  }
 
   self->state.seed = strata_hyperparams_get_seed (hp);
   self->state.optimizer = g_strdup (strata_hyperparams_get_optimizer (hp));
@@ -275,6 +283,8 @@ strata_trainer_new (StrataProject            *project,
           !strata_early_stopping_load_state (self->early_stopping, self->state.early_stopping,
                                              error))
         return NULL;
+      /* A run that stopped early may be resumed on purpose: don't stop it again at once. */
+      strata_early_stopping_rearm (self->early_stopping);
       if (!strata_run_truncate_metrics (self->run, self->state.epoch, error))
         return NULL;
     }
@@ -484,6 +494,7 @@ finish_epoch (StrataTrainer       *self,
 {
   StrataTrainEvent event = { .type = STRATA_TRAIN_EVENT_EPOCH, .epoch = epoch };
   g_autoptr(JsonNode) record = NULL;
+  StrataEarlyStoppingResult result;
   double monitored;
 
   event.n_batches = event.batch = strata_loader_get_n_batches (self->train_loader);
@@ -500,7 +511,9 @@ finish_epoch (StrataTrainer       *self,
   if (isnan (monitored) && g_str_has_prefix (self->monitor, "val_"))
     monitored = monitored_value (self->monitor + 4, &event);
   strata_schedule_epoch_end (self->schedule, epoch, monitored);
-  event.is_best = strata_early_stopping_update (self->early_stopping, epoch, monitored, stop);
+  result = strata_early_stopping_epoch_end (self->early_stopping, epoch, monitored);
+  event.is_best = (result & STRATA_EARLY_STOPPING_NEW_BEST) != 0;
+  *stop = (result & STRATA_EARLY_STOPPING_STOP) != 0;
   event.eta = (self->epochs - epoch) * epoch_seconds;
 
   self->state.epoch = epoch;
