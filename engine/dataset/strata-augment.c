@@ -87,8 +87,6 @@ strata_augment_draw (const StrataAugmentParams *p,
                      StrataAugmentDraw         *d)
 {
   StrataRandom rng;
-  double c, s, sh_s, sh_c;
-  double m[2][2];
 
   memset (d, 0, sizeof *d);
   d->zoom_rows = d->zoom_cols = 1.0;
@@ -178,17 +176,6 @@ strata_augment_draw (const StrataAugmentParams *p,
                                 &d->erase_x, &d->erase_y, &d->erase_w, &d->erase_h);
     }
 
-  /* Keras composes rotation · shift · shear · zoom on (row, column) coordinates; the
-   * matrix is the linear part, rotation · shear · zoom */
-  c = cos (d->theta);
-  s = sin (d->theta);
-  sh_s = sin (d->shear);
-  sh_c = cos (d->shear);
-  m[0][0] = c * d->zoom_rows;
-  m[0][1] = (c * -sh_s - s * sh_c) * d->zoom_cols;
-  m[1][0] = s * d->zoom_rows;
-  m[1][1] = (s * -sh_s + c * sh_c) * d->zoom_cols;
-  memcpy (d->matrix, m, sizeof m);
   d->affine = d->theta != 0 || d->shear != 0 || d->zoom_rows != 1 || d->zoom_cols != 1 ||
               d->shift_rows != 0 || d->shift_cols != 0 || d->flip_h || d->flip_v;
 }
@@ -326,7 +313,12 @@ strata_augment_apply (const StrataAugmentParams *p,
     {
       double cy = (height - 1) / 2.0, cx = (width - 1) / 2.0;
       double c = cos (d->theta), s = sin (d->theta);
-      /* Keras: input = R · (S · Z · o + t) + centre; the matrix is R · S · Z */
+      double sh_s = sin (d->shear), sh_c = cos (d->shear);
+      /* Keras: input = R · (Sh · Z · o + t) + centre; m = R · Sh · Z */
+      double m[2][2] = {
+        { c * d->zoom_rows, (-c * sh_s - s * sh_c) * d->zoom_cols },
+        { s * d->zoom_rows, (-s * sh_s + c * sh_c) * d->zoom_cols },
+      };
       double t_r = c * d->shift_rows - s * d->shift_cols + cy;
       double t_c = s * d->shift_rows + c * d->shift_cols + cx;
 
@@ -338,8 +330,8 @@ strata_augment_apply (const StrataAugmentParams *p,
           for (int col = 0; col < width; col++)
             {
               double o_c = (d->flip_h ? width - 1 - col : col) - cx;
-              double in_r = d->matrix[0][0] * o_r + d->matrix[0][1] * o_c + t_r;
-              double in_c = d->matrix[1][0] * o_r + d->matrix[1][1] * o_c + t_c;
+              double in_r = m[0][0] * o_r + m[0][1] * o_c + t_r;
+              double in_c = m[1][0] * o_r + m[1][1] * o_c + t_c;
 
               sample_bilinear (image, width, height, channels, in_r, in_c, p->fill_mode,
                                (float) p->fill_value,

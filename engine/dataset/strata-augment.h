@@ -14,15 +14,13 @@ G_BEGIN_DECLS
 
 /**
  * StrataAugmentDraw:
- * @matrix: the affine map from an output pixel to the place it samples, in (row, column)
- *   pixel coordinates relative to the image centre: rotation · shift · shear · zoom, as
- *   Keras composes them
  * @shift_rows: rows of @matrix's translation (Keras `tx`, from `height_shift_range`)
  * @shift_cols: columns of the translation (Keras `ty`)
  * @theta: rotation, radians
  * @shear: shear, radians
  * @zoom_rows: zoom along rows (Keras `zx`)
  * @zoom_cols: zoom along columns (Keras `zy`)
+ * @affine: whether any of the geometric operations (flips included) applies
  * @flip_h: mirror left-right
  * @flip_v: mirror top-bottom
  * @channel_shift: added to each channel, pixel units
@@ -31,11 +29,12 @@ G_BEGIN_DECLS
  * @erase: whether a rectangle is erased, and where
  *
  * The random choices for one image, drawn from its key; each operation draws from its own
- * stream, so that enabling one does not change the others.
+ * stream, so that enabling one does not change the others. The geometry is Keras': an
+ * output pixel o (row, column, relative to the image centre) samples the input at
+ * R · (Sh · Z · o + t) + centre, with R the rotation, Sh the shear, Z the zoom, t the shift.
  */
 typedef struct
 {
-  double matrix[2][2];
   double shift_rows;
   double shift_cols;
   double theta;
