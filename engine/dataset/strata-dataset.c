@@ -14,6 +14,8 @@
 #include "strata-augment.h"
 #include "strata-dataset.h"
 #include "strata-dataset-private.h"
+#include "strata-hash.h"
+#include "strata-image-cache.h"
 #include "strata-random.h"
 #include "strata-split-private.h"
 
@@ -30,6 +32,7 @@ struct _StrataDataset
   int *source_labels;                /* per source item: dataset class or -1 */
 
   StrataResizeSpec resize;
+  StrataImageCache *cache;           /* NULL: decode every time */
   float scale[3];
   float offset[3];
   gboolean bgr;
@@ -93,6 +96,7 @@ strata_dataset_finalize (GObject *object)
     }
   g_clear_pointer (&self->source_labels, g_free);
   g_clear_pointer (&self->stages, g_array_unref);
+  g_clear_pointer (&self->cache, strata_image_cache_free);
   g_mutex_clear (&self->problem_lock);
   g_clear_pointer (&self->bad_items, g_hash_table_unref);
   g_clear_pointer (&self->problems, g_ptr_array_unref);
@@ -251,6 +255,63 @@ copy_stages (StrataDataset *self)
     }
 }
 
+/* A key for what the cache holds: the source's files and the resize. */
+static guint64
+cache_key (StrataDataset *self)
+{
+  guint n = strata_source_get_n_items (self->source);
+  guint64 key = strata_hash_string (strata_source_get_path (self->source));
+  guint64 spec[6] = { self->resize.width, self->resize.height, self->resize.channels,
+                      self->resize.mode, self->resize.filter, 1 /* pixel format version */ };
+
+  key = strata_hash_bytes (spec, sizeof spec, key);
+  for (guint i = 0; i < n; i++)
+    {
+      const StrataSourceItem *item = strata_source_get_item (self->source, i);
+
+      key = strata_key3 (key, item->key, item->content_hash);
+    }
+  return key;
+}
+
+static void
+open_cache (StrataDataset *self,
+            const char    *base_dir)
+{
+  guint n = strata_source_get_n_items (self->source);
+  gsize item_size = strata_dataset_get_image_n_floats (self);
+  guint64 bytes = (guint64) n * item_size;
+  guint limit_mb;
+  int mode;
+  g_autofree char *dir = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_object_get (self->settings, "cache-mode", &mode, "cache-memory-limit", &limit_mb, NULL);
+  if (mode == STRATA_CACHE_NONE || n == 0 || strata_source_is_in_memory (self->source))
+    return;
+  if (mode == STRATA_CACHE_MEMORY ||
+      (mode == STRATA_CACHE_AUTO && bytes <= ((guint64) limit_mb << 20)))
+    {
+      self->cache = strata_image_cache_new_memory (n, item_size);
+      if (self->cache || mode == STRATA_CACHE_MEMORY)
+        return;
+    }
+
+  /* beside the project; one file per source, rebuilt when its contents or the resize
+   * change */
+  dir = base_dir ? g_strdup (base_dir) : g_build_filename (g_get_user_cache_dir (), "strata",
+                                                           NULL);
+  g_mkdir_with_parents (dir, 0755);
+  name = g_strdup_printf (".strata-cache-%016" G_GINT64_MODIFIER "x",
+                          strata_hash_string (strata_source_get_path (self->source)));
+  path = g_build_filename (dir, name, NULL);
+  self->cache = strata_image_cache_new_file (path, cache_key (self), n, item_size, &error);
+  if (self->cache == NULL)
+    g_debug ("No image cache: %s", error->message);
+}
+
 /**
  * strata_dataset_open:
  * @settings: the project's dataset settings; the dataset keeps a copy
@@ -268,6 +329,7 @@ strata_dataset_open (StrataDatasetSettings  *settings,
                      GError                **error)
 {
   g_autoptr(StrataDataset) self = NULL;
+  guint64 max_pixels;
   int mode, filter;
 
   g_return_val_if_fail (STRATA_IS_DATASET_SETTINGS (settings), NULL);
@@ -278,18 +340,8 @@ strata_dataset_open (StrataDatasetSettings  *settings,
 
   self = g_object_new (STRATA_TYPE_DATASET, NULL);
   self->settings = strata_dataset_settings_copy (settings);
-  self->source = strata_source_new_for_settings (self->settings, base_dir, error);
-  if (self->source == NULL ||
-      !strata_source_load (self->source, cancellable, error) ||
-      !map_classes (self, error))
-    return NULL;
-  for (guint i = 0; i < strata_source_get_n_problems (self->source); i++)
-    g_ptr_array_add (self->problems, g_strdup (strata_source_get_problem (self->source, i)));
-
-  make_split (self);
-  copy_stages (self);
-
-  g_object_get (self->settings, "resize-mode", &mode, "resize-filter", &filter, NULL);
+  g_object_get (self->settings, "resize-mode", &mode, "resize-filter", &filter,
+                "max-image-pixels", &max_pixels, NULL);
   self->resize.width = strata_dataset_settings_get_image_width (self->settings);
   self->resize.height = strata_dataset_settings_get_image_height (self->settings);
   self->resize.channels = strata_dataset_settings_get_image_channels (self->settings);
@@ -297,6 +349,20 @@ strata_dataset_open (StrataDatasetSettings  *settings,
   self->resize.filter = filter;
   strata_dataset_settings_get_normalization_constants (self->settings, self->scale,
                                                        self->offset, &self->bgr);
+
+  self->source = strata_source_new_for_settings (self->settings, base_dir, error);
+  if (self->source == NULL)
+    return NULL;
+  strata_source_set_decode_options (self->source, &self->resize, max_pixels);
+  if (!strata_source_load (self->source, cancellable, error) ||
+      !map_classes (self, error))
+    return NULL;
+  for (guint i = 0; i < strata_source_get_n_problems (self->source); i++)
+    g_ptr_array_add (self->problems, g_strdup (strata_source_get_problem (self->source, i)));
+
+  make_split (self);
+  copy_stages (self);
+  open_cache (self, base_dir);
   return g_steal_pointer (&self);
 }
 
@@ -532,10 +598,14 @@ _strata_dataset_get_pixels (StrataDataset  *self,
   g_auto(StrataImage) image = { 0 };
   StrataResizeSpec spec = self->resize;
 
+  if (self->cache && strata_image_cache_lookup (self->cache, source_index, dst))
+    return TRUE;
   if (!strata_source_read_image (self->source, source_index, &image, error))
     return FALSE;
   spec.pad_seed = strata_source_get_item (self->source, source_index)->key;
   strata_image_resize (&image, &spec, dst);
+  if (self->cache)
+    strata_image_cache_store (self->cache, source_index, dst);
   return TRUE;
 }
 

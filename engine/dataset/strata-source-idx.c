@@ -253,6 +253,7 @@ strata_source_idx_load (StrataSource  *source,
     return FALSE;
   strata_source_set_has_test_split (source, TRUE);
   strata_source_set_fixed (source, TRUE);
+  strata_source_set_in_memory (source, TRUE);
   return TRUE;
 }
 

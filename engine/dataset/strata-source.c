@@ -14,6 +14,7 @@
 #include "strata-dataset.h"
 #include "strata-hash.h"
 #include "strata-source.h"
+#include "strata-source-files.h"
 #include "strata-source-idx.h"
 
 typedef struct
@@ -24,8 +25,12 @@ typedef struct
   GHashTable *class_index;   /* name → index + 1 */
   GPtrArray *problems;       /* char*: files skipped while loading, with the reason */
   gboolean loaded;
+  gboolean has_spec;
+  StrataResizeSpec spec;
+  guint64 max_pixels;
   gboolean has_test_split;
   gboolean fixed;
+  gboolean in_memory;
 } StrataSourcePrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (StrataSource, strata_source, G_TYPE_OBJECT)
@@ -129,6 +134,7 @@ strata_source_init (StrataSource *self)
   priv->class_names = g_ptr_array_new_with_free_func (g_free);
   priv->class_index = g_hash_table_new (g_str_hash, g_str_equal);
   priv->problems = g_ptr_array_new_with_free_func (g_free);
+  priv->max_pixels = G_GUINT64_CONSTANT (100000000);
 }
 
 /**
@@ -155,6 +161,15 @@ strata_source_new_for_settings (StrataDatasetSettings *settings,
     case STRATA_SOURCE_FOLDER:
     case STRATA_SOURCE_CSV:
     case STRATA_SOURCE_ZIP:
+      {
+        g_autofree char *filename_column = NULL;
+        g_autofree char *label_column = NULL;
+
+        g_object_get (settings, "filename-column", &filename_column,
+                      "label-column", &label_column, NULL);
+        return strata_source_files_new (strata_dataset_settings_get_source_kind (settings),
+                                        path, filename_column, label_column);
+      }
     default:
       break;
     }
@@ -272,6 +287,40 @@ strata_source_is_fixed (StrataSource *self)
   StrataSourcePrivate *priv = strata_source_get_instance_private (self);
 
   return priv->fixed;
+}
+
+/**
+ * strata_source_set_decode_options:
+ * @spec: (nullable): the resize that follows decoding, so that decoders may decode smaller
+ * @max_pixels: images with more pixels are refused before they are decoded
+ */
+void
+strata_source_set_decode_options (StrataSource           *self,
+                                  const StrataResizeSpec *spec,
+                                  guint64                 max_pixels)
+{
+  StrataSourcePrivate *priv = strata_source_get_instance_private (self);
+
+  priv->has_spec = spec != NULL;
+  if (spec)
+    priv->spec = *spec;
+  priv->max_pixels = max_pixels;
+}
+
+const StrataResizeSpec *
+strata_source_get_resize_spec (StrataSource *self)
+{
+  StrataSourcePrivate *priv = strata_source_get_instance_private (self);
+
+  return priv->has_spec ? &priv->spec : NULL;
+}
+
+guint64
+strata_source_get_max_pixels (StrataSource *self)
+{
+  StrataSourcePrivate *priv = strata_source_get_instance_private (self);
+
+  return priv->max_pixels;
 }
 
 guint
@@ -401,4 +450,27 @@ strata_source_set_fixed (StrataSource *self,
   StrataSourcePrivate *priv = strata_source_get_instance_private (self);
 
   priv->fixed = fixed;
+}
+
+/**
+ * strata_source_is_in_memory:
+ *
+ * Returns: whether reading an image costs no more than copying it (IDX), so that caching
+ *   decoded images would gain nothing
+ */
+gboolean
+strata_source_is_in_memory (StrataSource *self)
+{
+  StrataSourcePrivate *priv = strata_source_get_instance_private (self);
+
+  return priv->in_memory;
+}
+
+void
+strata_source_set_in_memory (StrataSource *self,
+                             gboolean      in_memory)
+{
+  StrataSourcePrivate *priv = strata_source_get_instance_private (self);
+
+  priv->in_memory = in_memory;
 }

@@ -77,6 +77,12 @@ const char             *strata_source_get_class_name   (StrataSource          *s
                                                         guint                  index);
 gboolean                strata_source_has_test_split   (StrataSource          *self);
 gboolean                strata_source_is_fixed         (StrataSource          *self);
+gboolean                strata_source_is_in_memory     (StrataSource          *self);
+void                    strata_source_set_decode_options (StrataSource        *self,
+                                                          const StrataResizeSpec *spec,
+                                                          guint64              max_pixels);
+const StrataResizeSpec *strata_source_get_resize_spec  (StrataSource          *self);
+guint64                 strata_source_get_max_pixels   (StrataSource          *self);
 guint                   strata_source_get_n_problems   (StrataSource          *self);
 const char             *strata_source_get_problem      (StrataSource          *self,
                                                         guint                  index);
@@ -98,5 +104,7 @@ void                    strata_source_set_has_test_split (StrataSource        *s
                                                           gboolean             has_test_split);
 void                    strata_source_set_fixed        (StrataSource          *self,
                                                         gboolean               fixed);
+void                    strata_source_set_in_memory    (StrataSource          *self,
+                                                        gboolean               in_memory);
 
 G_END_DECLS
