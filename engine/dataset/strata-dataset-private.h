@@ -42,6 +42,7 @@ gboolean                   _strata_dataset_fill          (StrataDataset       *s
                                                           StrataFillScratch   *scratch,
                                                           float               *dst,
                                                           GError             **error);
+guint                      _strata_dataset_get_n_cached  (StrataDataset       *self);
 void                       _strata_dataset_report_bad    (StrataDataset       *self,
                                                           guint                source_index,
                                                           const GError        *error);

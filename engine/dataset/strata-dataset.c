@@ -681,6 +681,12 @@ _strata_dataset_fill (StrataDataset             *self,
   return TRUE;
 }
 
+guint
+_strata_dataset_get_n_cached (StrataDataset *self)
+{
+  return self->cache ? strata_image_cache_get_n_filled (self->cache) : 0;
+}
+
 void
 _strata_dataset_report_bad (StrataDataset *self,
                             guint          source_index,

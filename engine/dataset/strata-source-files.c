@@ -514,21 +514,19 @@ list_zip (StrataSourceFiles  *self,
   g_autofree char *root = NULL;
   int csv_entry = -1;
   guint n = strata_zip_get_n_entries (self->zip);
-  guint unsafe = 0;
 
   for (guint i = 0; i < n; i++)
     {
       const char *name = strata_zip_get_name (self->zip, i);
 
-      if (strata_zip_is_dir (self->zip, i) || hidden_entry (name))
-        continue;
       if (!strata_zip_is_safe_name (name))
         {
           problem (self, _("“%s” in “%s” has an absolute path or one that leaves the "
                            "archive; it is left out"), name, display);
-          unsafe++;
           continue;
         }
+      if (strata_zip_is_dir (self->zip, i) || hidden_entry (name))
+        continue;
       g_hash_table_insert (names, (gpointer) name, GUINT_TO_POINTER (i + 1));
       if (g_str_has_suffix (name, ".csv") || g_str_has_suffix (name, ".CSV"))
         {
@@ -618,7 +616,6 @@ list_zip (StrataSourceFiles  *self,
                                   "%u images in “%s” lie outside the class folders; they are "
                                   "left out", loose), loose, display);
   }
-  (void) unsafe;
   return TRUE;
 }
 
@@ -796,14 +793,26 @@ strata_source_files_read_image (StrataSource  *source,
                                 GError       **error)
 {
   StrataSourceFiles *self = STRATA_SOURCE_FILES (source);
-  const StrataSourceItem *item = strata_source_get_item (source, index);
-  g_autoptr(GBytes) bytes = read_file (self, g_ptr_array_index (self->paths, index),
-                                       g_array_index (self->entries, guint, index), item->name,
-                                       error);
+  const char *path = g_ptr_array_index (self->paths, index);
+  g_autofree char *shown = NULL;
+  g_autoptr(GBytes) bytes = NULL;
 
+  /* messages name the file so that the user can find it: the full path, or the archive and
+   * the entry */
+  if (self->zip)
+    {
+      g_autofree char *archive = g_filename_display_name (strata_source_get_path (source));
+
+      shown = g_strdup_printf ("%s:%s", archive,
+                               strata_zip_get_name (self->zip,
+                                                    g_array_index (self->entries, guint, index)));
+    }
+  else
+    shown = g_filename_display_name (path);
+  bytes = read_file (self, path, g_array_index (self->entries, guint, index), shown, error);
   if (bytes == NULL)
     return FALSE;
-  return strata_decode_image (bytes, item->name, strata_source_get_max_pixels (source),
+  return strata_decode_image (bytes, shown, strata_source_get_max_pixels (source),
                               strata_source_get_resize_spec (source), image, error);
 }
 

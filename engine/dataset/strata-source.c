@@ -409,8 +409,10 @@ strata_source_sort_classes (StrataSource *self)
   StrataSourcePrivate *priv = strata_source_get_instance_private (self);
   guint n = priv->class_names->len;
   g_autofree int *remap = g_new (int, MAX (n, 1));
-  g_autoptr(GPtrArray) old = g_ptr_array_copy (priv->class_names, NULL, NULL);
+  g_autoptr(GPtrArray) old = g_ptr_array_new ();   /* borrowed names */
 
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (old, g_ptr_array_index (priv->class_names, i));
   g_ptr_array_sort (priv->class_names, compare_names);
   for (guint i = 0; i < n; i++)
     g_hash_table_insert (priv->class_index, g_ptr_array_index (priv->class_names, i),
