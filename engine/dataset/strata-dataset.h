@@ -9,6 +9,8 @@
 #include <glib-object.h>
 #include <json-glib/json-glib.h>
 
+#include "strata-dataset-settings.h"
+
 G_BEGIN_DECLS
 
 #define STRATA_DATASET_ERROR (strata_dataset_error_quark ())
@@ -18,6 +20,7 @@ typedef enum
   STRATA_DATASET_ERROR_NOT_FOUND,     /* a file or folder is missing */
   STRATA_DATASET_ERROR_CORRUPT,       /* a file is not what it claims */
   STRATA_DATASET_ERROR_INVALID,       /* settings or contents don't make a dataset */
+  STRATA_DATASET_ERROR_PARSE,         /* the settings' JSON is malformed or from a newer version */
 } StrataDatasetError;
 
 GQuark strata_dataset_error_quark (void);
@@ -34,14 +37,9 @@ const char *strata_split_to_string   (StrataSplit  split);
 gboolean    strata_split_from_string (const char  *text,
                                       StrataSplit *split);
 
-/**
- * StrataDatasetSettings:
- *
- * What the project file says about the data: the source, how to split it, the image size
- * and normalisation the model sees, and the augmentation schedule. Properties, so that the
- * Data page can bind to them. Defined in strata-dataset-settings.h.
- */
-typedef struct _StrataDatasetSettings StrataDatasetSettings;
+/* StrataDatasetSettings (strata-dataset-settings.h): what the project file says about the
+ * data: the source, how to split it, the image size and normalisation the model sees, and
+ * the augmentation schedule. Properties, so that the Data page can bind to them. */
 
 #define STRATA_TYPE_DATASET (strata_dataset_get_type ())
 
@@ -61,6 +59,27 @@ gint32              strata_dataset_get_label       (StrataDataset         *self,
 char               *strata_dataset_dup_item_name   (StrataDataset         *self,
                                                     StrataSplit            split,
                                                     guint                  index);
+StrataDatasetSettings *strata_dataset_get_settings (StrataDataset         *self);
+void                strata_dataset_get_image_size  (StrataDataset         *self,
+                                                    guint                 *width,
+                                                    guint                 *height,
+                                                    guint                 *channels);
+gsize               strata_dataset_get_image_n_floats (StrataDataset      *self);
+void                strata_dataset_count_classes   (StrataDataset         *self,
+                                                    StrataSplit            split,
+                                                    guint                 *counts);
+gboolean            strata_dataset_load_image      (StrataDataset         *self,
+                                                    StrataSplit            split,
+                                                    guint                  index,
+                                                    int                    epoch,
+                                                    guint64                seed,
+                                                    gboolean               augment,
+                                                    float                 *dst,
+                                                    GError               **error);
+gboolean            strata_dataset_has_augmentation (StrataDataset        *self,
+                                                     int                   epoch);
+guint               strata_dataset_get_n_problems  (StrataDataset         *self);
+char              **strata_dataset_dup_problems    (StrataDataset         *self);
 
 /* Loader: batches of preprocessed float images (NHWC) with their labels ------------------- */
 
@@ -98,6 +117,8 @@ gboolean      strata_loader_next            (StrataLoader              *self,
                                              guint                     *n,
                                              GError                   **error);
 const guint  *strata_loader_get_batch_items (StrataLoader              *self);
+guint         strata_loader_get_position    (StrataLoader              *self,
+                                             int                       *epoch);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataLoader, strata_loader_free)
 
