@@ -708,7 +708,9 @@ strata_trainer_run (StrataTrainer       *self,
     .status = status,
   };
   {
-    JsonObject *last = json_object_get_object_member (strata_run_get_info (self->run), "last");
+    JsonObject *info = strata_run_get_info (self->run);
+    JsonObject *last = json_object_has_member (info, "last")
+                       ? json_object_get_object_member (info, "last") : NULL;
     if (last)
       {
         event.loss = json_object_get_double_member_with_default (last, "loss", NAN);
