@@ -212,9 +212,9 @@ fit_view (StrataGraphCanvas *self,
 
   /* A long model opened for the first time: readable text beats seeing the end. Start at
    * the input and let the user scroll down. */
-  if (initial && view.zoom < 0.75)
+  if (initial && view.zoom < 0.8)
     {
-      view.zoom = 0.75;
+      view.zoom = 0.8;
       strata_view_transform_center_on (&view, bounds.x + bounds.width / 2, bounds.y,
                                        width, height);
       view.y = FIT_MARGIN - bounds.y * view.zoom;
@@ -224,12 +224,16 @@ fit_view (StrataGraphCanvas *self,
 
 /* Geometry ------------------------------------------------------------------------------------ */
 
+/* All cards one width, so a column of layers lines up; long names ellipsize. */
 static void
 measure_node (GtkWidget *node,
               int       *width,
               int       *height)
 {
-  gtk_widget_measure (node, GTK_ORIENTATION_HORIZONTAL, -1, NULL, width, NULL, NULL);
+  int minimum;
+
+  gtk_widget_measure (node, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  *width = MAX (minimum, (int) STRATA_NODE_DEFAULT_WIDTH);
   gtk_widget_measure (node, GTK_ORIENTATION_VERTICAL, *width, NULL, height, NULL, NULL);
 }
 

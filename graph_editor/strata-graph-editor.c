@@ -299,6 +299,15 @@ action_search_layers (GtkWidget  *widget,
     gtk_widget_grab_focus (entry);
 }
 
+/* Focusing the editor focuses the canvas, where the keyboard shortcuts are. */
+static gboolean
+strata_graph_editor_grab_focus (GtkWidget *widget)
+{
+  StrataGraphEditor *self = STRATA_GRAPH_EDITOR (widget);
+
+  return gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+}
+
 static void
 strata_graph_editor_dispose (GObject *object)
 {
@@ -367,6 +376,7 @@ strata_graph_editor_class_init (StrataGraphEditorClass *klass)
   object_class->dispose = strata_graph_editor_dispose;
   object_class->get_property = strata_graph_editor_get_property;
   object_class->set_property = strata_graph_editor_set_property;
+  widget_class->grab_focus = strata_graph_editor_grab_focus;
 
   /**
    * StrataGraphEditor:graph:

@@ -345,6 +345,7 @@ build_param_row (StrataGraphInspector  *self,
                 gtk_box_append (GTK_BOX (box), times);
               }
             gtk_editable_set_width_chars (GTK_EDITABLE (spin), 2);
+            gtk_widget_add_css_class (spin, "compact");
             gtk_box_append (GTK_BOX (box), spin);
             g_signal_connect (spin, "value-changed", G_CALLBACK (on_ints_changed), param);
             watch_focus (self, spin);

@@ -11,7 +11,7 @@
 
 G_BEGIN_DECLS
 
-#define STRATA_LAYOUT_LAYER_GAP 56.0   /* between a layer's bottom and the next one's top */
+#define STRATA_LAYOUT_LAYER_GAP 48.0   /* between a layer's bottom and the next one's top */
 #define STRATA_LAYOUT_NODE_GAP  40.0   /* between neighbours in a layer */
 
 /**

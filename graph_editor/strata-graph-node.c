@@ -229,6 +229,17 @@ get_shown_shape (StrataGraph *graph,
   return strata_graph_get_output_shape (graph, strata_graph_get_input (graph, id, 0), shape);
 }
 
+/* The card has room for "26×26×32"; the links carry the full Keras "(None, 26, 26, 32)". */
+static char *
+format_shape_compact (const StrataShape *shape)
+{
+  GString *out = g_string_new (NULL);
+
+  for (int i = 0; i < shape->rank; i++)
+    g_string_append_printf (out, i ? "×%d" : "%d", shape->dims[i]);
+  return g_string_free (out, FALSE);
+}
+
 /**
  * strata_graph_node_update:
  *
@@ -271,8 +282,14 @@ strata_graph_node_update (StrataGraphNode *self,
     }
 
   if (get_shown_shape (graph, node, &shape))
-    shape_text = strata_shape_to_string (&shape);
-  gtk_label_set_label (self->shape_label, shape_text ? shape_text : "—");
+    {
+      g_autofree char *compact = format_shape_compact (&shape);
+      shape_text = strata_shape_to_string (&shape);
+      gtk_label_set_label (self->shape_label, compact);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->shape_label), shape_text);
+    }
+  else
+    gtk_label_set_label (self->shape_label, "—");
 
   strata_graph_get_param_counts (graph, self->id, &n_trainable, &n_frozen);
   if (n_trainable + n_frozen > 0)

@@ -16,6 +16,14 @@ size=${STRATA_SCREENSHOT_SIZE:-1440x900}
 mkdir -p "$outdir"
 outdir=$(cd "$outdir" && pwd)
 
+# GNOME's default font, as a user's session would set it (Xvfb has no settings daemon).
+config=$(mktemp -d)
+trap 'rm -rf "$config"' EXIT
+mkdir -p "$config/gtk-4.0"
+printf '[Settings]\ngtk-font-name=Cantarell 11\n' > "$config/gtk-4.0/settings.ini"
+XDG_CONFIG_HOME=$config
+export XDG_CONFIG_HOME
+
 for scheme in light dark; do
   STRATA_SHOT="$outdir/$name-$scheme.png"
   ADW_DEBUG_COLOR_SCHEME=prefer-$scheme

@@ -269,6 +269,7 @@ on_activate (GtkApplication *app,
       strata_graph_canvas_select (strata_graph_editor_get_canvas (demo->editor), ids);
     }
 
+  gtk_widget_grab_focus (GTK_WIDGET (demo->editor));
   gtk_window_present (GTK_WINDOW (demo->window));
 }
 
