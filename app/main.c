@@ -13,6 +13,9 @@
 #include <stdio.h>
 
 #include "strata-verbs.h"
+#ifdef HAVE_GUI
+#include "strata-application.h"
+#endif
 
 int
 main (int   argc,
@@ -40,7 +43,11 @@ main (int   argc,
       return 0;
     }
 
-  /* The window comes with the app; until then, say how to use the verbs. */
+#ifdef HAVE_GUI
+  /* No verb: the window, with the projects given (a .strata path), or the welcome page. */
+  return strata_application_run_main (argc, argv);
+#else
   strata_verbs_print_usage (stderr);
   return 2;
+#endif
 }

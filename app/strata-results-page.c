@@ -1,0 +1,617 @@
+/* strata-results-page.c
+ *
+ * Copyright 2026 The Strata authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-results-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "strata-confusion-view.h"
+#include "strata-evaluate.h"
+#include "strata-format.h"
+#include "strata-plot.h"
+#include "strata-results-page.h"
+#include "strata-run.h"
+#include "strata-series.h"
+#include "strata-window.h"
+
+/**
+ * StrataResultsPage:
+ *
+ * The project's runs in a sidebar, newest first, each with its status and best figure and a
+ * check box that puts its epoch curves on the plots, so runs can be compared. The selected
+ * run's evaluation on the test split (run in a worker thread, saved by the engine beside the
+ * run) shows as figures, a per-class table and a confusion matrix.
+ */
+
+static const char *const palette[] = {
+  "blue_3", "orange_3", "green_4", "purple_3", "red_3", "yellow_5", "brown_2", "teal_3",
+};
+
+struct _StrataResultsPage
+{
+  GtkWidget parent_instance;
+
+  /* Template widgets */
+  GtkStack *stack;
+  GtkListBox *run_list;
+  GtkLabel *run_title;
+  GtkLabel *run_summary;
+  StrataPlot *loss_plot;
+  StrataPlot *accuracy_plot;
+  GtkSpinner *eval_spinner;
+  GtkWidget *eval_placeholder;
+  GtkWidget *eval_box;
+  GtkLabel *eval_accuracy;
+  GtkLabel *eval_loss;
+  GtkLabel *eval_top_k;
+  GtkLabel *eval_top_k_caption;
+  GtkLabel *eval_images;
+  GtkGrid *class_table;
+  StrataConfusionView *confusion;
+
+  /* Owned references */
+  StrataProject *project;
+  char *selected;
+  char *training_run;
+  GHashTable *shown;            /* run names whose curves are plotted */
+  GCancellable *eval_cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (StrataResultsPage, strata_results_page, GTK_TYPE_WIDGET)
+
+static StrataRun *
+open_run (StrataResultsPage *self,
+          const char        *name)
+{
+  g_autofree char *runs_dir = strata_project_dup_runs_dir (self->project);
+
+  return strata_run_open (runs_dir, name, NULL);
+}
+
+/* A run that says it is training but is not is what a crash left. */
+static const char *
+run_status (StrataResultsPage *self,
+            JsonObject        *info,
+            const char        *name)
+{
+  const char *status = json_object_get_string_member_with_default (info, "status", NULL);
+
+  if (g_strcmp0 (status, "running") == 0 && g_strcmp0 (name, self->training_run) != 0)
+    return "interrupted";
+  return status;
+}
+
+static char *
+best_text (JsonObject *info)
+{
+  const char *monitor = json_object_get_string_member_with_default (info, "monitor", NULL);
+  int best_epoch = json_object_get_int_member_with_default (info, "best_epoch", 0);
+  g_autofree char *value = NULL;
+
+  if (monitor == NULL || best_epoch <= 0)
+    return NULL;
+  value = strata_format_value (monitor, json_object_get_double_member_with_default (info, "best_value", NAN));
+  /* Translators: e.g. "Best validation accuracy 91.2%, epoch 8" */
+  return g_strdup_printf (_("Best %s %s, epoch %d"), strata_format_metric_name (monitor), value,
+                          best_epoch);
+}
+
+/* Curves ------------------------------------------------------------------------------------------ */
+
+static void
+update_plots (StrataResultsPage *self)
+{
+  g_auto(GStrv) runs = NULL;
+  guint color = 0;
+  double extent = 1;
+
+  strata_plot_clear_series (self->loss_plot);
+  strata_plot_clear_series (self->accuracy_plot);
+  if (self->project == NULL)
+    return;
+  runs = strata_project_dup_run_names (self->project);
+  for (guint i = 0; runs[i]; i++, color++)
+    {
+      g_autoptr(StrataRun) run = NULL;
+      g_autoptr(GPtrArray) records = NULL;
+      g_autoptr(StrataSeries) loss = NULL, val_loss = NULL, accuracy = NULL, val_accuracy = NULL;
+      g_autofree char *train_label = NULL, *val_label = NULL;
+      const char *c = palette[color % G_N_ELEMENTS (palette)];
+
+      if (!g_hash_table_contains (self->shown, runs[i]) || !(run = open_run (self, runs[i])))
+        continue;
+      records = strata_run_read_metrics (run, NULL);
+      loss = strata_series_new ();
+      val_loss = strata_series_new ();
+      accuracy = strata_series_new ();
+      val_accuracy = strata_series_new ();
+      for (guint k = 0; records && k < records->len; k++)
+        {
+          JsonObject *r = json_node_get_object (g_ptr_array_index (records, k));
+          double epoch = json_object_get_int_member_with_default (r, "epoch", 0);
+
+          strata_series_append (loss, epoch, json_object_get_double_member_with_default (r, "loss", NAN));
+          strata_series_append (val_loss, epoch,
+                                json_object_get_double_member_with_default (r, "val_loss", NAN));
+          strata_series_append (accuracy, epoch,
+                                json_object_get_double_member_with_default (r, "accuracy", NAN));
+          strata_series_append (val_accuracy, epoch,
+                                json_object_get_double_member_with_default (r, "val_accuracy", NAN));
+          extent = MAX (extent, epoch);
+        }
+      /* Translators: legend entries on the Results page; %s is a run's name */
+      train_label = g_strdup_printf (_("%s training"), runs[i]);
+      val_label = g_strdup_printf (_("%s validation"), runs[i]);
+      strata_plot_add_series (self->loss_plot, val_loss, val_label, c,
+                              STRATA_PLOT_LINE | STRATA_PLOT_MARKERS);
+      strata_plot_add_series (self->loss_plot, loss, train_label, c,
+                              STRATA_PLOT_LINE | STRATA_PLOT_DASHED);
+      strata_plot_add_series (self->accuracy_plot, val_accuracy, val_label, c,
+                              STRATA_PLOT_LINE | STRATA_PLOT_MARKERS);
+      strata_plot_add_series (self->accuracy_plot, accuracy, train_label, c,
+                              STRATA_PLOT_LINE | STRATA_PLOT_DASHED);
+    }
+  strata_plot_set_x_extent (self->loss_plot, extent);
+  strata_plot_set_x_extent (self->accuracy_plot, extent);
+}
+
+static void
+on_shown_toggled (GtkCheckButton    *check,
+                  StrataResultsPage *self)
+{
+  const char *name = g_object_get_data (G_OBJECT (check), "run");
+
+  if (gtk_check_button_get_active (check))
+    g_hash_table_add (self->shown, g_strdup (name));
+  else
+    g_hash_table_remove (self->shown, name);
+  update_plots (self);
+}
+
+/* Evaluation -------------------------------------------------------------------------------------- */
+
+static GtkWidget *
+table_label (const char *text,
+             gboolean    heading,
+             gboolean    number)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), number ? 1 : 0);
+  if (heading)
+    gtk_widget_add_css_class (label, "heading");
+  if (number)
+    gtk_widget_add_css_class (label, "numeric");
+  return label;
+}
+
+static void
+show_evaluation (StrataResultsPage *self,
+                 JsonObject        *eval)
+{
+  JsonArray *classes = json_object_get_array_member (eval, "classes");
+  JsonArray *confusion = json_object_get_array_member (eval, "confusion");
+  guint n = classes ? json_array_get_length (classes) : 0;
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+  g_auto(GStrv) class_names = NULL;
+  g_autofree guint64 *counts = g_new0 (guint64, MAX (n * n, 1));
+  g_autofree char *top_k = NULL;
+  const char *headings[] = { _("Class"), _("Precision"), _("Recall"), _("F1 Score"), _("Images") };
+  GtkWidget *child;
+
+  {
+    g_autofree char *a = strata_format_percent (json_object_get_double_member_with_default (eval, "accuracy", NAN));
+    g_autofree char *l = strata_format_metric (json_object_get_double_member_with_default (eval, "loss", NAN));
+    g_autofree char *k = strata_format_percent (json_object_get_double_member_with_default (eval, "top_k_accuracy", NAN));
+    g_autofree char *i = strata_format_count (json_object_get_int_member_with_default (eval, "images", 0));
+
+    gtk_label_set_label (self->eval_accuracy, a);
+    gtk_label_set_label (self->eval_loss, l);
+    gtk_label_set_label (self->eval_top_k, k);
+    gtk_label_set_label (self->eval_images, i);
+  }
+  /* Translators: the share of images whose class is among the model's %d most likely */
+  top_k = g_strdup_printf (_("Top-%d Accuracy"),
+                           (int) json_object_get_int_member_with_default (eval, "top_k", 5));
+  gtk_label_set_label (self->eval_top_k_caption, top_k);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->class_table))))
+    gtk_grid_remove (self->class_table, child);
+  for (guint c = 0; c < G_N_ELEMENTS (headings); c++)
+    gtk_grid_attach (self->class_table, table_label (headings[c], TRUE, c > 0), c, 0, 1, 1);
+  for (guint r = 0; r < n; r++)
+    {
+      JsonObject *row = json_array_get_object_element (classes, r);
+      const char *name = json_object_get_string_member_with_default (row, "name", "");
+      const char *keys[] = { "precision", "recall", "f1" };
+
+      g_strv_builder_add (names, name);
+      gtk_grid_attach (self->class_table, table_label (name, FALSE, FALSE), 0, r + 1, 1, 1);
+      for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
+        {
+          g_autofree char *v = strata_format_percent (json_object_get_double_member_with_default (row, keys[k], NAN));
+          gtk_grid_attach (self->class_table, table_label (v, FALSE, TRUE), k + 1, r + 1, 1, 1);
+        }
+      {
+        g_autofree char *s = strata_format_count (json_object_get_int_member_with_default (row, "support", 0));
+        gtk_grid_attach (self->class_table, table_label (s, FALSE, TRUE), 4, r + 1, 1, 1);
+      }
+      for (guint c = 0; confusion && c < n && r < json_array_get_length (confusion); c++)
+        {
+          JsonArray *cells = json_array_get_array_element (confusion, r);
+
+          if (c < json_array_get_length (cells))
+            counts[r * n + c] = json_array_get_int_element (cells, c);
+        }
+    }
+  class_names = g_strv_builder_end (names);
+  strata_confusion_view_set_data (self->confusion, (const char *const *) class_names, counts);
+  gtk_widget_set_visible (self->eval_box, TRUE);
+  gtk_widget_set_visible (self->eval_placeholder, FALSE);
+}
+
+static void
+load_saved_evaluation (StrataResultsPage *self,
+                       StrataRun         *run)
+{
+  g_autofree char *path = strata_run_dup_path (run, "evaluation-test.json");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  gtk_widget_set_visible (self->eval_box, FALSE);
+  gtk_widget_set_visible (self->eval_placeholder, TRUE);
+  gtk_label_set_label (GTK_LABEL (self->eval_placeholder), _("Not evaluated yet"));
+  if (g_file_test (path, G_FILE_TEST_EXISTS) && json_parser_load_from_file (parser, path, NULL) &&
+      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    show_evaluation (self, json_node_get_object (json_parser_get_root (parser)));
+}
+
+typedef struct
+{
+  StrataProject *project;     /* a copy: the thread must not share the window's */
+  char *run;
+} EvalJob;
+
+static void
+eval_job_free (EvalJob *job)
+{
+  g_clear_object (&job->project);
+  g_free (job->run);
+  g_free (job);
+}
+
+static void
+eval_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  EvalJob *job = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataEvaluation) eval = strata_evaluate (job->project, job->run, STRATA_SPLIT_TEST,
+                                                      NULL, cancellable, &error);
+
+  if (eval == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, strata_evaluation_to_json (eval), (GDestroyNotify) json_node_unref);
+}
+
+static void
+on_evaluated (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(StrataResultsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) json = g_task_propagate_pointer (G_TASK (result), &error);
+  EvalJob *job = g_task_get_task_data (G_TASK (result));
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  gtk_spinner_stop (self->eval_spinner);
+  g_clear_object (&self->eval_cancellable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "results.evaluate", TRUE);
+  if (g_strcmp0 (job->run, self->selected) != 0)
+    return;
+  if (json == NULL)
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+      gtk_label_set_label (GTK_LABEL (self->eval_placeholder), error->message);
+      if (STRATA_IS_WINDOW (root))
+        strata_window_show_error (STRATA_WINDOW (root), _("Could Not Evaluate the Run"),
+                                  error->message);
+      return;
+    }
+  show_evaluation (self, json_node_get_object (json));
+}
+
+static void
+action_evaluate (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  StrataResultsPage *self = STRATA_RESULTS_PAGE (widget);
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *data = NULL;
+  EvalJob *job;
+
+  if (self->project == NULL || self->selected == NULL || self->eval_cancellable)
+    return;
+  job = g_new0 (EvalJob, 1);
+  data = strata_project_to_data (self->project, NULL);
+  job->project = strata_project_load_from_data (data, -1, strata_project_get_path (self->project),
+                                                NULL);
+  job->run = g_strdup (self->selected);
+  self->eval_cancellable = g_cancellable_new ();
+  task = g_task_new (NULL, self->eval_cancellable, on_evaluated, g_object_ref (self));
+  g_task_set_task_data (task, job, (GDestroyNotify) eval_job_free);
+  g_task_run_in_thread (task, eval_thread);
+  gtk_spinner_start (self->eval_spinner);
+  gtk_widget_action_set_enabled (widget, "results.evaluate", FALSE);
+  gtk_label_set_label (GTK_LABEL (self->eval_placeholder), _("Evaluating…"));
+}
+
+/* Runs -------------------------------------------------------------------------------------------- */
+
+static void
+show_run (StrataResultsPage *self,
+          const char        *name)
+{
+  g_autoptr(StrataRun) run = open_run (self, name);
+  g_autoptr(GString) summary = g_string_new (NULL);
+  g_autofree char *best = NULL;
+  JsonObject *info;
+
+  g_free (self->selected);
+  self->selected = g_strdup (name);
+  gtk_label_set_label (self->run_title, name);
+  if (run == NULL)
+    {
+      gtk_label_set_label (self->run_summary, _("The run’s folder is missing"));
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "results.evaluate", FALSE);
+      return;
+    }
+  info = strata_run_get_info (run);
+  g_string_append (summary, strata_format_status (run_status (self, info, name)));
+  g_string_append_printf (summary, " · ");
+  /* Translators: how far a run got */
+  g_string_append_printf (summary, _("%d of %d epochs"),
+                          (int) json_object_get_int_member_with_default (info, "epochs_done", 0),
+                          (int) json_object_get_int_member_with_default (info, "epochs", 0));
+  if ((best = best_text (info)))
+    g_string_append_printf (summary, " · %s", best);
+  if (json_object_has_member (info, "elapsed"))
+    {
+      g_autofree char *t = strata_format_duration (json_object_get_double_member (info, "elapsed"));
+      /* Translators: time a run trained */
+      g_string_append_printf (summary, " · ");
+      g_string_append_printf (summary, _("trained for %s"), t);
+    }
+  if (json_object_has_member (info, "init_from"))
+    {
+      g_string_append_printf (summary, " · ");
+      /* Translators: %s is e.g. "run-1:best" */
+      g_string_append_printf (summary, _("started from %s"),
+                              json_object_get_string_member (info, "init_from"));
+    }
+  gtk_label_set_label (self->run_summary, summary->str);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "results.evaluate",
+                                 self->eval_cancellable == NULL &&
+                                 (strata_run_has_checkpoint (run, "best") ||
+                                  strata_run_has_checkpoint (run, "last")));
+  load_saved_evaluation (self, run);
+}
+
+static void
+on_run_selected (StrataResultsPage *self,
+                 GtkListBoxRow     *row)
+{
+  if (row)
+    show_run (self, g_object_get_data (G_OBJECT (row), "run"));
+}
+
+static GtkWidget *
+run_row_new (StrataResultsPage *self,
+             const char        *name)
+{
+  g_autoptr(StrataRun) run = open_run (self, name);
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 10);
+  GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *check = gtk_check_button_new ();
+  GtkWidget *title = gtk_label_new (name);
+  GtkWidget *subtitle;
+  g_autofree char *sub = NULL;
+  g_autofree char *tooltip = NULL;
+
+  if (run)
+    {
+      JsonObject *info = strata_run_get_info (run);
+      JsonObject *last = json_object_has_member (info, "last")
+                         ? json_object_get_object_member (info, "last") : NULL;
+      g_autofree char *value = NULL;
+
+      if (last && json_object_has_member (last, "val_accuracy"))
+        value = strata_format_percent (json_object_get_double_member (last, "val_accuracy"));
+      else if (last)
+        value = strata_format_percent (json_object_get_double_member_with_default (last, "accuracy", NAN));
+      sub = value ? g_strdup_printf ("%s · %s", strata_format_status (run_status (self, info, name)),
+                                     value)
+                  : g_strdup (strata_format_status (run_status (self, info, name)));
+    }
+  else
+    sub = g_strdup (_("Missing"));
+  subtitle = gtk_label_new (sub);
+
+  g_object_set_data_full (G_OBJECT (row), "run", g_strdup (name), g_free);
+  g_object_set_data_full (G_OBJECT (check), "run", g_strdup (name), g_free);
+  tooltip = g_strdup_printf (_("Show “%s” on the plots"), name);
+  gtk_widget_set_tooltip_text (check, tooltip);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), g_hash_table_contains (self->shown, name));
+  g_signal_connect (check, "toggled", G_CALLBACK (on_shown_toggled), self);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (subtitle, "caption");
+  gtk_widget_add_css_class (subtitle, "dim-label");
+  gtk_box_append (GTK_BOX (labels), title);
+  gtk_box_append (GTK_BOX (labels), subtitle);
+  gtk_box_append (GTK_BOX (box), check);
+  gtk_box_append (GTK_BOX (box), labels);
+  gtk_widget_set_margin_top (box, 4);
+  gtk_widget_set_margin_bottom (box, 4);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  return row;
+}
+
+/**
+ * strata_results_page_refresh:
+ *
+ * Reads the runs again: after a run was added, trained further or evaluated elsewhere.
+ */
+void
+strata_results_page_refresh (StrataResultsPage *self)
+{
+  g_auto(GStrv) runs = NULL;
+  g_autofree char *keep = NULL;
+  GtkWidget *child;
+  GtkListBoxRow *select = NULL;
+  guint n;
+
+  g_return_if_fail (STRATA_IS_RESULTS_PAGE (self));
+
+  keep = g_strdup (self->selected);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->run_list))))
+    gtk_list_box_remove (self->run_list, child);
+  if (self->project == NULL)
+    return;
+  runs = strata_project_dup_run_names (self->project);
+  n = g_strv_length (runs);
+  gtk_stack_set_visible_child_name (self->stack, n ? "runs" : "empty");
+  /* the newest run is shown on the plots until the user picks others */
+  if (n && g_hash_table_size (self->shown) == 0)
+    g_hash_table_add (self->shown, g_strdup (runs[n - 1]));
+  for (guint i = n; i > 0; i--)
+    {
+      GtkWidget *row = run_row_new (self, runs[i - 1]);
+
+      gtk_list_box_append (self->run_list, row);
+      if (select == NULL || g_strcmp0 (keep, runs[i - 1]) == 0)
+        select = GTK_LIST_BOX_ROW (row);
+    }
+  if (keep && select && g_strcmp0 (g_object_get_data (G_OBJECT (select), "run"), keep) != 0)
+    select = gtk_list_box_get_row_at_index (self->run_list, 0);
+  if (select)
+    gtk_list_box_select_row (self->run_list, select);
+  update_plots (self);
+}
+
+void
+strata_results_page_set_project (StrataResultsPage *self,
+                                 StrataProject     *project)
+{
+  g_return_if_fail (STRATA_IS_RESULTS_PAGE (self));
+
+  if (!g_set_object (&self->project, project))
+    return;
+  g_hash_table_remove_all (self->shown);
+  g_clear_pointer (&self->selected, g_free);
+  if (project)
+    g_signal_connect_object (project, "runs-changed", G_CALLBACK (strata_results_page_refresh),
+                             self, G_CONNECT_SWAPPED);
+  strata_results_page_refresh (self);
+}
+
+/**
+ * strata_results_page_set_training_run:
+ * @run: (nullable): the run training now, which is not "interrupted" however its file reads
+ */
+void
+strata_results_page_set_training_run (StrataResultsPage *self,
+                                      const char        *run)
+{
+  g_return_if_fail (STRATA_IS_RESULTS_PAGE (self));
+  g_free (self->training_run);
+  self->training_run = g_strdup (run);
+  strata_results_page_refresh (self);
+}
+
+static void
+strata_results_page_dispose (GObject *object)
+{
+  StrataResultsPage *self = (StrataResultsPage *) object;
+  GtkWidget *child;
+
+  g_cancellable_cancel (self->eval_cancellable);
+  g_clear_object (&self->eval_cancellable);
+  g_clear_object (&self->project);
+  gtk_widget_dispose_template (GTK_WIDGET (self), STRATA_TYPE_RESULTS_PAGE);
+  /* the template's unnamed top child too */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+    gtk_widget_unparent (child);
+
+  G_OBJECT_CLASS (strata_results_page_parent_class)->dispose (object);
+}
+
+static void
+strata_results_page_finalize (GObject *object)
+{
+  StrataResultsPage *self = (StrataResultsPage *) object;
+
+  g_clear_pointer (&self->shown, g_hash_table_unref);
+  g_clear_pointer (&self->selected, g_free);
+  g_clear_pointer (&self->training_run, g_free);
+
+  G_OBJECT_CLASS (strata_results_page_parent_class)->finalize (object);
+}
+
+static void
+strata_results_page_class_init (StrataResultsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = strata_results_page_dispose;
+  object_class->finalize = strata_results_page_finalize;
+
+  g_type_ensure (STRATA_TYPE_PLOT);
+  g_type_ensure (STRATA_TYPE_CONFUSION_VIEW);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/strata/Strata/ui/strata-results-page.ui");
+#define CHILD(name) gtk_widget_class_bind_template_child (widget_class, StrataResultsPage, name)
+  CHILD (stack);
+  CHILD (run_list);
+  CHILD (run_title);
+  CHILD (run_summary);
+  CHILD (loss_plot);
+  CHILD (accuracy_plot);
+  CHILD (eval_spinner);
+  CHILD (eval_placeholder);
+  CHILD (eval_box);
+  CHILD (eval_accuracy);
+  CHILD (eval_loss);
+  CHILD (eval_top_k);
+  CHILD (eval_top_k_caption);
+  CHILD (eval_images);
+  CHILD (class_table);
+  CHILD (confusion);
+#undef CHILD
+  gtk_widget_class_bind_template_callback (widget_class, on_run_selected);
+  gtk_widget_class_install_action (widget_class, "results.evaluate", NULL, action_evaluate);
+}
+
+static void
+strata_results_page_init (StrataResultsPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "results.evaluate", FALSE);
+}

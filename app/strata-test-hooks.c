@@ -1,0 +1,159 @@
+/* strata-test-hooks.c
+ *
+ * Copyright 2026 The Strata authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-test-hooks"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib-unix.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
+
+#include "strata-graph-editor-private.h"
+#include "strata-test-hooks.h"
+#include "strata-window-private.h"
+
+/*
+ * With STRATA_TEST_DUMP=FILE in the environment, SIGUSR1 makes the app write FILE: each
+ * window's page, project, dialogs, the graph editor's on-screen layout and the training
+ * plot's state. The xdotool tests (tests/test-app-ui.py) drive the app with real pointer and
+ * keyboard events and check the outcome there and in the files the app writes, not in pixels.
+ * Without the variable none of this is installed.
+ */
+
+static char *dump_path;
+
+/**
+ * strata_test_hooks_add_widget:
+ *
+ * Adds "@name": [centre x, centre y, width, height] of @widget on the screen's window, in
+ * the surface's coordinates, when it is shown.
+ */
+void
+strata_test_hooks_add_widget (JsonBuilder *b,
+                              const char  *name,
+                              GtkWidget   *widget)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  graphene_rect_t bounds;
+  double sx, sy;
+
+  if (native == NULL || !gtk_widget_get_mapped (widget) ||
+      !gtk_widget_compute_bounds (widget, GTK_WIDGET (native), &bounds))
+    return;
+  gtk_native_get_surface_transform (native, &sx, &sy);
+  json_builder_set_member_name (b, name);
+  json_builder_begin_array (b);
+  json_builder_add_double_value (b, bounds.origin.x + sx + bounds.size.width / 2);
+  json_builder_add_double_value (b, bounds.origin.y + sy + bounds.size.height / 2);
+  json_builder_add_double_value (b, bounds.size.width);
+  json_builder_add_double_value (b, bounds.size.height);
+  json_builder_end_array (b);
+}
+
+static void
+dump_window (JsonBuilder  *b,
+             StrataWindow *self)
+{
+  StrataProject *project = self->project;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "title");
+  json_builder_add_string_value (b, gtk_window_get_title (GTK_WINDOW (self)));
+  json_builder_set_member_name (b, "state");
+  json_builder_add_string_value (b, gtk_stack_get_visible_child_name (self->main_stack));
+  json_builder_set_member_name (b, "active");
+  json_builder_add_boolean_value (b, gtk_window_is_active (GTK_WINDOW (self)));
+  if (project)
+    {
+      json_builder_set_member_name (b, "page");
+      json_builder_add_string_value (b, adw_view_stack_get_visible_child_name (self->view_stack));
+      json_builder_set_member_name (b, "path");
+      if (strata_project_get_path (project))
+        json_builder_add_string_value (b, strata_project_get_path (project));
+      else
+        json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "modified");
+      json_builder_add_boolean_value (b, strata_project_get_modified (project));
+
+      json_builder_set_member_name (b, "training");
+      json_builder_add_value (b, strata_training_page_dup_test_state (self->training_page));
+
+      if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "model") == 0)
+        {
+          json_builder_set_member_name (b, "editor");
+          json_builder_add_value (b, _strata_graph_editor_dup_test_layout (
+                                       (struct _StrataGraphEditor *) self->graph_editor));
+        }
+    }
+  json_builder_set_member_name (b, "widgets");
+  json_builder_begin_object (b);
+  strata_test_hooks_add_widget (b, "window", GTK_WIDGET (self));
+  strata_welcome_page_add_test_widgets (self->welcome_page, b);
+  if (project)
+    strata_training_page_add_test_widgets (self->training_page, b);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+}
+
+static gboolean
+on_dump_signal (gpointer user_data)
+{
+  GtkApplication *app = user_data;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_strconcat (dump_path, ".tmp", NULL);
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "windows");
+  json_builder_begin_array (b);
+  for (GList *l = gtk_application_get_windows (app); l; l = l->next)
+    if (STRATA_IS_WINDOW (l->data))
+      dump_window (b, l->data);
+  json_builder_end_array (b);
+
+  /* open dialogs, by their heading or title */
+  json_builder_set_member_name (b, "dialogs");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (!gtk_widget_get_visible (GTK_WIDGET (window)) || STRATA_IS_WINDOW (window))
+        continue;
+      if (ADW_IS_MESSAGE_DIALOG (window))
+        json_builder_add_string_value (b, adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (window)));
+      else if (gtk_window_get_title (window))
+        json_builder_add_string_value (b, gtk_window_get_title (window));
+      else
+        json_builder_add_string_value (b, G_OBJECT_TYPE_NAME (window));
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  text = json_to_string (root, TRUE);
+  /* written aside and renamed, so the test never reads half a file */
+  if (!g_file_set_contents (tmp, text, -1, &error) || g_rename (tmp, dump_path) != 0)
+    g_printerr ("Could not write %s: %s\n", dump_path, error ? error->message : g_strerror (errno));
+  return G_SOURCE_CONTINUE;
+}
+
+void
+strata_test_hooks_init (StrataApplication *app)
+{
+  const char *path = g_getenv ("STRATA_TEST_DUMP");
+
+  if (path == NULL || *path == '\0' || dump_path != NULL)
+    return;
+  dump_path = g_strdup (path);
+  g_unix_signal_add (SIGUSR1, on_dump_signal, app);
+}

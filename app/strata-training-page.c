@@ -1,0 +1,956 @@
+/* strata-training-page.c
+ *
+ * Copyright 2026 The Strata authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-training-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "strata-application.h"
+#include "strata-form.h"
+#include "strata-format.h"
+#include "strata-plot.h"
+#include "strata-run.h"
+#include "strata-series.h"
+#include "strata-test-hooks.h"
+#include "strata-train-job.h"
+#include "strata-training-page.h"
+#include "strata-window.h"
+
+/**
+ * StrataTrainingPage:
+ *
+ * Starts a new run (named, optionally from an earlier run's weights), resumes the last
+ * resumable one, and stops a running one at a batch boundary. While a run trains in its
+ * worker thread (#StrataTrainJob), the page plots loss and accuracy per batch (smoothed) and
+ * per epoch (training and validation), and shows throughput, times, the best result and the
+ * progress. Before any run starts it shows the curves of the latest run.
+ */
+
+#define LOSS_COLOR "blue_3"
+#define VAL_COLOR "orange_3"
+
+struct _StrataTrainingPage
+{
+  GtkWidget parent_instance;
+
+  /* Template widgets */
+  AdwEntryRow *run_name_row;
+  AdwComboRow *init_row;
+  GtkStringList *init_model;
+  AdwComboRow *save_on_row;
+  GtkLabel *status_title;
+  GtkLabel *status_detail;
+  GtkProgressBar *progress;
+  GtkWidget *stop_button;
+  GtkButton *resume_button;
+  GtkWidget *start_button;
+  StrataPlot *loss_plot;
+  StrataPlot *accuracy_plot;
+  GtkLabel *rate;
+  GtkLabel *epoch_time;
+  GtkLabel *elapsed;
+  GtkLabel *eta;
+  GtkLabel *best;
+  GtkLabel *best_caption;
+  GtkLabel *learning_rate;
+
+  /* Owned references */
+  StrataProject *project;
+  StrataTrainJob *job;
+  GBindingGroup *bindings;
+  GPtrArray *init_choices;          /* "RUN:best" per init_model item; NULL for none */
+  char *resume_run;                 /* the run Resume continues, or NULL */
+  char *run_name;                   /* the run shown */
+  char *default_run_name;           /* what the name row proposes */
+
+  /* The curves */
+  StrataSeries *loss_batch;
+  StrataSeries *loss_train;
+  StrataSeries *loss_val;
+  StrataSeries *accuracy_batch;
+  StrataSeries *accuracy_train;
+  StrataSeries *accuracy_val;
+  StrataSmoother loss_smoother;
+  StrataSmoother accuracy_smoother;
+  double previous_accuracy;
+  guint previous_batch;
+  int previous_epoch;
+
+  /* Progress of the run shown */
+  guint n_batch_events;
+  int epoch;
+  int epochs;
+  gboolean clean_at_start;
+};
+
+G_DEFINE_FINAL_TYPE (StrataTrainingPage, strata_training_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_RUNNING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const char *const save_on_choices[] = { "epoch", "best", NULL };
+
+/* Stats ------------------------------------------------------------------------------------------ */
+
+static void
+set_label (GtkLabel *label,
+           char     *text)
+{
+  gtk_label_set_label (label, text);
+  g_free (text);
+}
+
+static void
+reset_stats (StrataTrainingPage *self)
+{
+  const char *none = "—";
+
+  gtk_label_set_label (self->rate, none);
+  gtk_label_set_label (self->epoch_time, none);
+  gtk_label_set_label (self->elapsed, none);
+  gtk_label_set_label (self->eta, none);
+  gtk_label_set_label (self->best, none);
+  gtk_label_set_label (self->best_caption, _("Best"));
+  gtk_label_set_label (self->learning_rate, none);
+}
+
+static void
+show_best (StrataTrainingPage *self,
+           const char         *monitor,
+           double              value,
+           int                 epoch)
+{
+  g_autofree char *caption = NULL;
+
+  if (epoch <= 0 || monitor == NULL)
+    return;
+  set_label (self->best, strata_format_value (monitor, value));
+  /* Translators: under the best value: which metric, and the epoch it came from */
+  caption = g_strdup_printf (_("Best %s, epoch %d"), strata_format_metric_name (monitor), epoch);
+  gtk_label_set_label (self->best_caption, caption);
+}
+
+static void
+show_learning_rate (StrataTrainingPage *self,
+                    double              lr)
+{
+  if (isfinite (lr) && lr > 0)
+    set_label (self->learning_rate, g_strdup_printf ("%.3g", lr));
+}
+
+/* Curves ----------------------------------------------------------------------------------------- */
+
+static void
+clear_curves (StrataTrainingPage *self)
+{
+  strata_series_clear (self->loss_batch);
+  strata_series_clear (self->loss_train);
+  strata_series_clear (self->loss_val);
+  strata_series_clear (self->accuracy_batch);
+  strata_series_clear (self->accuracy_train);
+  strata_series_clear (self->accuracy_val);
+  strata_plot_data_changed (self->loss_plot);
+  strata_plot_data_changed (self->accuracy_plot);
+}
+
+static void
+reset_smoothing (StrataTrainingPage *self)
+{
+  GSettings *settings = strata_application_get_settings (strata_application_get_default ());
+  double weight = settings ? g_settings_get_double (settings, "plot-smoothing") : 0.8;
+
+  strata_smoother_init (&self->loss_smoother, weight);
+  strata_smoother_init (&self->accuracy_smoother, weight);
+  self->previous_accuracy = NAN;
+  self->previous_batch = 0;
+  self->previous_epoch = 0;
+}
+
+static void
+add_epoch_point (StrataTrainingPage *self,
+                 int                 epoch,
+                 double              loss,
+                 double              accuracy,
+                 double              val_loss,
+                 double              val_accuracy)
+{
+  strata_series_append (self->loss_train, epoch, loss);
+  strata_series_append (self->loss_val, epoch, val_loss);
+  strata_series_append (self->accuracy_train, epoch, accuracy);
+  strata_series_append (self->accuracy_val, epoch, val_accuracy);
+}
+
+/* The epochs a run has done, from its metrics file, so a resumed run's curves go on from them. */
+static void
+load_run_curves (StrataTrainingPage *self,
+                 const char         *name)
+{
+  g_autofree char *runs_dir = strata_project_dup_runs_dir (self->project);
+  g_autoptr(StrataRun) run = strata_run_open (runs_dir, name, NULL);
+  g_autoptr(GPtrArray) records = NULL;
+  JsonObject *info;
+
+  clear_curves (self);
+  reset_stats (self);
+  if (run == NULL)
+    return;
+  records = strata_run_read_metrics (run, NULL);
+  for (guint i = 0; records && i < records->len; i++)
+    {
+      JsonObject *r = json_node_get_object (g_ptr_array_index (records, i));
+
+      add_epoch_point (self, json_object_get_int_member_with_default (r, "epoch", 0),
+                       json_object_get_double_member_with_default (r, "loss", NAN),
+                       json_object_get_double_member_with_default (r, "accuracy", NAN),
+                       json_object_get_double_member_with_default (r, "val_loss", NAN),
+                       json_object_get_double_member_with_default (r, "val_accuracy", NAN));
+      if (i + 1 == records->len)
+        {
+          set_label (self->epoch_time,
+                     g_strdup_printf ("%.0f", json_object_get_double_member_with_default (r, "seconds", NAN)));
+          set_label (self->rate, strata_format_rate (
+                       json_object_get_double_member_with_default (r, "images_per_second", NAN)));
+          show_learning_rate (self, json_object_get_double_member_with_default (r, "lr", NAN));
+        }
+    }
+  info = strata_run_get_info (run);
+  self->epoch = json_object_get_int_member_with_default (info, "epochs_done", 0);
+  self->epochs = json_object_get_int_member_with_default (info, "epochs", 0);
+  set_label (self->elapsed,
+             strata_format_duration (json_object_get_double_member_with_default (info, "elapsed", NAN)));
+  show_best (self, json_object_get_string_member_with_default (info, "monitor", NULL),
+             json_object_get_double_member_with_default (info, "best_value", NAN),
+             json_object_get_int_member_with_default (info, "best_epoch", 0));
+  strata_plot_set_x_extent (self->loss_plot, self->epochs);
+  strata_plot_set_x_extent (self->accuracy_plot, self->epochs);
+  strata_plot_data_changed (self->loss_plot);
+  strata_plot_data_changed (self->accuracy_plot);
+}
+
+/* State ------------------------------------------------------------------------------------------ */
+
+static gboolean
+run_is_resumable (StrataProject *project,
+                  const char    *name,
+                  int            target_epochs)
+{
+  g_autofree char *runs_dir = strata_project_dup_runs_dir (project);
+  g_autoptr(StrataRun) run = strata_run_open (runs_dir, name, NULL);
+  JsonObject *info;
+  const char *status;
+
+  if (run == NULL || !strata_run_has_checkpoint (run, "last"))
+    return FALSE;
+  info = strata_run_get_info (run);
+  status = json_object_get_string_member_with_default (info, "status", "");
+  /* stopped, or cut short by a crash, or finished but the epochs were raised since */
+  return g_str_equal (status, "stopped") || g_str_equal (status, "running") ||
+         json_object_get_int_member_with_default (info, "epochs_done", 0) < target_epochs;
+}
+
+static void
+update_controls (StrataTrainingPage *self)
+{
+  gboolean running = self->job != NULL;
+  gboolean stopping = running && strata_train_job_get_stopping (self->job);
+  const char *name = gtk_editable_get_text (GTK_EDITABLE (self->run_name_row));
+  g_auto(GStrv) runs = self->project ? strata_project_dup_run_names (self->project) : NULL;
+  gboolean name_taken = runs && *name && g_strv_contains ((const char *const *) runs, name);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "training.start",
+                                 self->project && !running && !name_taken);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "training.resume",
+                                 self->project && !running && self->resume_run);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "training.stop", running && !stopping);
+  gtk_widget_set_visible (self->stop_button, running);
+  gtk_widget_set_visible (self->start_button, !running);
+  gtk_widget_set_visible (GTK_WIDGET (self->resume_button), !running && self->resume_run);
+  if (self->resume_run)
+    {
+      /* Translators: a button; %s is a run's name */
+      g_autofree char *label = g_strdup_printf (_("_Resume “%s”"), self->resume_run);
+      gtk_button_set_label (self->resume_button, label);
+    }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->run_name_row), !running);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->init_row), !running);
+  if (name_taken)
+    gtk_widget_add_css_class (GTK_WIDGET (self->run_name_row), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->run_name_row), "error");
+}
+
+/* The runs changed: what Resume continues, which weights a new run may start from. */
+static void
+refresh_runs (StrataTrainingPage *self)
+{
+  g_auto(GStrv) runs = NULL;
+  g_autofree char *next = NULL;
+  guint target;
+  guint n;
+
+  g_clear_pointer (&self->resume_run, g_free);
+  g_ptr_array_set_size (self->init_choices, 0);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->init_model));
+  gtk_string_list_splice (self->init_model, 0, n, (const char *const[]) { _("None"), NULL });
+  g_ptr_array_add (self->init_choices, NULL);
+  if (self->project == NULL)
+    return;
+
+  runs = strata_project_dup_run_names (self->project);
+  target = strata_hyperparams_get_epochs (strata_project_get_hyperparams (self->project));
+  for (guint i = g_strv_length (runs); i > 0; i--)
+    {
+      g_autofree char *runs_dir = strata_project_dup_runs_dir (self->project);
+      g_autoptr(StrataRun) run = strata_run_open (runs_dir, runs[i - 1], NULL);
+      static const char *const which[] = { "best", "last" };
+
+      if (run == NULL)
+        continue;
+      if (self->resume_run == NULL && run_is_resumable (self->project, runs[i - 1], target))
+        self->resume_run = g_strdup (runs[i - 1]);
+      for (guint k = 0; k < G_N_ELEMENTS (which); k++)
+        if (strata_run_has_checkpoint (run, which[k]))
+          {
+            g_autofree char *label = NULL;
+
+            label = k == 0
+                    /* Translators: a choice of weights to start from; %s is a run's name */
+                    ? g_strdup_printf (_("“%s”, best epoch"), runs[i - 1])
+                    : g_strdup_printf (_("“%s”, last epoch"), runs[i - 1]);
+            gtk_string_list_append (self->init_model, label);
+            g_ptr_array_add (self->init_choices, g_strdup_printf ("%s:%s", runs[i - 1], which[k]));
+          }
+    }
+  adw_combo_row_set_selected (self->init_row, 0);
+
+  /* propose the next free name, unless the user typed one */
+  next = strata_project_dup_new_run_name (self->project);
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->run_name_row)),
+                 self->default_run_name ? self->default_run_name : "") == 0)
+    gtk_editable_set_text (GTK_EDITABLE (self->run_name_row), next);
+  g_free (self->default_run_name);
+  self->default_run_name = g_steal_pointer (&next);
+  update_controls (self);
+}
+
+static void
+set_status (StrataTrainingPage *self,
+            const char         *title,
+            const char         *detail)
+{
+  gtk_label_set_label (self->status_title, title);
+  gtk_label_set_label (self->status_detail, detail ? detail : "");
+}
+
+/* Before a run, the epoch axis spans the epochs the project will train. */
+static void
+update_extent (StrataTrainingPage *self)
+{
+  int epochs;
+
+  if (self->project == NULL || self->job != NULL)
+    return;
+  epochs = MAX ((int) strata_hyperparams_get_epochs (strata_project_get_hyperparams (self->project)),
+                self->epochs);
+  strata_plot_set_x_extent (self->loss_plot, epochs);
+  strata_plot_set_x_extent (self->accuracy_plot, epochs);
+}
+
+static void
+show_idle_status (StrataTrainingPage *self)
+{
+  g_auto(GStrv) runs = self->project ? strata_project_dup_run_names (self->project) : NULL;
+
+  if (runs == NULL || runs[0] == NULL)
+    {
+      set_status (self, _("Ready to Train"),
+                  _("Training runs on this computer’s processor. Its curves appear here as it "
+                    "learns."));
+      gtk_progress_bar_set_fraction (self->progress, 0);
+      return;
+    }
+  if (self->run_name == NULL)
+    {
+      g_free (self->run_name);
+      self->run_name = g_strdup (runs[g_strv_length (runs) - 1]);
+      load_run_curves (self, self->run_name);
+    }
+  {
+    g_autofree char *title = g_strdup_printf (_("Last Run: “%s”"), self->run_name);
+    g_autofree char *detail = NULL;
+
+    /* Translators: how far a run got */
+    detail = g_strdup_printf (_("Epoch %d of %d"), self->epoch, self->epochs);
+    set_status (self, title, detail);
+    gtk_progress_bar_set_fraction (self->progress,
+                                   self->epochs > 0 ? CLAMP ((double) self->epoch / self->epochs, 0, 1) : 0);
+  }
+}
+
+/* Events ------------------------------------------------------------------------------------------ */
+
+static void
+on_batch (StrataTrainingPage     *self,
+          const StrataTrainEvent *event)
+{
+  double x = (event->epoch - 1) + (double) event->batch / MAX (event->n_batches, 1);
+  double batch_accuracy;
+  guint batch_size = strata_hyperparams_get_batch_size (strata_project_get_hyperparams (self->project));
+  g_autofree char *detail = NULL, *eta = NULL;
+
+  self->n_batch_events++;
+  if (event->epoch != self->previous_epoch || event->batch <= self->previous_batch)
+    {
+      /* a new epoch, where the running means start over, or a resumed one, where the batches
+       * before are not known */
+      self->previous_batch = event->batch == 1 ? 0 : event->batch;
+      self->previous_accuracy = NAN;
+    }
+  batch_accuracy = strata_batch_value_from_running (event->accuracy, event->batch,
+                                                    self->previous_accuracy, self->previous_batch);
+  self->previous_accuracy = event->accuracy;
+  self->previous_batch = event->batch;
+  self->previous_epoch = event->epoch;
+
+  strata_series_append (self->loss_batch, x, strata_smoother_push (&self->loss_smoother,
+                                                                   event->batch_loss));
+  if (isfinite (batch_accuracy))
+    strata_series_append (self->accuracy_batch, x,
+                          strata_smoother_push (&self->accuracy_smoother, batch_accuracy));
+  strata_plot_data_changed (self->loss_plot);
+  strata_plot_data_changed (self->accuracy_plot);
+
+  self->epoch = event->epoch;
+  self->epochs = event->epochs;
+  gtk_progress_bar_set_fraction (self->progress, CLAMP (x / MAX (event->epochs, 1), 0, 1));
+  set_label (self->rate, strata_format_rate (event->images_per_second));
+  set_label (self->elapsed, strata_format_duration (event->elapsed));
+  eta = strata_format_eta (event->eta);
+  set_label (self->eta, strata_format_duration (event->eta));
+  if (event->images_per_second > 0 && batch_size > 0 && event->epoch == 1)
+    set_label (self->epoch_time, g_strdup_printf ("%.0f", event->n_batches * (double) batch_size /
+                                                          event->images_per_second));
+  show_learning_rate (self, event->lr);
+  /* Translators: progress of a run: epoch, epochs, batch, batches, time left */
+  detail = g_strdup_printf (_("Epoch %d of %d, batch %u of %u — %s left"), event->epoch,
+                            event->epochs, event->batch, event->n_batches, eta);
+  gtk_label_set_label (self->status_detail, detail);
+}
+
+static void
+on_epoch (StrataTrainingPage     *self,
+          const StrataTrainEvent *event)
+{
+  add_epoch_point (self, event->epoch, event->loss, event->accuracy, event->val_loss,
+                   event->val_accuracy);
+  strata_plot_data_changed (self->loss_plot);
+  strata_plot_data_changed (self->accuracy_plot);
+  set_label (self->epoch_time, g_strdup_printf ("%.0f", event->epoch_seconds));
+  show_best (self, event->monitor, event->best_value, event->best_epoch);
+  self->epoch = event->epoch;
+}
+
+static void
+on_job_event (StrataTrainingPage     *self,
+              const StrataTrainEvent *event)
+{
+  switch (event->type)
+    {
+    case STRATA_TRAIN_EVENT_STARTED:
+      {
+        g_autofree char *title = g_strdup_printf (_("Training “%s”"), event->run);
+
+        g_free (self->run_name);
+        self->run_name = g_strdup (event->run);
+        self->epochs = event->epochs;
+        gtk_editable_set_text (GTK_EDITABLE (self->run_name_row), event->run);
+        strata_plot_set_x_extent (self->loss_plot, event->epochs);
+        strata_plot_set_x_extent (self->accuracy_plot, event->epochs);
+        set_status (self, title, _("Preparing the first batch…"));
+        /* the run's name is known now */
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+        /* the trainer recorded the run in the project file: keep a saved project saved */
+        if (self->clean_at_start && strata_project_get_path (self->project))
+          strata_project_save (self->project, NULL);
+      }
+      break;
+    case STRATA_TRAIN_EVENT_BATCH:
+      on_batch (self, event);
+      break;
+    case STRATA_TRAIN_EVENT_EPOCH:
+      on_epoch (self, event);
+      break;
+    case STRATA_TRAIN_EVENT_FINISHED:
+      {
+        g_autofree char *title = NULL;
+        g_autofree char *detail = NULL;
+
+        if (g_strcmp0 (event->status, "stopped") == 0)
+          {
+            title = g_strdup_printf (_("Stopped “%s”"), event->run);
+            /* Translators: after Stop; the run can go on later */
+            detail = g_strdup_printf (_("Stopped in epoch %d of %d. Resume continues from "
+                                        "there, with the learning rate and epochs as they are "
+                                        "then."), event->epoch + 1, event->epochs);
+          }
+        else if (g_strcmp0 (event->status, "early-stopped") == 0)
+          {
+            title = g_strdup_printf (_("Stopped Early: “%s”"), event->run);
+            detail = g_strdup_printf (_("%s stopped improving after epoch %d."),
+                                      strata_format_metric_name (event->monitor), event->best_epoch);
+          }
+        else
+          {
+            title = g_strdup_printf (_("Finished “%s”"), event->run);
+            detail = g_strdup_printf (_("Trained %d epochs in %s."), event->epoch,
+                                      strata_format_duration (event->elapsed));
+          }
+        set_status (self, title, detail);
+        gtk_label_set_label (self->eta, "—");
+      }
+      break;
+    default:
+      break;
+    }
+}
+
+static void
+on_job_finished (StrataTrainingPage *self,
+                 const GError       *error,
+                 const char         *status)
+{
+  g_autoptr(StrataTrainJob) job = g_steal_pointer (&self->job);
+
+  g_signal_handlers_disconnect_by_data (job, self);
+  /* the name row proposes the next run again */
+  g_clear_pointer (&self->default_run_name, g_free);
+  gtk_editable_set_text (GTK_EDITABLE (self->run_name_row), "");
+  if (error)
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+      set_status (self, _("Training Failed"), error->message);
+      if (STRATA_IS_WINDOW (root))
+        strata_window_show_error (STRATA_WINDOW (root), _("Training Failed"), error->message);
+    }
+  refresh_runs (self);
+  update_controls (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+}
+
+/* Starting ---------------------------------------------------------------------------------------- */
+
+static void
+start_job (StrataTrainingPage *self,
+           gboolean            resume)
+{
+  StrataHyperparams *hp = strata_project_get_hyperparams (self->project);
+  GSettings *settings = strata_application_get_settings (strata_application_get_default ());
+  const char *max_batches = g_getenv ("STRATA_TEST_MAX_BATCHES");
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->run_name_row))));
+  guint init = adw_combo_row_get_selected (self->init_row);
+  StrataTrainOptions options = { 0 };
+
+  if (resume)
+    options.resume = self->resume_run;
+  else
+    {
+      options.run_name = *name ? name : NULL;
+      options.init_from = init < self->init_choices->len ? g_ptr_array_index (self->init_choices, init)
+                                                         : NULL;
+    }
+  /* the real-window tests train a few batches, not an epoch of Fashion-MNIST */
+  if (max_batches)
+    options.max_batches = g_ascii_strtoull (max_batches, NULL, 10);
+
+  if (resume)
+    {
+      g_free (self->run_name);
+      self->run_name = g_strdup (self->resume_run);
+      load_run_curves (self, self->resume_run);
+    }
+  else
+    {
+      clear_curves (self);
+      reset_stats (self);
+    }
+  reset_smoothing (self);
+  self->n_batch_events = 0;
+  strata_plot_set_x_extent (self->loss_plot, strata_hyperparams_get_epochs (hp));
+  strata_plot_set_x_extent (self->accuracy_plot, strata_hyperparams_get_epochs (hp));
+  gtk_progress_bar_set_fraction (self->progress, 0);
+  set_status (self, _("Starting…"), _("Loading the images and building the model"));
+
+  self->clean_at_start = !strata_project_get_modified (self->project);
+  self->job = strata_train_job_new (self->project, &options);
+  if (settings)
+    strata_train_job_set_threads (self->job, g_settings_get_uint (settings, "training-threads"));
+  g_signal_connect_object (self->job, "event", G_CALLBACK (on_job_event), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->job, "finished", G_CALLBACK (on_job_finished), self,
+                           G_CONNECT_SWAPPED);
+  strata_train_job_start (self->job);
+  update_controls (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+}
+
+typedef struct
+{
+  StrataTrainingPage *self;
+  gboolean resume;
+} StartData;
+
+static void
+on_saved_for_start (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  StartData *data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (strata_window_save_finish (STRATA_WINDOW (object), result, &error))
+    start_job (data->self, data->resume);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    strata_window_show_error (STRATA_WINDOW (object), _("Could Not Save the Project"),
+                              error->message);
+  g_object_unref (data->self);
+  g_free (data);
+}
+
+/**
+ * strata_training_page_start:
+ * @resume: continue the last resumable run instead of starting a new one
+ *
+ * Checks the model, saves the project (a run's files live beside it, so an untitled project
+ * is saved first, asking where), then trains in a worker thread.
+ */
+void
+strata_training_page_start (StrataTrainingPage *self,
+                            gboolean            resume)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autoptr(GError) error = NULL;
+  StartData *data;
+
+  g_return_if_fail (STRATA_IS_TRAINING_PAGE (self));
+  if (self->project == NULL || self->job != NULL || (resume && self->resume_run == NULL) ||
+      !STRATA_IS_WINDOW (root))
+    return;
+  if (!gtk_widget_get_sensitive (self->start_button) && !resume)
+    return;
+
+  if (!strata_graph_validate (strata_project_get_graph (self->project), &error))
+    {
+      strata_window_show_error (STRATA_WINDOW (root), _("The Model Can’t Be Trained Yet"),
+                                error->message);
+      strata_window_show_page (STRATA_WINDOW (root), "model");
+      return;
+    }
+
+  data = g_new0 (StartData, 1);
+  data->self = g_object_ref (self);
+  data->resume = resume;
+  if (strata_project_get_path (self->project) == NULL || strata_project_get_modified (self->project))
+    strata_window_save_async (STRATA_WINDOW (root), FALSE, NULL, on_saved_for_start, data);
+  else
+    {
+      start_job (self, resume);
+      g_object_unref (data->self);
+      g_free (data);
+    }
+}
+
+void
+strata_training_page_stop (StrataTrainingPage *self)
+{
+  g_return_if_fail (STRATA_IS_TRAINING_PAGE (self));
+  if (self->job == NULL)
+    return;
+  strata_train_job_stop (self->job);
+  set_status (self, _("Stopping…"), _("Finishing the batch and writing a checkpoint"));
+  update_controls (self);
+}
+
+gboolean
+strata_training_page_get_running (StrataTrainingPage *self)
+{
+  g_return_val_if_fail (STRATA_IS_TRAINING_PAGE (self), FALSE);
+  return self->job != NULL;
+}
+
+gboolean
+strata_training_page_get_can_resume (StrataTrainingPage *self)
+{
+  g_return_val_if_fail (STRATA_IS_TRAINING_PAGE (self), FALSE);
+  return self->job == NULL && self->resume_run != NULL;
+}
+
+const char *
+strata_training_page_get_run_name (StrataTrainingPage *self)
+{
+  g_return_val_if_fail (STRATA_IS_TRAINING_PAGE (self), NULL);
+  return self->run_name;
+}
+
+static void
+action_start (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  strata_training_page_start (STRATA_TRAINING_PAGE (widget),
+                              g_str_equal (action_name, "training.resume"));
+}
+
+static void
+action_stop (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  strata_training_page_stop (STRATA_TRAINING_PAGE (widget));
+}
+
+static void
+on_run_name_changed (StrataTrainingPage *self)
+{
+  update_controls (self);
+}
+
+/* Project ----------------------------------------------------------------------------------------- */
+
+void
+strata_training_page_set_project (StrataTrainingPage *self,
+                                  StrataProject      *project)
+{
+  g_return_if_fail (STRATA_IS_TRAINING_PAGE (self));
+  g_return_if_fail (self->job == NULL);
+
+  if (!g_set_object (&self->project, project))
+    return;
+  g_binding_group_set_source (self->bindings, project ? strata_project_get_hyperparams (project)
+                                                      : NULL);
+  g_clear_pointer (&self->run_name, g_free);
+  if (project)
+    {
+      g_signal_connect_object (project, "runs-changed", G_CALLBACK (refresh_runs), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (strata_project_get_hyperparams (project), "notify::epochs",
+                               G_CALLBACK (refresh_runs), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (strata_project_get_hyperparams (project), "notify::epochs",
+                               G_CALLBACK (update_extent), self, G_CONNECT_SWAPPED);
+    }
+  clear_curves (self);
+  reset_stats (self);
+  refresh_runs (self);
+  show_idle_status (self);
+  update_extent (self);
+}
+
+/* Tests ------------------------------------------------------------------------------------------- */
+
+JsonNode *
+strata_training_page_dup_test_state (StrataTrainingPage *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "running");
+  json_builder_add_boolean_value (b, self->job != NULL);
+  json_builder_set_member_name (b, "run");
+  if (self->run_name)
+    json_builder_add_string_value (b, self->run_name);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "resume");
+  if (self->resume_run)
+    json_builder_add_string_value (b, self->resume_run);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "status");
+  json_builder_add_string_value (b, gtk_label_get_label (self->status_title));
+  json_builder_set_member_name (b, "batch_events");
+  json_builder_add_int_value (b, self->n_batch_events);
+  json_builder_set_member_name (b, "loss_points");
+  json_builder_add_int_value (b, strata_plot_get_n_points (self->loss_plot));
+  json_builder_set_member_name (b, "accuracy_points");
+  json_builder_add_int_value (b, strata_plot_get_n_points (self->accuracy_plot));
+  json_builder_set_member_name (b, "epoch");
+  json_builder_add_int_value (b, self->epoch);
+  json_builder_set_member_name (b, "epochs");
+  json_builder_add_int_value (b, self->epochs);
+  json_builder_set_member_name (b, "progress");
+  json_builder_add_double_value (b, gtk_progress_bar_get_fraction (self->progress));
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+void
+strata_training_page_add_test_widgets (StrataTrainingPage *self,
+                                       JsonBuilder        *builder)
+{
+  strata_test_hooks_add_widget (builder, "training-start", self->start_button);
+  strata_test_hooks_add_widget (builder, "training-stop", self->stop_button);
+  strata_test_hooks_add_widget (builder, "training-resume", GTK_WIDGET (self->resume_button));
+  strata_test_hooks_add_widget (builder, "loss-plot", GTK_WIDGET (self->loss_plot));
+  strata_test_hooks_add_widget (builder, "accuracy-plot", GTK_WIDGET (self->accuracy_plot));
+}
+
+/* GObject ----------------------------------------------------------------------------------------- */
+
+static void
+strata_training_page_dispose (GObject *object)
+{
+  StrataTrainingPage *self = (StrataTrainingPage *) object;
+  GtkWidget *child;
+
+  /* the window waits for training to stop before it closes */
+  if (self->job)
+    {
+      g_signal_handlers_disconnect_by_data (self->job, self);
+      strata_train_job_stop (self->job);
+      g_clear_object (&self->job);
+    }
+  if (self->bindings)
+    g_binding_group_set_source (self->bindings, NULL);
+  g_clear_object (&self->bindings);
+  g_clear_object (&self->project);
+  gtk_widget_dispose_template (GTK_WIDGET (self), STRATA_TYPE_TRAINING_PAGE);
+  /* the template's unnamed top child too */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+    gtk_widget_unparent (child);
+
+  G_OBJECT_CLASS (strata_training_page_parent_class)->dispose (object);
+}
+
+static void
+strata_training_page_finalize (GObject *object)
+{
+  StrataTrainingPage *self = (StrataTrainingPage *) object;
+
+  g_clear_pointer (&self->init_choices, g_ptr_array_unref);
+  g_clear_pointer (&self->resume_run, g_free);
+  g_clear_pointer (&self->run_name, g_free);
+  g_clear_pointer (&self->default_run_name, g_free);
+  g_clear_pointer (&self->loss_batch, strata_series_unref);
+  g_clear_pointer (&self->loss_train, strata_series_unref);
+  g_clear_pointer (&self->loss_val, strata_series_unref);
+  g_clear_pointer (&self->accuracy_batch, strata_series_unref);
+  g_clear_pointer (&self->accuracy_train, strata_series_unref);
+  g_clear_pointer (&self->accuracy_val, strata_series_unref);
+
+  G_OBJECT_CLASS (strata_training_page_parent_class)->finalize (object);
+}
+
+static void
+strata_training_page_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  StrataTrainingPage *self = STRATA_TRAINING_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_RUNNING:
+      g_value_set_boolean (value, self->job != NULL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+strata_training_page_class_init (StrataTrainingPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = strata_training_page_dispose;
+  object_class->finalize = strata_training_page_finalize;
+  object_class->get_property = strata_training_page_get_property;
+
+  /**
+   * StrataTrainingPage:running:
+   *
+   * A run is training (or stopping).
+   */
+  properties[PROP_RUNNING] =
+    g_param_spec_boolean ("running", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (STRATA_TYPE_PLOT);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/strata/Strata/ui/strata-training-page.ui");
+#define CHILD(name) gtk_widget_class_bind_template_child (widget_class, StrataTrainingPage, name)
+  CHILD (run_name_row);
+  CHILD (init_row);
+  CHILD (init_model);
+  CHILD (save_on_row);
+  CHILD (status_title);
+  CHILD (status_detail);
+  CHILD (progress);
+  CHILD (stop_button);
+  CHILD (resume_button);
+  CHILD (start_button);
+  CHILD (loss_plot);
+  CHILD (accuracy_plot);
+  CHILD (rate);
+  CHILD (epoch_time);
+  CHILD (elapsed);
+  CHILD (eta);
+  CHILD (best);
+  CHILD (best_caption);
+  CHILD (learning_rate);
+#undef CHILD
+  gtk_widget_class_bind_template_callback (widget_class, on_run_name_changed);
+
+  gtk_widget_class_install_action (widget_class, "training.start", NULL, action_start);
+  gtk_widget_class_install_action (widget_class, "training.resume", NULL, action_start);
+  gtk_widget_class_install_action (widget_class, "training.stop", NULL, action_stop);
+}
+
+static void
+strata_training_page_init (StrataTrainingPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->init_choices = g_ptr_array_new_with_free_func (g_free);
+  self->loss_batch = strata_series_new ();
+  self->loss_train = strata_series_new ();
+  self->loss_val = strata_series_new ();
+  self->accuracy_batch = strata_series_new ();
+  self->accuracy_train = strata_series_new ();
+  self->accuracy_val = strata_series_new ();
+
+  /* Translators: legend entries of the training plots */
+  strata_plot_add_series (self->loss_plot, self->loss_batch, _("Per batch"), LOSS_COLOR,
+                          STRATA_PLOT_LINE | STRATA_PLOT_FAINT);
+  strata_plot_add_series (self->loss_plot, self->loss_train, _("Training"), LOSS_COLOR,
+                          STRATA_PLOT_LINE | STRATA_PLOT_MARKERS);
+  strata_plot_add_series (self->loss_plot, self->loss_val, _("Validation"), VAL_COLOR,
+                          STRATA_PLOT_LINE | STRATA_PLOT_MARKERS);
+  strata_plot_add_series (self->accuracy_plot, self->accuracy_batch, _("Per batch"), LOSS_COLOR,
+                          STRATA_PLOT_LINE | STRATA_PLOT_FAINT);
+  strata_plot_add_series (self->accuracy_plot, self->accuracy_train, _("Training"), LOSS_COLOR,
+                          STRATA_PLOT_LINE | STRATA_PLOT_MARKERS);
+  strata_plot_add_series (self->accuracy_plot, self->accuracy_val, _("Validation"), VAL_COLOR,
+                          STRATA_PLOT_LINE | STRATA_PLOT_MARKERS);
+
+  self->bindings = g_binding_group_new ();
+  /* a hyperparameter, but set here, where Deep Learning Studio users look for it */
+  strata_form_bind_combo_strings (self->bindings, "save-weights-on", self->save_on_row,
+                                  save_on_choices);
+  reset_smoothing (self);
+  reset_stats (self);
+  update_controls (self);
+}
