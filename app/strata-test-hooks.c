@@ -101,6 +101,25 @@ dump_window (JsonBuilder  *b,
   json_builder_end_object (b);
 }
 
+/* Every labelled button in @widget, by its label without mnemonics. */
+static void
+add_buttons (JsonBuilder *b,
+             GtkWidget   *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_BUTTON (child) && gtk_button_get_label (GTK_BUTTON (child)))
+        {
+          g_autoptr(GString) label = g_string_new (gtk_button_get_label (GTK_BUTTON (child)));
+
+          g_string_replace (label, "_", "", 0);
+          strata_test_hooks_add_widget (b, label->str, child);
+        }
+      add_buttons (b, child);
+    }
+}
+
 static gboolean
 on_dump_signal (gpointer user_data)
 {
@@ -120,7 +139,7 @@ on_dump_signal (gpointer user_data)
       dump_window (b, l->data);
   json_builder_end_array (b);
 
-  /* open dialogs, by their heading or title */
+  /* open dialogs, by their heading or title, with their buttons */
   json_builder_set_member_name (b, "dialogs");
   json_builder_begin_array (b);
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
@@ -129,12 +148,24 @@ on_dump_signal (gpointer user_data)
 
       if (!gtk_widget_get_visible (GTK_WIDGET (window)) || STRATA_IS_WINDOW (window))
         continue;
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "title");
       if (ADW_IS_MESSAGE_DIALOG (window))
         json_builder_add_string_value (b, adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (window)));
       else if (gtk_window_get_title (window))
         json_builder_add_string_value (b, gtk_window_get_title (window));
       else
         json_builder_add_string_value (b, G_OBJECT_TYPE_NAME (window));
+      json_builder_set_member_name (b, "size");
+      json_builder_begin_array (b);
+      json_builder_add_int_value (b, gtk_widget_get_width (GTK_WIDGET (window)));
+      json_builder_add_int_value (b, gtk_widget_get_height (GTK_WIDGET (window)));
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "buttons");
+      json_builder_begin_object (b);
+      add_buttons (b, GTK_WIDGET (window));
+      json_builder_end_object (b);
+      json_builder_end_object (b);
     }
   json_builder_end_array (b);
   json_builder_end_object (b);

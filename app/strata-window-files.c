@@ -277,16 +277,24 @@ on_close_saved (GObject      *object,
   gtk_window_close (GTK_WINDOW (self));
 }
 
+static gboolean
+close_now (gpointer user_data)
+{
+  StrataWindow *self = user_data;
+
+  self->closing = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_unsaved_response (AdwMessageDialog *dialog,
                      const char       *response,
                      StrataWindow     *self)
 {
+  /* the dialog goes once its response is handled: close its parent after that */
   if (g_str_equal (response, "discard"))
-    {
-      self->closing = TRUE;
-      gtk_window_close (GTK_WINDOW (self));
-    }
+    g_idle_add_full (G_PRIORITY_DEFAULT, close_now, g_object_ref (self), g_object_unref);
   else if (g_str_equal (response, "save"))
     strata_window_save_async (self, FALSE, NULL, on_close_saved, NULL);
 }

@@ -1,0 +1,474 @@
+#!/usr/bin/env python3
+# test-app-ui.py: the Strata window, driven like a user would, under Xvfb
+#
+# Copyright 2026 The Strata authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Starts the real app and drives it with xdotool's pointer and keyboard events:
+#
+#   editor   the Fashion-MNIST example from the welcome page; a Dense layer dragged from
+#            the palette and wired in; undo and redo; Save As through the file chooser; the
+#            project file checked; the app reopened on it
+#   prompt   an unsaved change: closing asks, and Cancel keeps the window
+#   training Start on the Training page: points reach the plot; Stop leaves a resumable run;
+#            Resume goes on from it; closing while training asks, then stops at a batch
+#            boundary with a checkpoint from which `strata train --resume` continues
+#   recovery an unsaved change, a crash (SIGKILL), and the next start offers the copy back
+#
+# The app writes where its widgets are and what it shows when sent SIGUSR1 (STRATA_TEST_DUMP);
+# the test checks that and the files the app writes, not pixels.
+#
+# usage: test-app-ui.py STRATA [OUTDIR]   (exit 77, skipped, without xvfb-run or xdotool)
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+SCREEN = "1440x900"
+
+
+class Failure(Exception):
+    pass
+
+
+def check(condition, message):
+    if not condition:
+        raise Failure(message)
+
+
+def xdotool(*args):
+    return subprocess.run(["xdotool", *map(str, args)], check=True, capture_output=True,
+                          text=True).stdout
+
+
+def wait_for(what, predicate, timeout=30, step=0.25):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(step)
+    raise Failure("timed out waiting for " + what)
+
+
+class App:
+    """One run of the strata binary with its own home, settings and dump file."""
+
+    def __init__(self, strata, home, args=(), env=None, log_name="app"):
+        self.dump_path = os.path.join(home, "dump.json")
+        self.log_path = os.path.join(home, log_name + ".log")
+        self.log = open(self.log_path, "w")
+        environment = dict(os.environ,
+                           HOME=home,
+                           XDG_DATA_HOME=os.path.join(home, "data"),
+                           XDG_CONFIG_HOME=os.path.join(home, "config"),
+                           XDG_CACHE_HOME=os.path.join(home, "cache"),
+                           STRATA_TEST_DUMP=self.dump_path)
+        environment.update(env or {})
+        self.proc = subprocess.Popen([strata, *args], env=environment, stdout=self.log,
+                                     stderr=subprocess.STDOUT)
+        self.window = wait_for("the window", self._find_window)
+        self.origin = self._origin()
+        time.sleep(1.0)
+
+    def _find_window(self):
+        check(self.proc.poll() is None, "strata exited at start")
+        found = subprocess.run(["xdotool", "search", "--onlyvisible", "--pid", str(self.proc.pid)],
+                               capture_output=True, text=True).stdout.split()
+        for window in found:
+            if "Strata" in subprocess.run(["xdotool", "getwindowname", window], capture_output=True,
+                                          text=True).stdout:
+                return window
+        return None
+
+    def _origin(self):
+        geometry = dict(line.split("=", 1)
+                        for line in xdotool("getwindowgeometry", "--shell", self.window).split())
+        return int(geometry["X"]), int(geometry["Y"])
+
+    def dump(self):
+        if os.path.exists(self.dump_path):
+            os.unlink(self.dump_path)
+        time.sleep(0.2)
+        check(self.proc.poll() is None, "strata exited")
+        self.proc.send_signal(signal.SIGUSR1)
+        wait_for("the app's dump", lambda: os.path.exists(self.dump_path), timeout=10, step=0.05)
+        with open(self.dump_path) as f:
+            return json.load(f)
+
+    def state(self):
+        windows = self.dump()["windows"]
+        check(len(windows) == 1, "one window")
+        return windows[0]
+
+    def screen(self, point):
+        return round(self.origin[0] + point[0]), round(self.origin[1] + point[1])
+
+    def click_at(self, point):
+        xdotool("mousemove", "--sync", *self.screen(point))
+        time.sleep(0.1)
+        xdotool("click", "1")
+        time.sleep(0.4)
+
+    def click(self, widget):
+        widgets = self.state()["widgets"]
+        check(widget in widgets, "the %s button is shown" % widget)
+        self.click_at(widgets[widget][:2])
+
+    def click_dialog_button(self, title, label):
+        """Clicks a button of a dialog, which has its own window."""
+        def find():
+            return next((d for d in self.dump()["dialogs"] if d["title"] == title), None)
+
+        wait_for("the “%s” dialog" % title, find, timeout=10)
+        # a dialog that just appeared may still change size: take it once it has settled
+        dialog = None
+        for i in range(20):
+            # without a window manager, a new dialog settles its size on the next events
+            xdotool("mousemove", 5 + i % 2, 5)
+            time.sleep(0.3)
+            again = find()
+            if again == dialog:
+                break
+            dialog = again
+        check(label in dialog["buttons"], "the “%s” dialog has “%s”" % (title, label))
+        x, y = dialog["buttons"][label][:2]
+        origin = (0, 0)
+        for window in subprocess.run(["xdotool", "search", "--onlyvisible", "--pid",
+                                      str(self.proc.pid)], capture_output=True,
+                                     text=True).stdout.split():
+            g = dict(line.split("=", 1)
+                     for line in xdotool("getwindowgeometry", "--shell", window).split())
+            if [int(g["WIDTH"]), int(g["HEIGHT"])] == dialog["size"]:
+                origin = (int(g["X"]), int(g["Y"]))
+        xdotool("mousemove", "--sync", round(origin[0] + x), round(origin[1] + y))
+        time.sleep(0.1)
+        xdotool("click", "1")
+        time.sleep(0.4)
+
+    def drag(self, start, end, steps=30, hold=0.25):
+        (x0, y0), (x1, y1) = self.screen(start), self.screen(end)
+        xdotool("mousemove", "--sync", x0, y0)
+        time.sleep(0.1)
+        xdotool("mousedown", "1")
+        time.sleep(hold)
+        for i in range(1, steps + 1):
+            xdotool("mousemove", x0 + (x1 - x0) * i // steps, y0 + (y1 - y0) * i // steps)
+            time.sleep(0.02)
+        time.sleep(0.2)
+        xdotool("mouseup", "1")
+        time.sleep(0.4)
+
+    def key(self, *keys):
+        for k in keys:
+            xdotool("key", k)
+            time.sleep(0.3)
+
+    def type(self, text):
+        xdotool("type", "--delay", "15", text)
+        time.sleep(0.3)
+
+    def screenshot(self, outdir, name):
+        if outdir:
+            subprocess.run(["import", "-window", "root", os.path.join(outdir, name + ".png")])
+
+    def wait_exit(self, what, timeout=30):
+        try:
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise Failure(what)
+
+    def finish(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+        with open(self.log_path) as f:
+            log = f.read()
+        # A warning or critical from GTK or from us is a bug, whatever the window shows.
+        bad = [l for l in log.splitlines() if ("CRITICAL" in l or "WARNING" in l) and
+               "session bus" not in l and "dbus" not in l.lower()]
+        check(not bad, "strata logged problems:\n" + "\n".join(bad))
+
+
+def links_of(graph):
+    return {(l["from"], l["to"], l["port"]) for l in graph["links"]}
+
+
+def node_of(graph, node_id):
+    return next((n for n in graph["nodes"] if n["id"] == node_id), None)
+
+
+def empty_spot(editor):
+    x, y, w, h = editor["canvas"]
+    centers = [n["center"] for n in editor["nodes"].values()]
+    for fx in (0.8, 0.7, 0.25, 0.15):
+        for fy in (0.35, 0.5, 0.25, 0.65):
+            p = (x + w * fx, y + h * fy)
+            if all(abs(p[0] - c[0]) > 190 or abs(p[1] - c[1]) > 90 for c in centers):
+                return p
+    raise Failure("no empty spot on the canvas")
+
+
+def add_dense(app):
+    """Drags a Dense layer from the palette onto empty canvas; returns the editor's state."""
+    app.key("alt+2")
+    state = wait_for("the Model page", lambda: (lambda s: s if s.get("editor") else None)(app.state()))
+    editor = state["editor"]
+    check("Dense" in editor["palette"], "the palette shows Dense")
+    app.drag(editor["palette"]["Dense"], empty_spot(editor))
+    return app.state()
+
+
+def save_as(app, path):
+    """Answers the file chooser that Save opens for an untitled project."""
+    wait_for("the file chooser", lambda: any(d["title"] == "Save Project"
+                                             for d in app.dump()["dialogs"]), timeout=10)
+    app.key("ctrl+a")
+    app.type(path)
+    app.key("Return")
+    wait_for("the project file", lambda: os.path.exists(path), timeout=10)
+
+
+def test_editor(strata, home, outdir):
+    project = os.path.join(home, "projects", "mine.strata")
+    os.makedirs(os.path.dirname(project))
+
+    app = App(strata, home)
+    try:
+        state = app.state()
+        check(state["state"] == "welcome", "with no file the window shows the welcome page")
+        app.click("welcome-example")
+        state = wait_for("the example", lambda: (lambda s: s if s["state"] == "project" else None)(app.state()))
+        check(state["page"] == "data", "the example opens on the Data page")
+        check(state["path"] is None and not state["modified"], "as an untitled, unmodified project")
+
+        state = add_dense(app)
+        graph = state["editor"]["graph"]
+        check(node_of(graph, "dense_2") is not None, "the dropped Dense layer is in the model")
+        check(state["modified"], "a change marks the project unsaved")
+        check("•" in state["title"] or state["modified"], "the window shows the unsaved mark")
+        before = links_of(graph)
+        app.screenshot(outdir, "ui-editor-dropped")
+
+        editor = state["editor"]
+        app.drag(editor["nodes"]["flatten"]["output"], editor["nodes"]["dense_2"]["inputs"][0])
+        graph = app.state()["editor"]["graph"]
+        check(("flatten", "dense_2", 0) in links_of(graph), "dragging port to port links them")
+
+        app.key("ctrl+z")
+        graph = app.state()["editor"]["graph"]
+        check(("flatten", "dense_2", 0) not in links_of(graph), "Ctrl+Z takes the link back")
+        app.key("ctrl+shift+z")
+        graph = app.state()["editor"]["graph"]
+        check(("flatten", "dense_2", 0) in links_of(graph), "Shift+Ctrl+Z brings it back")
+
+        app.key("ctrl+s")
+        save_as(app, project)
+        state = wait_for("the save", lambda: (lambda s: s if s["path"] == project else None)(app.state()))
+        check(not state["modified"], "saving clears the unsaved mark")
+        check(state["title"].startswith("mine"), "the window is named after the file")
+
+        app.key("ctrl+w")
+        app.wait_exit("the saved project's window did not close on Ctrl+W")
+    finally:
+        app.finish()
+
+    with open(project) as f:
+        saved = json.load(f)
+    model = saved["model"]
+    check(node_of(model, "dense_2") is not None and node_of(model, "dense_2")["type"] == "Dense",
+          "the project file has the new Dense layer")
+    check(links_of(model) == before | {("flatten", "dense_2", 0)},
+          "and the example's links plus flatten → dense_2")
+    check(saved["format_version"] == 1 and saved["dataset"]["source_kind"] == "fashion-mnist",
+          "the rest of the project is the example's")
+
+    # Reopen: the file comes back as it was saved, and is among the recent projects.
+    app = App(strata, home, args=[project], log_name="reopen")
+    try:
+        state = app.state()
+        check(state["path"] == project and not state["modified"], "the file opens unmodified")
+        app.key("alt+2")
+        graph = wait_for("the Model page", lambda: app.state().get("editor"))["graph"]
+        check(("flatten", "dense_2", 0) in links_of(graph), "with the layer and link saved")
+        app.key("ctrl+w")
+        app.wait_exit("the window did not close")
+    finally:
+        app.finish()
+
+    app = App(strata, home, log_name="recent")
+    try:
+        check("welcome-example" in app.state()["widgets"], "the welcome page again")
+        recent = os.path.join(home, "data", "recently-used.xbel")
+        with open(recent) as f:
+            check("mine.strata" in f.read(), "the saved project is a recent project")
+    finally:
+        app.finish()
+    return project
+
+
+def test_prompt(strata, home, project):
+    app = App(strata, home, args=[project], log_name="prompt")
+    try:
+        add_dense(app)
+        check(app.state()["modified"], "an edit marks the project unsaved")
+        app.key("ctrl+w")
+        app.click_dialog_button("Save Changes?", "Cancel")
+        time.sleep(0.5)
+        check(app.proc.poll() is None, "Cancel keeps the window open")
+        check(app.state()["modified"], "with the change still there")
+        app.key("ctrl+w")
+        app.click_dialog_button("Save Changes?", "Discard")
+        app.wait_exit("Discard did not close the window")
+    finally:
+        app.finish()
+    with open(project) as f:
+        check(node_of(json.load(f)["model"], "dense_3") is None, "a discarded change is not saved")
+
+
+def training(app):
+    return app.state()["training"]
+
+
+def test_training(strata, home, outdir):
+    workdir = os.path.join(home, "train")
+    subprocess.run([strata, "new", "--example", "fashion-mnist", workdir], check=True,
+                   capture_output=True)
+    project = os.path.join(workdir, "fashion-mnist.strata")
+    run_dir = os.path.join(workdir, "fashion-mnist.runs", "run-1")
+
+    app = App(strata, home, args=[project], log_name="training")
+    try:
+        app.key("alt+4")
+        check(app.state()["page"] == "training", "Alt+4 shows the Training page")
+        app.click("training-start")
+        t = wait_for("points on the plot", lambda: (lambda t: t if t["loss_points"] >= 5 else None)(training(app)),
+                     timeout=60)
+        check(t["running"] and t["run"] == "run-1", "the first run trains")
+        check(t["accuracy_points"] >= 5, "accuracy is plotted too")
+        check(t["progress"] > 0, "the progress bar moves")
+        app.screenshot(outdir, "ui-training")
+
+        app.click("training-stop")
+        t = wait_for("the stop", lambda: (lambda t: t if not t["running"] else None)(training(app)),
+                     timeout=30)
+        check(t["resume"] == "run-1", "a stopped run can be resumed")
+        with open(os.path.join(run_dir, "run.json")) as f:
+            check(json.load(f)["status"] == "stopped", "the run is saved as stopped")
+        check(os.path.exists(os.path.join(run_dir, "checkpoint-last.safetensors")),
+              "with a checkpoint")
+
+        app.click("training-resume")
+        t = wait_for("the resumed run", lambda: (lambda t: t if t["running"] and t["batch_events"] >= 3 else None)(training(app)),
+                     timeout=60)
+        check(t["run"] == "run-1", "Resume continues the same run")
+        check(t["loss_points"] >= 3, "its curve goes on")
+
+        # Closing while training asks first, then stops cleanly.
+        app.key("ctrl+w")
+        app.click_dialog_button("Stop Training?", "Stop and Close")
+        app.wait_exit("the window did not close after stopping", timeout=60)
+    finally:
+        app.finish()
+
+    with open(os.path.join(run_dir, "run.json")) as f:
+        info = json.load(f)
+    check(info["status"] == "stopped", "closing stopped the run cleanly")
+    with open(project) as f:
+        check(json.load(f)["runs"] == ["run-1"], "the project file lists the run")
+
+    # The checkpoint resumes: the CLI continues from the batch the window stopped at.
+    out = subprocess.run([strata, "train", project, "--resume", "run-1", "--max-batches", "2",
+                          "--json"], capture_output=True, text=True, timeout=120)
+    check(out.returncode == 0, "strata train --resume run-1 works: " + out.stderr)
+    started = json.loads(out.stdout.splitlines()[0])
+    check(started["event"] == "started" and started["batch"] > 0,
+          "and starts from where the window stopped, not from the beginning")
+
+
+def test_recovery(strata, home, project):
+    keyfile_dir = os.path.join(home, "config", "glib-2.0", "settings")
+    os.makedirs(keyfile_dir, exist_ok=True)
+    with open(os.path.join(keyfile_dir, "keyfile"), "w") as f:
+        f.write("[org/strata/Strata]\nautosave-interval=uint32 1\n")
+    env = {"GSETTINGS_BACKEND": "keyfile"}
+
+    app = App(strata, home, args=[project], env=env, log_name="crash")
+    try:
+        state = add_dense(app)
+        added = sorted(n["id"] for n in state["editor"]["graph"]["nodes"])
+        recovery_dir = os.path.join(home, "data", "strata", "recovery")
+        wait_for("the recovery copy", lambda: os.path.isdir(recovery_dir) and os.listdir(recovery_dir),
+                 timeout=10)
+        time.sleep(1.5)
+        app.proc.send_signal(signal.SIGKILL)
+        app.proc.wait()
+    finally:
+        app.finish()
+
+    app = App(strata, home, env=env, log_name="recover")
+    try:
+        app.click_dialog_button("Recover Unsaved Changes?", "Recover")
+        state = wait_for("the recovered project",
+                         lambda: (lambda s: s if s["state"] == "project" else None)(app.state()))
+        check(state["path"] == project and state["modified"],
+              "the recovered project is the file's, with its unsaved changes")
+        app.key("alt+2")
+        graph = wait_for("the Model page", lambda: app.state().get("editor"))["graph"]
+        check(sorted(n["id"] for n in graph["nodes"]) == added, "the change is back")
+        check(not os.listdir(os.path.join(home, "data", "strata", "recovery")),
+              "the recovered copy is taken")
+        app.key("ctrl+w")
+        app.click_dialog_button("Save Changes?", "Discard")
+        app.wait_exit("the window did not close")
+    finally:
+        app.finish()
+
+
+def run(strata, outdir):
+    home = tempfile.mkdtemp(prefix="strata-app-ui-")
+    try:
+        project = test_editor(strata, home, outdir)
+        print("ok 1 - welcome, example, palette drop, link, undo/redo, Save As, reopen, recent")
+        test_prompt(strata, home, project)
+        print("ok 2 - closing with unsaved changes asks; Cancel keeps them, Discard drops them")
+        test_training(strata, home, outdir)
+        print("ok 3 - train with live plots, stop, resume, close while training, resume from CLI")
+        test_recovery(strata, home, project)
+        print("ok 4 - after a crash the autosaved changes are offered back")
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def main():
+    if len(sys.argv) < 2:
+        print(__doc__)
+        return 2
+    strata = os.path.abspath(sys.argv[1])
+    outdir = sys.argv[2] if len(sys.argv) > 2 and sys.argv[2] != "--inner" else ""
+    if "--inner" not in sys.argv:
+        if not shutil.which("xvfb-run") or not shutil.which("xdotool"):
+            print("1..0 # SKIP xvfb-run or xdotool is not installed")
+            return 77
+        env = dict(os.environ, GDK_BACKEND="x11", NO_AT_BRIDGE="1", GSETTINGS_BACKEND="memory",
+                   ADW_DEBUG_COLOR_SCHEME="prefer-light", LANGUAGE="en", LC_ALL="C.UTF-8")
+        args = [sys.executable, os.path.abspath(__file__), strata] + ([outdir] if outdir else [])
+        return subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {SCREEN}x24", *args,
+                               "--inner"], env=env).returncode
+    print("1..4")
+    try:
+        run(strata, outdir)
+    except Failure as e:
+        print(f"not ok - {e}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
