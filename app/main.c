@@ -22,9 +22,11 @@ main (int   argc,
       char *argv[])
 {
   const StrataVerb *verb;
+  const char *localedir = g_getenv ("STRATA_LOCALEDIR");
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* STRATA_LOCALEDIR: the build tree's translations (_build/po), before they are installed */
+  bindtextdomain (GETTEXT_PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

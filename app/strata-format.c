@@ -148,6 +148,26 @@ strata_format_metric_name (const char *metric)
 }
 
 /**
+ * strata_format_metric_phrase:
+ *
+ * Returns: the metric's name inside a sentence ("best validation accuracy")
+ */
+const char *
+strata_format_metric_phrase (const char *metric)
+{
+  /* Translators: these name a metric inside a sentence, e.g. "Best validation accuracy" */
+  if (g_strcmp0 (metric, "val_accuracy") == 0)
+    return C_("metric in a sentence", "validation accuracy");
+  if (g_strcmp0 (metric, "val_loss") == 0)
+    return C_("metric in a sentence", "validation loss");
+  if (g_strcmp0 (metric, "accuracy") == 0)
+    return C_("metric in a sentence", "training accuracy");
+  if (g_strcmp0 (metric, "loss") == 0)
+    return C_("metric in a sentence", "training loss");
+  return metric ? metric : NONE;
+}
+
+/**
  * strata_format_status:
  * @status: a run's status word from its run.json
  *

@@ -19,6 +19,7 @@ char *strata_format_value     (const char *metric,
                                double      value);
 char *strata_format_count     (guint64 count);
 const char *strata_format_metric_name (const char *metric);
+const char *strata_format_metric_phrase (const char *metric);
 const char *strata_format_status      (const char *status);
 
 G_END_DECLS

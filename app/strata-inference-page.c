@@ -15,6 +15,7 @@
 #include "strata-inference-page.h"
 #include "strata-predict.h"
 #include "strata-run.h"
+#include "strata-test-hooks.h"
 #include "strata-window.h"
 
 /**
@@ -35,6 +36,7 @@ struct _StrataInferencePage
   GtkStringList *run_model;
   AdwComboRow *weights_row;
   GtkSpinButton *top_k;
+  GtkWidget *choose_button;
   GtkSpinner *spinner;
   GtkWidget *results_group;
   GtkListBox *results_list;
@@ -238,6 +240,7 @@ strata_inference_page_predict (StrataInferencePage *self,
   g_task_set_task_data (task, job, (GDestroyNotify) predict_job_free);
   g_task_run_in_thread (task, predict_thread);
   gtk_spinner_start (self->spinner);
+  gtk_widget_set_visible (self->results_group, TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "inference.choose", FALSE);
 }
 
@@ -396,6 +399,7 @@ strata_inference_page_class_init (StrataInferencePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataInferencePage, run_model);
   gtk_widget_class_bind_template_child (widget_class, StrataInferencePage, weights_row);
   gtk_widget_class_bind_template_child (widget_class, StrataInferencePage, top_k);
+  gtk_widget_class_bind_template_child (widget_class, StrataInferencePage, choose_button);
   gtk_widget_class_bind_template_child (widget_class, StrataInferencePage, spinner);
   gtk_widget_class_bind_template_child (widget_class, StrataInferencePage, results_group);
   gtk_widget_class_bind_template_child (widget_class, StrataInferencePage, results_list);
@@ -412,4 +416,11 @@ strata_inference_page_init (StrataInferencePage *self)
   gtk_spin_button_set_value (self->top_k, 3);
   g_signal_connect (target, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
+}
+
+void
+strata_inference_page_add_test_widgets (StrataInferencePage *self,
+                                        JsonBuilder         *builder)
+{
+  strata_test_hooks_add_widget (builder, "inference-choose", self->choose_button);
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <adwaita.h>
+#include <json-glib/json-glib.h>
 
 #include "strata-project.h"
 
@@ -21,5 +22,7 @@ void strata_inference_page_set_project (StrataInferencePage *self,
 void strata_inference_page_refresh     (StrataInferencePage *self);
 void strata_inference_page_predict     (StrataInferencePage *self,
                                         const char * const  *paths);
+void strata_inference_page_add_test_widgets (StrataInferencePage *self,
+                                             JsonBuilder         *builder);
 
 G_END_DECLS

@@ -47,6 +47,7 @@ struct _StrataPlot
   gboolean percent;
   double x_extent;
   GPtrArray *series;    /* Series */
+  GPtrArray *legend;    /* Series without points: legend entries only */
 
   /* The plot area of the last snapshot and the axes it used, for the pointer */
   graphene_rect_t area;
@@ -71,7 +72,7 @@ static GParamSpec *properties[N_PROPS];
 static void
 series_free (Series *s)
 {
-  strata_series_unref (s->series);
+  g_clear_pointer (&s->series, strata_series_unref);
   g_free (s->label);
   g_free (s->color);
   g_free (s);
@@ -198,7 +199,7 @@ compute_axes (StrataPlot *self,
 {
   double x_max, y_min, y_max;
   guint x_ticks = CLAMP ((guint) (plot_width / 70), 2, 11);
-  guint y_ticks = CLAMP ((guint) (plot_height / 40), 2, 9);
+  guint y_ticks = CLAMP ((guint) (plot_height / 34), 2, 9);
 
   if (!data_range (self, &x_max, &y_min, &y_max))
     {
@@ -229,49 +230,127 @@ to_y (StrataPlot *self,
 
 /* Drawing --------------------------------------------------------------------------------------- */
 
+typedef struct
+{
+  const char *label;
+  const char *color;
+  StrataPlotStyle style;
+} LegendEntry;
+
+static GArray *
+legend_entries (StrataPlot *self)
+{
+  GArray *entries = g_array_new (FALSE, FALSE, sizeof (LegendEntry));
+
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      Series *s = g_ptr_array_index (self->series, i);
+      LegendEntry e = { s->label, s->color, s->style };
+
+      if (s->label && *s->label && !(s->style & STRATA_PLOT_HIDE_IN_LEGEND))
+        g_array_append_val (entries, e);
+    }
+  for (guint i = 0; i < self->legend->len; i++)
+    {
+      Series *s = g_ptr_array_index (self->legend, i);
+      LegendEntry e = { s->label, s->color, s->style };
+
+      g_array_append_val (entries, e);
+    }
+  return entries;
+}
+
+static void
+draw_swatch (StrataPlot        *self,
+             cairo_t           *cr,
+             const LegendEntry *e,
+             double             x,
+             double             cy,
+             const GdkRGBA     *fg)
+{
+  GdkRGBA color = e->color ? named_color (self, e->color, "#3584e4") : *fg;
+
+  set_source (cr, &color, e->color == NULL ? 0.6 : e->style & STRATA_PLOT_FAINT ? 0.55 : 1);
+  cairo_set_line_width (cr, 2);
+  if (e->style & STRATA_PLOT_DASHED)
+    cairo_set_dash (cr, (double[]) { 4, 2 }, 2, 0);
+  cairo_move_to (cr, x, cy);
+  cairo_line_to (cr, x + LEGEND_SWATCH, cy);
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+  if (e->style & STRATA_PLOT_MARKERS)
+    {
+      cairo_arc (cr, x + LEGEND_SWATCH / 2, cy, MARKER_RADIUS, 0, 2 * G_PI);
+      cairo_fill (cr);
+    }
+}
+
+/*
+ * The legend: on the title's line, right-aligned, when it fits beside the title; otherwise on
+ * lines of its own under the title, wrapped. Returns the bottom of the header.
+ */
 static double
 draw_legend (StrataPlot    *self,
              cairo_t       *cr,
-             double         right,
-             double         top,
+             double         width,
+             double         title_width,
+             double         title_height,
              const GdkRGBA *fg)
 {
-  double x = right, height = 0;
+  g_autoptr(GArray) entries = legend_entries (self);
+  g_autoptr(GPtrArray) layouts = g_ptr_array_new_with_free_func (g_object_unref);
+  double total = 0, line_height = 0, top = PAD / 2, x, y;
+  const double gap = 16, swatch = LEGEND_SWATCH + 6;
 
-  /* right to left, so the first series ends up first */
-  for (guint i = self->series->len; i > 0; i--)
+  for (guint i = 0; i < entries->len; i++)
     {
-      Series *s = g_ptr_array_index (self->series, i - 1);
-      g_autoptr(PangoLayout) layout = NULL;
-      GdkRGBA color;
-      double w, h, cy;
+      PangoLayout *layout = make_layout (self, g_array_index (entries, LegendEntry, i).label,
+                                         TRUE, FALSE);
+      double w, h;
 
-      if (s->label == NULL || *s->label == '\0')
-        continue;
-      layout = make_layout (self, s->label, TRUE, FALSE);
       layout_size (layout, &w, &h);
-      x -= w;
-      draw_text (cr, layout, x, top, fg, 0.8);
-      x -= 6 + LEGEND_SWATCH;
-      cy = top + h / 2;
-      color = named_color (self, s->color, "#3584e4");
-      set_source (cr, &color, s->style & STRATA_PLOT_FAINT ? 0.55 : 1);
-      cairo_set_line_width (cr, 2);
-      if (s->style & STRATA_PLOT_DASHED)
-        cairo_set_dash (cr, (double[]) { 4, 2 }, 2, 0);
-      cairo_move_to (cr, x, cy);
-      cairo_line_to (cr, x + LEGEND_SWATCH, cy);
-      cairo_stroke (cr);
-      cairo_set_dash (cr, NULL, 0, 0);
-      if (s->style & STRATA_PLOT_MARKERS)
-        {
-          cairo_arc (cr, x + LEGEND_SWATCH / 2, cy, MARKER_RADIUS, 0, 2 * G_PI);
-          cairo_fill (cr);
-        }
-      x -= 16;
-      height = MAX (height, h);
+      g_ptr_array_add (layouts, layout);
+      total += (i ? gap : 0) + swatch + w;
+      line_height = MAX (line_height, h);
     }
-  return height;
+  if (entries->len == 0)
+    return top + title_height;
+
+  if (total <= width - 2 * PAD - title_width - 24)
+    {
+      /* one line, beside the title */
+      x = width - PAD - total;
+      y = top + MAX (0, title_height - line_height) / 2;
+      for (guint i = 0; i < entries->len; i++)
+        {
+          double w;
+
+          layout_size (layouts->pdata[i], &w, NULL);
+          draw_swatch (self, cr, &g_array_index (entries, LegendEntry, i), x, y + line_height / 2, fg);
+          draw_text (cr, layouts->pdata[i], x + swatch, y, fg, 0.8);
+          x += swatch + w + gap;
+        }
+      return top + MAX (title_height, line_height);
+    }
+
+  /* under the title, wrapped */
+  x = PAD;
+  y = top + title_height + 4;
+  for (guint i = 0; i < entries->len; i++)
+    {
+      double w;
+
+      layout_size (layouts->pdata[i], &w, NULL);
+      if (x > PAD && x + swatch + w > width - PAD)
+        {
+          x = PAD;
+          y += line_height + 2;
+        }
+      draw_swatch (self, cr, &g_array_index (entries, LegendEntry, i), x, y + line_height / 2, fg);
+      draw_text (cr, layouts->pdata[i], x + swatch, y, fg, 0.8);
+      x += swatch + w + gap;
+    }
+  return y + line_height;
 }
 
 static void
@@ -420,7 +499,7 @@ strata_plot_snapshot (GtkWidget   *widget,
   GdkRGBA bg = named_color (self, "view_bg_color", "#ffffff");
   g_autoptr(PangoLayout) title = NULL;
   g_autoptr(PangoLayout) probe = NULL;
-  double title_h = 0, label_h, label_w = 0, legend_h, top, left, bottom;
+  double title_w = 0, title_h = 0, label_h, label_w = 0, top, left, bottom;
   gboolean any;
   cairo_t *cr;
 
@@ -432,11 +511,10 @@ strata_plot_snapshot (GtkWidget   *widget,
   if (self->title)
     {
       title = make_layout (self, self->title, FALSE, TRUE);
-      layout_size (title, NULL, &title_h);
+      layout_size (title, &title_w, &title_h);
       draw_text (cr, title, PAD, PAD / 2, &fg, 1);
     }
-  legend_h = draw_legend (self, cr, width - PAD, PAD / 2 + MAX (0, title_h - 14) / 2, &fg);
-  top = PAD / 2 + MAX (title_h, legend_h) + PAD;
+  top = draw_legend (self, cr, width, title_w, title_h, &fg) + PAD;
 
   probe = make_layout (self, "0", TRUE, FALSE);
   layout_size (probe, NULL, &label_h);
@@ -525,7 +603,7 @@ strata_plot_measure (GtkWidget      *widget,
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
       *minimum = 280;
-      *natural = 480;
+      *natural = 400;
     }
   else
     {
@@ -586,6 +664,7 @@ strata_plot_finalize (GObject *object)
   StrataPlot *self = (StrataPlot *) object;
 
   g_clear_pointer (&self->series, g_ptr_array_unref);
+  g_clear_pointer (&self->legend, g_ptr_array_unref);
   g_clear_pointer (&self->title, g_free);
 
   G_OBJECT_CLASS (strata_plot_parent_class)->finalize (object);
@@ -673,6 +752,7 @@ strata_plot_init (StrataPlot *self)
   GtkEventController *motion = gtk_event_controller_motion_new ();
 
   self->series = g_ptr_array_new_with_free_func ((GDestroyNotify) series_free);
+  self->legend = g_ptr_array_new_with_free_func ((GDestroyNotify) series_free);
   g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
   g_signal_connect (motion, "enter", G_CALLBACK (on_motion), self);
   g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
@@ -714,11 +794,36 @@ strata_plot_add_series (StrataPlot      *self,
   strata_plot_data_changed (self);
 }
 
+/**
+ * strata_plot_add_legend_entry:
+ * @color: (nullable): a colour as for strata_plot_add_series(), or %NULL for the text's
+ *
+ * A legend entry that stands for no series of its own, e.g. what a dashed line means.
+ */
+void
+strata_plot_add_legend_entry (StrataPlot      *self,
+                              const char      *label,
+                              const char      *color,
+                              StrataPlotStyle  style)
+{
+  Series *s;
+
+  g_return_if_fail (STRATA_IS_PLOT (self));
+
+  s = g_new0 (Series, 1);
+  s->label = g_strdup (label);
+  s->color = g_strdup (color);
+  s->style = style;
+  g_ptr_array_add (self->legend, s);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 void
 strata_plot_clear_series (StrataPlot *self)
 {
   g_return_if_fail (STRATA_IS_PLOT (self));
   g_ptr_array_set_size (self->series, 0);
+  g_ptr_array_set_size (self->legend, 0);
   strata_plot_data_changed (self);
 }
 

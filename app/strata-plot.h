@@ -18,6 +18,7 @@ typedef enum
   STRATA_PLOT_MARKERS = 1 << 1,   /* a dot on each point */
   STRATA_PLOT_DASHED  = 1 << 2,
   STRATA_PLOT_FAINT   = 1 << 3,   /* thin and translucent: noisy per-batch values */
+  STRATA_PLOT_HIDE_IN_LEGEND = 1 << 4,
 } StrataPlotStyle;
 
 #define STRATA_TYPE_PLOT (strata_plot_get_type ())
@@ -27,6 +28,10 @@ G_DECLARE_FINAL_TYPE (StrataPlot, strata_plot, STRATA, PLOT, GtkWidget)
 GtkWidget  *strata_plot_new              (void);
 void        strata_plot_add_series       (StrataPlot      *self,
                                           StrataSeries    *series,
+                                          const char      *label,
+                                          const char      *color,
+                                          StrataPlotStyle  style);
+void        strata_plot_add_legend_entry (StrataPlot      *self,
                                           const char      *label,
                                           const char      *color,
                                           StrataPlotStyle  style);

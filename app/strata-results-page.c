@@ -98,7 +98,7 @@ best_text (JsonObject *info)
     return NULL;
   value = strata_format_value (monitor, json_object_get_double_member_with_default (info, "best_value", NAN));
   /* Translators: e.g. "Best validation accuracy 91.2%, epoch 8" */
-  return g_strdup_printf (_("Best %s %s, epoch %d"), strata_format_metric_name (monitor), value,
+  return g_strdup_printf (_("best %s %s, epoch %d"), strata_format_metric_phrase (monitor), value,
                           best_epoch);
 }
 
@@ -110,6 +110,7 @@ update_plots (StrataResultsPage *self)
   g_auto(GStrv) runs = NULL;
   guint color = 0;
   double extent = 1;
+  gboolean any = FALSE;
 
   strata_plot_clear_series (self->loss_plot);
   strata_plot_clear_series (self->accuracy_plot);
@@ -145,17 +146,33 @@ update_plots (StrataResultsPage *self)
                                 json_object_get_double_member_with_default (r, "val_accuracy", NAN));
           extent = MAX (extent, epoch);
         }
-      /* Translators: legend entries on the Results page; %s is a run's name */
+      /* Translators: in the Results plots' readout; %s is a run's name */
       train_label = g_strdup_printf (_("%s training"), runs[i]);
       val_label = g_strdup_printf (_("%s validation"), runs[i]);
+      /* the legend names the runs by colour; the line style says which figure */
       strata_plot_add_series (self->loss_plot, val_loss, val_label, c,
-                              STRATA_PLOT_LINE | STRATA_PLOT_MARKERS);
+                              STRATA_PLOT_LINE | STRATA_PLOT_MARKERS | STRATA_PLOT_HIDE_IN_LEGEND);
       strata_plot_add_series (self->loss_plot, loss, train_label, c,
-                              STRATA_PLOT_LINE | STRATA_PLOT_DASHED);
+                              STRATA_PLOT_LINE | STRATA_PLOT_DASHED | STRATA_PLOT_HIDE_IN_LEGEND);
       strata_plot_add_series (self->accuracy_plot, val_accuracy, val_label, c,
-                              STRATA_PLOT_LINE | STRATA_PLOT_MARKERS);
+                              STRATA_PLOT_LINE | STRATA_PLOT_MARKERS | STRATA_PLOT_HIDE_IN_LEGEND);
       strata_plot_add_series (self->accuracy_plot, accuracy, train_label, c,
-                              STRATA_PLOT_LINE | STRATA_PLOT_DASHED);
+                              STRATA_PLOT_LINE | STRATA_PLOT_DASHED | STRATA_PLOT_HIDE_IN_LEGEND);
+      strata_plot_add_legend_entry (self->loss_plot, runs[i], c, STRATA_PLOT_LINE);
+      strata_plot_add_legend_entry (self->accuracy_plot, runs[i], c, STRATA_PLOT_LINE);
+      any = TRUE;
+    }
+  if (any)
+    {
+      StrataPlot *plots[] = { self->loss_plot, self->accuracy_plot };
+
+      for (guint k = 0; k < G_N_ELEMENTS (plots); k++)
+        {
+          strata_plot_add_legend_entry (plots[k], _("Validation"), NULL,
+                                        STRATA_PLOT_LINE | STRATA_PLOT_MARKERS);
+          strata_plot_add_legend_entry (plots[k], _("Training"), NULL,
+                                        STRATA_PLOT_LINE | STRATA_PLOT_DASHED);
+        }
     }
   strata_plot_set_x_extent (self->loss_plot, extent);
   strata_plot_set_x_extent (self->accuracy_plot, extent);
@@ -231,8 +248,11 @@ show_evaluation (StrataResultsPage *self,
       const char *name = json_object_get_string_member_with_default (row, "name", "");
       const char *keys[] = { "precision", "recall", "f1" };
 
+      GtkWidget *label = table_label (name, FALSE, FALSE);
+
       g_strv_builder_add (names, name);
-      gtk_grid_attach (self->class_table, table_label (name, FALSE, FALSE), 0, r + 1, 1, 1);
+      gtk_widget_set_hexpand (label, TRUE);
+      gtk_grid_attach (self->class_table, label, 0, r + 1, 1, 1);
       for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
         {
           g_autofree char *v = strata_format_percent (json_object_get_double_member_with_default (row, keys[k], NAN));
@@ -496,9 +516,10 @@ strata_results_page_refresh (StrataResultsPage *self)
   runs = strata_project_dup_run_names (self->project);
   n = g_strv_length (runs);
   gtk_stack_set_visible_child_name (self->stack, n ? "runs" : "empty");
-  /* the newest run is shown on the plots until the user picks others */
+  /* the newest runs are compared on the plots until the user picks others */
   if (n && g_hash_table_size (self->shown) == 0)
-    g_hash_table_add (self->shown, g_strdup (runs[n - 1]));
+    for (guint i = n > 4 ? n - 4 : 0; i < n; i++)
+      g_hash_table_add (self->shown, g_strdup (runs[i]));
   for (guint i = n; i > 0; i--)
     {
       GtkWidget *row = run_row_new (self, runs[i - 1]);

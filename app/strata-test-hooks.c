@@ -96,7 +96,10 @@ dump_window (JsonBuilder  *b,
   strata_test_hooks_add_widget (b, "window", GTK_WIDGET (self));
   strata_welcome_page_add_test_widgets (self->welcome_page, b);
   if (project)
-    strata_training_page_add_test_widgets (self->training_page, b);
+    {
+      strata_training_page_add_test_widgets (self->training_page, b);
+      strata_inference_page_add_test_widgets (self->inference_page, b);
+    }
   json_builder_end_object (b);
   json_builder_end_object (b);
 }

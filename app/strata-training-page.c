@@ -135,10 +135,15 @@ show_best (StrataTrainingPage *self,
 
   if (epoch <= 0 || monitor == NULL)
     return;
+  g_autofree char *tooltip = NULL;
+
   set_label (self->best, strata_format_value (monitor, value));
-  /* Translators: under the best value: which metric, and the epoch it came from */
-  caption = g_strdup_printf (_("Best %s, epoch %d"), strata_format_metric_name (monitor), epoch);
+  /* Translators: under the best value so far: the epoch it came from */
+  caption = g_strdup_printf (_("Best, epoch %d"), epoch);
   gtk_label_set_label (self->best_caption, caption);
+  /* Translators: which metric picks the best epoch, e.g. "Best validation accuracy" */
+  tooltip = g_strdup_printf (_("Best %s"), strata_format_metric_phrase (monitor));
+  gtk_widget_set_tooltip_text (gtk_widget_get_parent (GTK_WIDGET (self->best)), tooltip);
 }
 
 static void
@@ -266,7 +271,8 @@ update_controls (StrataTrainingPage *self)
   gboolean stopping = running && strata_train_job_get_stopping (self->job);
   const char *name = gtk_editable_get_text (GTK_EDITABLE (self->run_name_row));
   g_auto(GStrv) runs = self->project ? strata_project_dup_run_names (self->project) : NULL;
-  gboolean name_taken = runs && *name && g_strv_contains ((const char *const *) runs, name);
+  gboolean name_taken = !running && runs && *name &&
+                        g_strv_contains ((const char *const *) runs, name);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "training.start",
                                  self->project && !running && !name_taken);
@@ -584,6 +590,7 @@ start_job (StrataTrainingPage *self,
     {
       clear_curves (self);
       reset_stats (self);
+      self->epoch = 0;
     }
   reset_smoothing (self);
   self->n_batch_events = 0;

@@ -490,8 +490,7 @@ action_train (GtkWidget  *widget,
   if (g_str_equal (action_name, "win.train-stop"))
     strata_training_page_stop (self->training_page);
   else
-    strata_training_page_start (self->training_page,
-                                strata_training_page_get_can_resume (self->training_page));
+    strata_training_page_start (self->training_page, FALSE);
 }
 
 void

@@ -154,6 +154,7 @@ strata_window_set_project (StrataWindow  *self,
   strata_inference_page_set_project (self->inference_page, project);
 
   gtk_stack_set_visible_child_name (self->main_stack, "project");
+  gtk_window_set_focus (GTK_WINDOW (self), NULL);
   /* a fresh example opens on its data; a project with runs on its training */
   runs = strata_project_dup_run_names (project);
   strata_window_show_page (self, runs[0] != NULL ? "training" : "data");
