@@ -224,6 +224,47 @@ test_sigkill_then_resume (void)
   g_assert_cmpfloat (max_weight_difference ("whole", "killed"), <, RESUME_TOLERANCE);
 }
 
+/* Ctrl+C: the process stops at a batch boundary, says so, exits cleanly and can resume. */
+static void
+test_sigint_stops_cleanly (void)
+{
+  const char *strata = g_getenv ("STRATA_BIN");
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *last = NULL;
+  g_autoptr(JsonNode) summary = NULL;
+  StrataTrainOptions resume = { .resume = "interrupted" };
+  char *line;
+
+  if (strata == NULL)
+    {
+      g_test_skip ("STRATA_BIN is not set");
+      return;
+    }
+  child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, strata, "train",
+                            project_path, "--run", "interrupted", "--json", NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child));
+  wait_for_batch (lines, 200);
+  g_subprocess_send_signal (child, SIGINT);
+  while ((line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, NULL)) != NULL)
+    {
+      g_free (last);
+      last = line;
+    }
+  g_assert_true (g_subprocess_wait_check (child, NULL, &error));
+  g_assert_no_error (error);
+
+  summary = json_from_string (last, NULL);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (summary), "event"), ==,
+                   "summary");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (summary), "status"), ==,
+                   "stopped");
+  train (&resume, "finished");
+  g_assert_cmpfloat (max_weight_difference ("whole", "interrupted"), <, RESUME_TOLERANCE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -236,6 +277,7 @@ main (int   argc,
   g_test_add_func ("/train/resume-is-exact", test_resume_is_exact);
   g_test_add_func ("/train/evaluate", test_evaluate);
   g_test_add_func ("/train/sigkill-then-resume", test_sigkill_then_resume);
+  g_test_add_func ("/train/sigint-stops-cleanly", test_sigint_stops_cleanly);
   ret = g_test_run ();
   g_spawn_command_line_sync (g_strdup_printf ("rm -rf %s", tmpdir), NULL, NULL, NULL, NULL);
   return ret;

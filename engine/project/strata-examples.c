@@ -12,6 +12,7 @@
 
 #include "strata-examples.h"
 #include "strata-project.h"
+#include "strata-source-idx.h"
 
 #define ROW_HEIGHT 120.0
 
@@ -88,6 +89,11 @@ strata_examples_build (const char             *name,
     {
       *graph = build_chain (fashion_mnist_cnn, G_N_ELEMENTS (fashion_mnist_cnn), error);
       if (*graph == NULL)
+        return FALSE;
+      /* The Output names the classes, so an exported model carries them. */
+      if (!strata_graph_set_param (*graph, "output", "classes",
+                                   g_variant_new_strv (strata_fashion_mnist_class_names (), -1),
+                                   error))
         return FALSE;
       *dataset = strata_dataset_settings_new_fashion_mnist ();
       *hyperparams = strata_hyperparams_new ();
