@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "strata-op-common.h"
+#include "strata-op-kernels.h"
 #include "strata-op-table.h"
 
 #define MAX_MERGE_INPUTS 16
@@ -34,6 +35,188 @@ add_infer (const StrataNode  *node,
   return TRUE;
 }
 
+/* Kernels ----------------------------------------------------------------------------------- */
+
+/* Add: oneDNN's sum, in the first input's layout; the others are converted to it. */
+static gboolean
+add_build_forward (StrataPlan       *plan,
+                   StrataPlanLayer  *layer,
+                   GError          **error)
+{
+  const dnnl_memory_desc_t *md = &layer->inputs[0]->dst_md;
+  dnnl_memory_desc_t mds[MAX_MERGE_INPUTS];
+  float scales[MAX_MERGE_INPUTS];
+  dnnl_memory_t srcs[MAX_MERGE_INPUTS], dst;
+  dnnl_primitive_desc_t pd = NULL;
+  dnnl_primitive_attr_t attr = _strata_plan_attr (plan);
+  StrataPlanPrim *prim;
+  dnnl_status_t status;
+  StrataPlanStep step = { 0 };
+
+  for (guint k = 0; k < layer->n_inputs; k++)
+    {
+      srcs[k] = _strata_plan_src (plan, layer, k, md, FALSE, error);
+      if (srcs[k] == NULL)
+        {
+          dnnl_primitive_attr_destroy (attr);
+          return FALSE;
+        }
+      mds[k] = *md;
+      scales[k] = 1.0f;
+    }
+  status = dnnl_sum_primitive_desc_create (&pd, md, layer->n_inputs, scales, mds, attr,
+                                           _strata_plan_engine (plan));
+  dnnl_primitive_attr_destroy (attr);
+  if (!_strata_plan_check (status, "set up an addition", error))
+    return FALSE;
+  prim = _strata_plan_prim_new (plan, pd, error);
+  dnnl_primitive_desc_destroy (pd);
+  dst = prim ? _strata_plan_output (plan, layer, md, FALSE, error) : NULL;
+  if (dst == NULL)
+    return FALSE;
+
+  step.primitive = prim->primitive;
+  step.args = g_new0 (dnnl_exec_arg_t, layer->n_inputs + 2);
+  for (guint k = 0; k < layer->n_inputs; k++)
+    {
+      step.args[step.n_args].arg = DNNL_ARG_MULTIPLE_SRC + k;
+      step.args[step.n_args++].memory = srcs[k];
+    }
+  step.args[step.n_args].arg = DNNL_ARG_DST;
+  step.args[step.n_args++].memory = dst;
+  if (prim->scratchpad)
+    {
+      step.args[step.n_args].arg = DNNL_ARG_SCRATCHPAD;
+      step.args[step.n_args++].memory = prim->scratchpad;
+    }
+  g_array_append_val (layer->forward, step);
+  return TRUE;
+}
+
+/* Each input gets the output's gradient. */
+static gboolean
+add_build_backward (StrataPlan       *plan,
+                    StrataPlanLayer  *layer,
+                    GError          **error)
+{
+  dnnl_memory_t diff = _strata_plan_diff_dst (plan, layer, NULL, error);
+
+  if (diff == NULL)
+    return FALSE;
+  for (guint k = 0; k < layer->n_inputs; k++)
+    {
+      dnnl_memory_t diff_src;
+
+      if (!_strata_plan_wants_diff_src (layer, k))
+        continue;
+      diff_src = _strata_plan_diff_src (plan, layer, k, &layer->dst_md, error);
+      if (diff_src == NULL ||
+          !_strata_plan_reorder (plan, layer->backward, diff, diff_src, FALSE, error) ||
+          !_strata_plan_diff_src_done (plan, layer, k, diff_src, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+const StrataOpKernels strata_add_kernels = {
+  add_build_forward,
+  add_build_backward,
+};
+
+/* Concatenate along the channels into a plain NHWC (or NC) output, so that every input's part
+ * of the gradient is a plain sub-tensor whatever the channel counts. */
+static gboolean
+concatenate_build_forward (StrataPlan       *plan,
+                           StrataPlanLayer  *layer,
+                           GError          **error)
+{
+  dnnl_memory_desc_t dst_md, mds[MAX_MERGE_INPUTS];
+  dnnl_memory_t srcs[MAX_MERGE_INPUTS], dst;
+  dnnl_primitive_desc_t pd = NULL;
+  dnnl_primitive_attr_t attr = _strata_plan_attr (plan);
+  StrataPlanPrim *prim;
+  dnnl_status_t status;
+  StrataPlanStep step = { 0 };
+
+  _strata_md_activation (plan, &layer->shape, &dst_md, FALSE);
+  for (guint k = 0; k < layer->n_inputs; k++)
+    {
+      srcs[k] = _strata_plan_src (plan, layer, k, NULL, FALSE, error);
+      if (srcs[k] == NULL)
+        {
+          dnnl_primitive_attr_destroy (attr);
+          return FALSE;
+        }
+      mds[k] = *_strata_plan_md (srcs[k]);
+    }
+  status = dnnl_concat_primitive_desc_create (&pd, &dst_md, layer->n_inputs, 1, mds, attr,
+                                              _strata_plan_engine (plan));
+  dnnl_primitive_attr_destroy (attr);
+  if (!_strata_plan_check (status, "set up a concatenation", error))
+    return FALSE;
+  prim = _strata_plan_prim_new (plan, pd, error);
+  dnnl_primitive_desc_destroy (pd);
+  dst = prim ? _strata_plan_output (plan, layer, &dst_md, FALSE, error) : NULL;
+  if (dst == NULL)
+    return FALSE;
+
+  step.primitive = prim->primitive;
+  step.args = g_new0 (dnnl_exec_arg_t, layer->n_inputs + 2);
+  for (guint k = 0; k < layer->n_inputs; k++)
+    {
+      step.args[step.n_args].arg = DNNL_ARG_MULTIPLE_SRC + k;
+      step.args[step.n_args++].memory = srcs[k];
+    }
+  step.args[step.n_args].arg = DNNL_ARG_DST;
+  step.args[step.n_args++].memory = dst;
+  if (prim->scratchpad)
+    {
+      step.args[step.n_args].arg = DNNL_ARG_SCRATCHPAD;
+      step.args[step.n_args++].memory = prim->scratchpad;
+    }
+  g_array_append_val (layer->forward, step);
+  return TRUE;
+}
+
+static gboolean
+concatenate_build_backward (StrataPlan       *plan,
+                            StrataPlanLayer  *layer,
+                            GError          **error)
+{
+  dnnl_memory_t diff = _strata_plan_diff_dst (plan, layer, NULL, error);
+  dnnl_dims_t offsets = { 0, 0, 0, 0 };
+
+  if (diff == NULL)
+    return FALSE;
+  for (guint k = 0; k < layer->n_inputs; k++)
+    {
+      StrataPlanLayer *src = layer->inputs[k];
+      dnnl_memory_desc_t sub;
+      dnnl_memory_t view, diff_src;
+
+      if (_strata_plan_wants_diff_src (layer, k))
+        {
+          if (!_strata_plan_check (dnnl_memory_desc_init_submemory (&sub, &layer->dst_md,
+                                                                    src->dst_md.dims, offsets),
+                                   "describe an input's part", error))
+            return FALSE;
+          view = _strata_plan_mem_view (plan, &sub, diff, error);
+          diff_src = view ? _strata_plan_diff_src (plan, layer, k, &src->dst_md, error) : NULL;
+          if (diff_src == NULL ||
+              !_strata_plan_reorder (plan, layer->backward, view, diff_src, FALSE, error) ||
+              !_strata_plan_diff_src_done (plan, layer, k, diff_src, error))
+            return FALSE;
+        }
+      offsets[1] += src->dst_md.dims[1];
+    }
+  return TRUE;
+}
+
+const StrataOpKernels strata_concatenate_kernels = {
+  concatenate_build_forward,
+  concatenate_build_backward,
+};
+
 const StrataOpInfo strata_op_add = {
   .type = "Add",
   .category = "merge",
@@ -43,6 +226,7 @@ const StrataOpInfo strata_op_add = {
   .max_inputs = MAX_MERGE_INPUTS,
   .has_output = TRUE,
   .infer = add_infer,
+  .kernels = &strata_add_kernels,
 };
 
 /* Joins along the last axis (channels), Keras' default axis=-1. */
@@ -85,4 +269,5 @@ const StrataOpInfo strata_op_concatenate = {
   .max_inputs = MAX_MERGE_INPUTS,
   .has_output = TRUE,
   .infer = concatenate_infer,
+  .kernels = &strata_concatenate_kernels,
 };

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "strata-op-common.h"
+#include "strata-op-kernels.h"
 #include "strata-op-table.h"
 
 static const StrataParamSpec batch_norm_params[] = {
@@ -48,6 +49,190 @@ batch_norm_count_params (const StrataNode  *node,
   *n_state = 2 * channels;
 }
 
+/* Kernels ----------------------------------------------------------------------------------- */
+
+typedef struct
+{
+  unsigned flags;
+  float epsilon;
+  double momentum;
+  gboolean batch_stats;
+  dnnl_primitive_desc_t fwd_pd;
+  dnnl_memory_desc_t vec_md;
+  StrataTensor *gamma, *beta, *moving_mean, *moving_variance;
+  dnnl_memory_t src, mean, variance, scale, shift;
+  gint64 n_values;                 /* values per channel in a batch */
+} NormPriv;
+
+static void
+norm_priv_free (NormPriv *priv)
+{
+  g_clear_pointer (&priv->fwd_pd, dnnl_primitive_desc_destroy);
+  g_free (priv);
+}
+
+/*
+ * Keras' moving averages: moving = momentum·moving + (1 − momentum)·batch, with the unbiased
+ * batch variance for the moving variance (as PyTorch does; oneDNN gives the biased one).
+ */
+static gboolean
+norm_update_moving (StrataPlan       *plan,
+                    StrataPlanLayer  *layer,
+                    gpointer          data,
+                    GError          **error)
+{
+  NormPriv *priv = data;
+  const float *mean = _strata_plan_mem_data (plan, priv->mean);
+  const float *variance = _strata_plan_mem_data (plan, priv->variance);
+  double m = priv->momentum;
+  double unbias = priv->n_values > 1 ? (double) priv->n_values / (priv->n_values - 1) : 1.0;
+
+  for (gint64 c = 0; c < priv->moving_mean->n; c++)
+    {
+      priv->moving_mean->data[c] = m * priv->moving_mean->data[c] + (1.0 - m) * mean[c];
+      priv->moving_variance->data[c] = m * priv->moving_variance->data[c] +
+                                       (1.0 - m) * variance[c] * unbias;
+    }
+  return TRUE;
+}
+
+/*
+ * BatchNormalization over the channels (the last axis in Keras' order). Training uses the
+ * batch's statistics; inference, and a layer that is not trainable (as in Keras), uses the
+ * moving ones and leaves them alone.
+ */
+static gboolean
+norm_build_forward (StrataPlan       *plan,
+                    StrataPlanLayer  *layer,
+                    GError          **error)
+{
+  dnnl_status_t status;
+  NormPriv *priv = g_new0 (NormPriv, 1);
+  StrataNode *node = layer->node;
+  int t = _strata_plan_t_forward (plan, layer);
+  int t_last = layer->runs_backward ? _strata_plan_t_backward (plan, layer) : t;
+  dnnl_batch_normalization_desc_t desc;
+  dnnl_dims_t dims = { layer->shape.dims[layer->shape.rank - 1] };
+  StrataPlanPrim *prim;
+  dnnl_memory_t dst;
+
+  layer->priv = priv;
+  layer->priv_free = (GDestroyNotify) norm_priv_free;
+  priv->epsilon = strata_node_get_float (node, "epsilon");
+  priv->momentum = strata_node_get_float (node, "momentum");
+  priv->batch_stats = _strata_plan_is_training (plan) && strata_node_get_trainable (node);
+  priv->gamma = _strata_plan_tensor (plan, layer, "gamma");
+  priv->beta = _strata_plan_tensor (plan, layer, "beta");
+  priv->moving_mean = _strata_plan_tensor (plan, layer, "moving_mean");
+  priv->moving_variance = _strata_plan_tensor (plan, layer, "moving_variance");
+  priv->n_values = strata_shape_n_elements (&layer->shape) / dims[0] * _strata_plan_batch (plan);
+  priv->flags = (priv->gamma ? dnnl_use_scale : 0) | (priv->beta ? dnnl_use_shift : 0) |
+                (priv->batch_stats ? 0 : dnnl_use_global_stats);
+  _strata_md_plain (&priv->vec_md, 1, dims, dnnl_x);
+
+  priv->src = _strata_plan_src (plan, layer, 0, NULL, layer->runs_backward, error);
+  if (priv->src == NULL)
+    return FALSE;
+  status = dnnl_batch_normalization_forward_desc_init (&desc,
+                                                       _strata_plan_is_training (plan)
+                                                       ? dnnl_forward_training : dnnl_forward_inference,
+                                                       _strata_plan_md (priv->src), priv->epsilon,
+                                                       priv->flags);
+  if (!_strata_plan_check (status, "describe the operation", error))
+    return FALSE;
+  prim = _strata_op_prim (plan, &desc, NULL, NULL, &priv->fwd_pd,
+                          "set up a batch normalization", error);
+  if (prim == NULL)
+    return FALSE;
+
+  if (priv->batch_stats)
+    {
+      priv->mean = _strata_plan_mem_temp (plan, &priv->vec_md, t, t_last, error);
+      priv->variance = _strata_plan_mem_temp (plan, &priv->vec_md, t, t_last, error);
+    }
+  else
+    {
+      priv->mean = _strata_plan_mem_wrap (plan, &priv->vec_md, priv->moving_mean->data, error);
+      priv->variance = _strata_plan_mem_wrap (plan, &priv->vec_md, priv->moving_variance->data,
+                                              error);
+    }
+  if (priv->gamma)
+    priv->scale = _strata_plan_mem_wrap (plan, &priv->vec_md, priv->gamma->data, error);
+  if (priv->beta)
+    priv->shift = _strata_plan_mem_wrap (plan, &priv->vec_md, priv->beta->data, error);
+  dst = _strata_plan_output (plan, layer, _strata_plan_md (priv->src), FALSE, error);
+  if (dst == NULL || priv->mean == NULL || priv->variance == NULL)
+    return FALSE;
+  _strata_plan_exec (plan, layer->forward, prim, 6, DNNL_ARG_SRC, priv->src, DNNL_ARG_DST, dst,
+                     DNNL_ARG_MEAN, priv->mean, DNNL_ARG_VARIANCE, priv->variance,
+                     DNNL_ARG_SCALE, priv->scale, DNNL_ARG_SHIFT, priv->shift);
+  if (priv->batch_stats)
+    _strata_plan_call (layer->forward, norm_update_moving, priv);
+  return TRUE;
+}
+
+static gboolean
+norm_build_backward (StrataPlan       *plan,
+                     StrataPlanLayer  *layer,
+                     GError          **error)
+{
+  dnnl_status_t status;
+  NormPriv *priv = layer->priv;
+  int t = _strata_plan_t_backward (plan, layer);
+  const dnnl_memory_desc_t *md = _strata_plan_md (priv->src);
+  dnnl_batch_normalization_desc_t desc;
+  dnnl_primitive_desc_t pd = NULL;
+  StrataPlanPrim *prim;
+  dnnl_memory_t diff_dst, diff_src, diff_scale = NULL, diff_shift = NULL;
+  gboolean wants_src = _strata_plan_wants_diff_src (layer, 0);
+
+  /* oneDNN 2.6 has no backward_data with a scale or shift: a frozen layer with them runs
+   * the full backward and throws its gamma and beta gradients away */
+  status = dnnl_batch_normalization_backward_desc_init (&desc,
+                                                        priv->gamma || priv->beta ? dnnl_backward
+                                                                                  : dnnl_backward_data,
+                                                        md, md, priv->epsilon, priv->flags);
+  if (!_strata_plan_check (status, "describe the operation", error))
+    return FALSE;
+  prim = _strata_op_prim (plan, &desc, NULL, priv->fwd_pd, &pd,
+                          "set up a batch normalization's backward", error);
+  if (prim == NULL)
+    return FALSE;
+  diff_dst = _strata_plan_diff_dst (plan, layer, _strata_pd_md (pd, dnnl_query_diff_dst_md),
+                                    error);
+  /* oneDNN always computes the input's gradient; below the lowest trainable layer it is
+   * thrown away */
+  diff_src = diff_dst == NULL ? NULL
+             : wants_src ? _strata_plan_diff_src (plan, layer, 0,
+                                                  _strata_pd_md (pd, dnnl_query_diff_src_md),
+                                                  error)
+             : _strata_plan_mem_temp (plan, _strata_pd_md (pd, dnnl_query_diff_src_md), t, t,
+                                      error);
+  dnnl_primitive_desc_destroy (pd);
+  if (diff_src == NULL)
+    return FALSE;
+  if (priv->gamma)
+    diff_scale = layer->trainable
+                 ? _strata_plan_mem_wrap (plan, &priv->vec_md, priv->gamma->diff, error)
+                 : _strata_plan_mem_temp (plan, &priv->vec_md, t, t, error);
+  if (priv->beta)
+    diff_shift = layer->trainable
+                 ? _strata_plan_mem_wrap (plan, &priv->vec_md, priv->beta->diff, error)
+                 : _strata_plan_mem_temp (plan, &priv->vec_md, t, t, error);
+  _strata_plan_exec (plan, layer->backward, prim, 9, DNNL_ARG_SRC, priv->src,
+                     DNNL_ARG_MEAN, priv->mean, DNNL_ARG_VARIANCE, priv->variance,
+                     DNNL_ARG_SCALE, priv->scale, DNNL_ARG_SHIFT, priv->shift,
+                     DNNL_ARG_DIFF_DST, diff_dst,
+                     DNNL_ARG_DIFF_SRC, diff_src, DNNL_ARG_DIFF_SCALE, diff_scale,
+                     DNNL_ARG_DIFF_SHIFT, diff_shift);
+  return !wants_src || _strata_plan_diff_src_done (plan, layer, 0, diff_src, error);
+}
+
+const StrataOpKernels strata_batch_normalization_kernels = {
+  norm_build_forward,
+  norm_build_backward,
+};
+
 const StrataOpInfo strata_op_batch_normalization = {
   .type = "BatchNormalization",
   .category = "normalization",
@@ -60,4 +245,5 @@ const StrataOpInfo strata_op_batch_normalization = {
   .has_output = TRUE,
   .infer = batch_norm_infer,
   .count_params = batch_norm_count_params,
+  .kernels = &strata_batch_normalization_kernels,
 };

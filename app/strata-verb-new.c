@@ -1,0 +1,68 @@
+/* strata-verb-new.c: strata new --example NAME DIR
+ *
+ * Copyright 2026 The Strata authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+
+#include "strata-project.h"
+#include "strata-verbs.h"
+
+int
+strata_verb_new (int    argc,
+                 char **argv)
+{
+  g_autofree char *example = NULL;
+  g_autofree char *path = NULL, *file = NULL;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(StrataProject) project = NULL;
+  GError *error = NULL;
+  gboolean force = FALSE;
+  const GOptionEntry entries[] = {
+    { "example", 0, 0, G_OPTION_ARG_STRING, &example,
+      N_("Start from a built-in example: fashion-mnist"), N_("NAME") },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force,
+      N_("Replace a project file that is already there"), NULL },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("DIR — write a ready-to-train project into DIR"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!strata_cli_parse (context, &argc, &argv))
+    return 2;
+  if (argc != 2)
+    return strata_cli_usage_error (context, _("Say which folder to write the project into"));
+  if (example == NULL)
+    return strata_cli_usage_error (context, _("Say what to start from, e.g. --example "
+                                              "fashion-mnist"));
+
+  project = strata_project_new_example (example, &error);
+  if (project == NULL)
+    return strata_cli_fail (error, FALSE);
+  if (g_mkdir_with_parents (argv[1], 0755) != 0)
+    {
+      g_set_error (&error, G_FILE_ERROR, g_file_error_from_errno (errno),
+                   _("Could not make the folder “%s”: %s"), argv[1], g_strerror (errno));
+      return strata_cli_fail (error, FALSE);
+    }
+  file = g_strconcat (example, ".strata", NULL);
+  path = g_build_filename (argv[1], file, NULL);
+  if (!force && g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (&error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
+                   _("“%s” already exists; pass --force to replace it"), path);
+      return strata_cli_fail (error, FALSE);
+    }
+  if (!strata_project_save_as (project, path, &error))
+    return strata_cli_fail (error, FALSE);
+  printf ("%s\n", path);
+  return 0;
+}

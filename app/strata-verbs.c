@@ -1,0 +1,93 @@
+/* strata-verbs.c: the table of verbs and what they share
+ *
+ * Copyright 2026 The Strata authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+
+#include "strata-verbs.h"
+
+static const StrataVerb verbs[] = {
+  { "new", N_("Write a new project, from an example or a folder of images"), strata_verb_new },
+  { "train", N_("Train a project's model, or resume a run"), strata_verb_train },
+  { "evaluate", N_("Measure a run on a split of the data"), strata_verb_evaluate },
+};
+
+const StrataVerb *
+strata_verbs_lookup (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (verbs); i++)
+    if (g_strcmp0 (verbs[i].name, name) == 0)
+      return &verbs[i];
+  return NULL;
+}
+
+void
+strata_verbs_print_usage (FILE *stream)
+{
+  fprintf (stream, "%s\n  strata [PROJECT.strata]\n  strata VERB [OPTION…]\n\n%s\n",
+           _("Usage:"), _("Verbs:"));
+  for (guint i = 0; i < G_N_ELEMENTS (verbs); i++)
+    fprintf (stream, "  %-10s %s\n", verbs[i].name, _(verbs[i].summary));
+  fprintf (stream, "\n%s\n", _("Run “strata VERB --help” for a verb's options."));
+}
+
+/* Prints @error (as a JSON line with --json) and returns the failure status. */
+int
+strata_cli_fail (GError  *error,
+                 gboolean json)
+{
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *line = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "event");
+      json_builder_add_string_value (b, "error");
+      json_builder_set_member_name (b, "message");
+      json_builder_add_string_value (b, error->message);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      line = json_to_string (root, FALSE);
+      printf ("%s\n", line);
+      fflush (stdout);
+    }
+  /* Translators: shown before an error message on the command line */
+  fprintf (stderr, "%s %s\n", _("strata: error:"), error->message);
+  g_error_free (error);
+  return 1;
+}
+
+int
+strata_cli_usage_error (GOptionContext *context,
+                        const char     *message)
+{
+  g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+
+  fprintf (stderr, "%s %s\n\n%s", _("strata: error:"), message, help);
+  return 2;
+}
+
+gboolean
+strata_cli_parse (GOptionContext *context,
+                  int            *argc,
+                  char         ***argv)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      fprintf (stderr, "%s %s\n", _("strata: error:"), error->message);
+      return FALSE;
+    }
+  return TRUE;
+}

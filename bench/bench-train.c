@@ -1,0 +1,165 @@
+/* bench-train.c: training throughput of the example CNN and a VGG-style network
+ *
+ * Copyright 2026 The Strata authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Times forward + loss + backward + a plain SGD update over whole batches and prints
+ * images per second and the peak resident memory. Not a test: see bench/run.sh.
+ */
+
+#define G_LOG_DOMAIN "strata-bench"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+
+#include "strata-plan.h"
+
+static void
+add (StrataGraph *graph,
+     const char  *type,
+     const char  *id,
+     const char  *after,
+     ...)
+{
+  va_list args;
+  const char *name;
+
+  if (strata_graph_add_node (graph, type, id, NULL) == NULL)
+    g_error ("cannot add %s", id);
+  if (after && !strata_graph_connect (graph, after, id, 0, NULL))
+    g_error ("cannot link %s", id);
+  va_start (args, after);
+  while ((name = va_arg (args, const char *)) != NULL)
+    {
+      const char *text = va_arg (args, const char *);
+      const StrataParamSpec *spec = strata_op_find_param (strata_node_get_op (
+                                      strata_graph_get_node (graph, id)), name);
+      GVariant *value = g_variant_parse (strata_param_spec_get_variant_type (spec), text, NULL,
+                                         NULL, NULL);
+      if (!strata_graph_set_param (graph, id, name, value, NULL))
+        g_error ("cannot set %s.%s", id, name);
+    }
+  va_end (args);
+}
+
+static StrataGraph *
+example_graph (void)
+{
+  StrataGraph *graph = strata_graph_new ();
+
+  add (graph, "Input", "input", NULL, NULL);
+  add (graph, "Conv2D", "conv2d", "input", NULL);
+  add (graph, "Conv2D", "conv2d_1", "conv2d", "filters", "64", NULL);
+  add (graph, "MaxPooling2D", "max_pooling2d", "conv2d_1", NULL);
+  add (graph, "Dropout", "dropout", "max_pooling2d", "rate", "0.25", NULL);
+  add (graph, "Flatten", "flatten", "dropout", NULL);
+  add (graph, "Dense", "dense", "flatten", NULL);
+  add (graph, "Dropout", "dropout_1", "dense", NULL);
+  add (graph, "Dense", "dense_1", "dropout_1", "units", "10", "activation", "'softmax'", NULL);
+  add (graph, "Output", "output", "dense_1", NULL);
+  return graph;
+}
+
+/* 64×64×3, three VGG blocks (2 convs each, 32/64/128 filters), dense 256, 10 classes. */
+static StrataGraph *
+vgg_graph (void)
+{
+  StrataGraph *graph = strata_graph_new ();
+  const char *prev = "input";
+  const char *filters[] = { "32", "64", "128" };
+
+  add (graph, "Input", "input", NULL, "height", "64", "width", "64", "channels", "3", NULL);
+  for (int b = 0; b < 3; b++)
+    {
+      g_autofree char *c1 = g_strdup_printf ("block%d_conv1", b + 1);
+      g_autofree char *c2 = g_strdup_printf ("block%d_conv2", b + 1);
+      g_autofree char *pool = g_strdup_printf ("block%d_pool", b + 1);
+      add (graph, "Conv2D", c1, prev, "filters", filters[b], "padding", "'same'", NULL);
+      add (graph, "Conv2D", c2, c1, "filters", filters[b], "padding", "'same'", NULL);
+      add (graph, "MaxPooling2D", pool, c2, NULL);
+      prev = strata_node_get_id (strata_graph_get_node (graph, pool));
+    }
+  add (graph, "Flatten", "flatten", prev, NULL);
+  add (graph, "Dense", "fc1", "flatten", "units", "256", NULL);
+  add (graph, "Dropout", "dropout", "fc1", NULL);
+  add (graph, "Dense", "predictions", "dropout", "units", "10", "activation", "'softmax'", NULL);
+  add (graph, "Output", "output", "predictions", NULL);
+  return graph;
+}
+
+static double
+run (const char  *name,
+     StrataGraph *graph,
+     guint        batch,
+     guint        n_batches)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataModel) model = strata_model_new (graph, &error);
+  StrataPlanOptions options = { STRATA_PLAN_TRAIN, batch, STRATA_PRECISION_FP32 };
+  g_autoptr(StrataPlan) plan = NULL;
+  g_autofree gint32 *labels = g_new (gint32, batch);
+  StrataShape shape;
+  gsize n_input;
+  gint64 start = 0, elapsed;
+  double rate;
+
+  if (model == NULL)
+    g_error ("%s", error->message);
+  plan = strata_plan_new (model, &options, &error);
+  if (plan == NULL)
+    g_error ("%s", error->message);
+  shape = strata_model_get_input_shape (model);
+  n_input = strata_shape_n_elements (&shape) * batch;
+  for (gsize i = 0; i < n_input; i++)
+    strata_plan_get_input (plan)[i] = (float) ((i * 7919) % 255) / 255.0f;
+  for (guint i = 0; i < batch; i++)
+    labels[i] = i % 10;
+
+  for (guint b = 0; b < n_batches + 5; b++)
+    {
+      if (b == 5)
+        start = g_get_monotonic_time ();
+      if (!strata_plan_forward (plan, batch, b, &error))
+        g_error ("%s", error->message);
+      strata_plan_compute_loss (plan, labels, batch, NULL, NULL);
+      if (!strata_plan_backward (plan, &error))
+        g_error ("%s", error->message);
+      for (guint t = 0; t < strata_model_get_n_tensors (model); t++)
+        {
+          StrataTensor *tensor = strata_model_get_tensor (model, t);
+          if (tensor->diff == NULL)
+            continue;
+#pragma omp parallel for if (tensor->n > 65536)
+          for (gint64 i = 0; i < tensor->n; i++)
+            tensor->data[i] -= 0.01f * tensor->diff[i];
+        }
+      strata_model_weights_changed (model);
+    }
+  elapsed = g_get_monotonic_time () - start;
+  rate = (double) n_batches * batch / (elapsed / 1e6);
+  printf ("%-10s batch %3u  %8.1f images/s  plan %6.1f MiB\n", name, batch, rate,
+          strata_plan_get_memory_bytes (plan) / 1048576.0);
+  return rate;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(StrataGraph) example = example_graph ();
+  g_autoptr(StrataGraph) vgg = vgg_graph ();
+  guint n_example = argc > 1 ? atoi (argv[1]) : 300;
+  guint n_vgg = argc > 2 ? atoi (argv[2]) : 40;
+  struct rusage usage;
+
+  if (n_example > 0)
+    run ("example", example, 64, n_example);
+  if (n_vgg > 0)
+    run ("vgg", vgg, 32, n_vgg);
+  getrusage (RUSAGE_SELF, &usage);
+  printf ("peak RSS %.1f MiB\n", usage.ru_maxrss / 1024.0);
+  return 0;
+}

@@ -1,0 +1,40 @@
+/* strata-op-kernels.c: helpers shared by the op kernels
+ *
+ * Copyright 2026 The Strata authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-op"
+
+#include "config.h"
+
+#include "strata-op-kernels.h"
+
+StrataPlanPrim *
+_strata_op_prim (StrataPlan                  *plan,
+                 const_dnnl_op_desc_t         desc,
+                 const_dnnl_primitive_attr_t  attr,
+                 const_dnnl_primitive_desc_t  hint,
+                 dnnl_primitive_desc_t       *pd_out,
+                 const char                  *what,
+                 GError                     **error)
+{
+  dnnl_primitive_desc_t pd = NULL;
+  dnnl_primitive_attr_t own_attr = NULL;
+  StrataPlanPrim *prim;
+  dnnl_status_t status;
+
+  if (attr == NULL)
+    attr = own_attr = _strata_plan_attr (plan);
+  status = dnnl_primitive_desc_create (&pd, desc, attr, _strata_plan_engine (plan), hint);
+  if (own_attr)
+    dnnl_primitive_attr_destroy (own_attr);
+  if (!_strata_plan_check (status, what, error))
+    return NULL;
+  prim = _strata_plan_prim_new (plan, pd, error);
+  if (prim == NULL || pd_out == NULL)
+    dnnl_primitive_desc_destroy (pd);
+  else
+    *pd_out = pd;
+  return prim;
+}

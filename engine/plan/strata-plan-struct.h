@@ -1,0 +1,71 @@
+/* strata-plan-struct.h: the StrataPlan structure (private to engine/plan)
+ *
+ * Copyright 2026 The Strata authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "strata-plan-private.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  gsize size;
+  int t_first;
+  int t_last;
+  gsize offset;
+} StrataPlanBuffer;
+
+struct _StrataPlan
+{
+  StrataModel *model;
+  StrataPlanOptions options;
+  guint batch;
+  gboolean train;
+  StrataPlanDebugFlags debug;
+
+  dnnl_engine_t engine;
+  dnnl_stream_t stream;
+
+  GPtrArray *layers;               /* StrataPlanLayer*, topological order, no Output */
+  StrataPlanLayer *logits;         /* the layer the Output reads */
+  gboolean from_logits;            /* softmax is ours, not the model's */
+  double label_smoothing;
+  guint n_classes;
+
+  GArray *buffers;                 /* StrataPlanBuffer */
+  GHashTable *mem_buffers;         /* dnnl_memory_t → buffer index + 1 (0: outside the arena) */
+  GHashTable *accumulate;          /* diff temporaries → 1 copy, 2 add */
+  GPtrArray *memories;             /* owned dnnl_memory_t */
+  GPtrArray *primitives;           /* owned StrataPlanPrim* */
+  GArray *weight_copies;
+  int scratchpad_buffer;
+  gsize scratchpad_size;
+  guint n_reference_impls;
+  guint8 *arena;
+  gsize arena_size;
+  gsize arena_unshared;
+
+  GArray *sync;                    /* steps refreshing the weight copies */
+  guint64 synced_version;
+  GArray *loss_steps;              /* probabilities */
+  dnnl_memory_t probs_mem;
+  dnnl_memory_t seed_mem;
+
+  float *input;
+  guint64 seed;
+  guint n_rows;
+  gboolean forward_done;
+  gboolean seeded;
+  guint n_backward_layers;
+
+  gboolean profile;                /* STRATA_PLAN_PROFILE=1: time each layer */
+  double *profile_us;              /* per layer: forward, backward */
+  guint n_profiled;
+};
+
+void _strata_plan_prim_free (StrataPlanPrim *prim);
+
+G_END_DECLS

@@ -1,0 +1,891 @@
+/* strata-plan.c: a model compiled to oneDNN primitives for one batch size and mode
+ *
+ * Copyright 2026 The Strata authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-plan"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strata-plan.h"
+#include "strata-plan-private.h"
+#include "strata-plan-struct.h"
+#include "strata-random.h"
+
+G_DEFINE_QUARK (strata-plan-error-quark, strata_plan_error)
+
+static void
+steps_clear (gpointer data)
+{
+  StrataPlanStep *step = data;
+  g_free (step->args);
+}
+
+static GArray *
+steps_new (void)
+{
+  GArray *steps = g_array_new (FALSE, TRUE, sizeof (StrataPlanStep));
+  g_array_set_clear_func (steps, steps_clear);
+  return steps;
+}
+
+static void
+memory_destroy (gpointer mem)
+{
+  dnnl_memory_destroy (mem);
+}
+
+static void
+layer_free (StrataPlanLayer *layer)
+{
+  g_clear_pointer (&layer->forward, g_array_unref);
+  g_clear_pointer (&layer->backward, g_array_unref);
+  if (layer->priv_free != NULL)
+    layer->priv_free (layer->priv);
+  g_free (layer);
+}
+
+static void
+print_profile (StrataPlan *plan)
+{
+  double total = 0;
+
+  if (plan->n_profiled == 0)
+    return;
+  for (guint i = 0; i < plan->layers->len * 2; i++)
+    total += plan->profile_us[i];
+  g_printerr ("strata-plan profile: %.3f ms per step over %u steps\n",
+              total / plan->n_profiled / 1000, plan->n_profiled);
+  for (guint i = 0; i < plan->layers->len; i++)
+    {
+      StrataPlanLayer *layer = g_ptr_array_index (plan->layers, i);
+      g_printerr ("  %-24s %-22s forward %8.3f ms  backward %8.3f ms\n", layer->id,
+                  layer->op->type, plan->profile_us[2 * i] / plan->n_profiled / 1000,
+                  plan->profile_us[2 * i + 1] / plan->n_profiled / 1000);
+    }
+}
+
+void
+strata_plan_free (StrataPlan *plan)
+{
+  if (plan == NULL)
+    return;
+  if (plan->profile)
+    print_profile (plan);
+  g_clear_pointer (&plan->profile_us, g_free);
+  /* primitives and memories before the engine they belong to */
+  g_clear_pointer (&plan->layers, g_ptr_array_unref);
+  g_clear_pointer (&plan->sync, g_array_unref);
+  g_clear_pointer (&plan->loss_steps, g_array_unref);
+  g_clear_pointer (&plan->primitives, g_ptr_array_unref);
+  g_clear_pointer (&plan->memories, g_ptr_array_unref);
+  g_clear_pointer (&plan->mem_buffers, g_hash_table_unref);
+  g_clear_pointer (&plan->accumulate, g_hash_table_unref);
+  g_clear_pointer (&plan->buffers, g_array_unref);
+  g_clear_pointer (&plan->weight_copies, g_array_unref);
+  g_clear_pointer (&plan->arena, free);
+  g_clear_pointer (&plan->input, free);
+  if (plan->stream)
+    dnnl_stream_destroy (plan->stream);
+  if (plan->engine)
+    dnnl_engine_destroy (plan->engine);
+  g_clear_object (&plan->model);
+  g_free (plan);
+}
+
+/* Structure --------------------------------------------------------------------------------- */
+
+static gboolean
+ends_in_softmax (StrataPlanLayer *layer)
+{
+  GVariant *activation = strata_node_get_param (layer->node, "activation");
+  return activation != NULL && g_str_equal (g_variant_get_string (activation, NULL), "softmax");
+}
+
+static gboolean
+make_layers (StrataPlan  *plan,
+             GError     **error)
+{
+  StrataGraph *graph = strata_model_get_graph (plan->model);
+  g_autoptr(GPtrArray) order = strata_graph_dup_topo_order (graph, error);
+  g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  StrataNode *output = strata_graph_find_output (graph);
+
+  if (order == NULL)
+    return FALSE;
+  for (guint i = 0; i < order->len; i++)
+    {
+      StrataNode *node = g_ptr_array_index (order, i);
+      StrataPlanLayer *layer;
+
+      if (node == output)
+        continue;
+      layer = g_new0 (StrataPlanLayer, 1);
+      layer->index = plan->layers->len;
+      layer->node = node;
+      layer->id = strata_node_get_id (node);
+      layer->op = strata_node_get_op (node);
+      layer->n_inputs = MIN (strata_node_get_n_inputs (node), STRATA_PLAN_MAX_INPUTS);
+      layer->dst_buffer = -1;
+      layer->diff_buffer = -1;
+      layer->forward = steps_new ();
+      layer->backward = steps_new ();
+      strata_graph_get_output_shape (graph, layer->id, &layer->shape);
+      for (guint k = 0; k < layer->n_inputs; k++)
+        {
+          const char *src = strata_graph_get_input (graph, layer->id, k);
+          layer->inputs[k] = src ? g_hash_table_lookup (by_id, src) : NULL;
+          if (layer->inputs[k] == NULL)
+            {
+              _strata_plan_set_error (error, STRATA_PLAN_ERROR_UNSUPPORTED,
+                                      _("Layer “%s” has an unconnected input"), layer->id);
+              layer_free (layer);
+              return FALSE;
+            }
+          layer->inputs[k]->n_consumers++;
+        }
+      for (guint t = 0; t < strata_model_get_n_tensors (plan->model); t++)
+        {
+          StrataTensor *tensor = strata_model_get_tensor (plan->model, t);
+          if (g_strcmp0 (tensor->layer, layer->id) == 0 && tensor->role == STRATA_TENSOR_WEIGHT)
+            {
+              layer->has_weights = TRUE;
+              layer->trainable |= tensor->trainable;
+            }
+        }
+      if (plan->train)
+        {
+          layer->runs_backward = layer->trainable ||
+                                 (layer->n_inputs == 0 &&
+                                  (plan->debug & STRATA_PLAN_DEBUG_INPUT_DIFF));
+          for (guint k = 0; k < layer->n_inputs; k++)
+            layer->runs_backward |= layer->inputs[k]->runs_backward;
+        }
+      g_hash_table_insert (by_id, (gpointer) layer->id, layer);
+      g_ptr_array_add (plan->layers, layer);
+    }
+
+  plan->logits = g_hash_table_lookup (by_id, strata_graph_get_input (graph,
+                                                                      strata_node_get_id (output),
+                                                                      0));
+  plan->label_smoothing = strata_node_get_float (output, "label_smoothing");
+  plan->n_classes = strata_model_get_n_classes (plan->model);
+  plan->from_logits = !ends_in_softmax (plan->logits);
+  return TRUE;
+}
+
+/* The class probabilities, plain (batch, classes), kept until the next forward. */
+static gboolean
+build_probabilities (StrataPlan  *plan,
+                     GError     **error)
+{
+  StrataPlanLayer *logits = plan->logits;
+  int t = plan->layers->len;
+  dnnl_memory_desc_t plain;
+  dnnl_dims_t dims = { plan->batch, plan->n_classes };
+
+  _strata_md_plain (&plain, 2, dims, dnnl_nc);
+  if (!_strata_md_equal (&logits->dst_md, &plain))
+    {
+      _strata_plan_set_error (error, STRATA_PLAN_ERROR_UNSUPPORTED,
+                              _("Layer “%s” gives class scores in an unexpected layout"),
+                              logits->id);
+      return FALSE;
+    }
+  _strata_plan_buffer_use (plan, logits->dst_buffer, STRATA_PLAN_T_END);
+  if (!plan->from_logits)
+    plan->probs_mem = logits->dst_mem;
+  else
+    {
+      dnnl_softmax_desc_t desc;
+      dnnl_primitive_desc_t pd = NULL;
+      dnnl_primitive_attr_t attr = _strata_plan_attr (plan);
+      StrataPlanPrim *prim;
+      dnnl_status_t status;
+
+      status = dnnl_softmax_forward_desc_init (&desc, dnnl_forward_inference, &plain, 1);
+      if (!_strata_plan_check (status, "describe the operation", error))
+        return FALSE;
+      status = dnnl_primitive_desc_create (&pd, &desc, attr, plan->engine, NULL);
+      dnnl_primitive_attr_destroy (attr);
+      if (!_strata_plan_check (status, "set up the softmax", error))
+        return FALSE;
+      prim = _strata_plan_prim_new (plan, pd, error);
+      dnnl_primitive_desc_destroy (pd);
+      if (prim == NULL)
+        return FALSE;
+      plan->probs_mem = _strata_plan_mem_temp (plan, &plain, t, STRATA_PLAN_T_END, error);
+      if (plan->probs_mem == NULL)
+        return FALSE;
+      _strata_plan_exec (plan, plan->loss_steps, prim, 2, DNNL_ARG_SRC, logits->dst_mem,
+                         DNNL_ARG_DST, plan->probs_mem);
+    }
+
+  if (plan->train && logits->runs_backward)
+    {
+      /* the loss writes d loss / d logits; a softmax of the model's own is skipped */
+      logits->loss_seeded = TRUE;
+      logits->n_diff_written = 1;
+      logits->diff_buffer = _strata_plan_buffer_new (plan, _strata_md_size (&plain), t,
+                                                     _strata_plan_t_backward (plan, logits));
+      logits->diff_mem = _strata_plan_mem_new (plan, &plain, logits->diff_buffer, error);
+      plan->seed_mem = logits->diff_mem;
+      if (plan->seed_mem == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gint
+compare_size_desc (gconstpointer a,
+                   gconstpointer b,
+                   gpointer      user_data)
+{
+  const StrataPlanBuffer *buffers = user_data;
+  const StrataPlanBuffer *x = &buffers[*(const guint *) a];
+  const StrataPlanBuffer *y = &buffers[*(const guint *) b];
+
+  if (x->size != y->size)
+    return x->size > y->size ? -1 : 1;
+  return *(const guint *) a < *(const guint *) b ? -1 : 1;
+}
+
+static gint
+compare_offset (gconstpointer a,
+                gconstpointer b)
+{
+  const StrataPlanBuffer *x = *(StrataPlanBuffer *const *) a;
+  const StrataPlanBuffer *y = *(StrataPlanBuffer *const *) b;
+
+  return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+/*
+ * Places the buffers in one arena, ggml-style: largest first, each at the lowest offset where
+ * it overlaps no placed buffer that is alive at the same time.
+ */
+static void
+plan_memory (StrataPlan *plan)
+{
+  StrataPlanBuffer *buffers = (StrataPlanBuffer *) plan->buffers->data;
+  guint n = plan->buffers->len;
+  g_autofree guint *order = g_new (guint, n);
+  g_autoptr(GPtrArray) placed = g_ptr_array_new ();
+  g_autoptr(GPtrArray) live = g_ptr_array_new ();
+  gboolean share = !(plan->debug & STRATA_PLAN_DEBUG_KEEP_OUTPUTS);
+
+  plan->arena_size = 0;
+  plan->arena_unshared = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      order[i] = i;
+      plan->arena_unshared += buffers[i].size;
+    }
+  g_qsort_with_data (order, n, sizeof (guint), compare_size_desc, buffers);
+
+  for (guint i = 0; i < n; i++)
+    {
+      StrataPlanBuffer *b = &buffers[order[i]];
+      gsize offset = 0;
+
+      g_ptr_array_set_size (live, 0);
+      for (guint j = 0; j < placed->len; j++)
+        {
+          StrataPlanBuffer *p = g_ptr_array_index (placed, j);
+          if (!share || (p->t_first <= b->t_last && b->t_first <= p->t_last))
+            g_ptr_array_add (live, p);
+        }
+      g_ptr_array_sort (live, compare_offset);
+      for (guint j = 0; j < live->len; j++)
+        {
+          StrataPlanBuffer *p = g_ptr_array_index (live, j);
+          if (offset + b->size <= p->offset)
+            break;
+          offset = MAX (offset, p->offset + p->size);
+        }
+      b->offset = offset;
+      plan->arena_size = MAX (plan->arena_size, offset + b->size);
+      g_ptr_array_add (placed, b);
+    }
+}
+
+static gboolean
+bind_memory (StrataPlan  *plan,
+             GError     **error)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  /* not g_aligned_alloc(): a batch too large for this machine is an error, not an abort */
+  if (posix_memalign ((void **) &plan->arena, 4096, MAX (plan->arena_size, 64)) != 0)
+    {
+      plan->arena = NULL;
+      _strata_plan_set_error (error, STRATA_PLAN_ERROR_NO_MEMORY,
+                              _("Not enough memory for the plan"));
+      return FALSE;
+    }
+  g_hash_table_iter_init (&iter, plan->mem_buffers);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      int buffer = GPOINTER_TO_INT (value) - 1;
+      StrataPlanBuffer *b;
+
+      if (buffer < 0)
+        continue;
+      b = &g_array_index (plan->buffers, StrataPlanBuffer, buffer);
+      if (!_strata_plan_check (dnnl_memory_set_data_handle (key, plan->arena + b->offset),
+                               "place a buffer", error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+build_input (StrataPlan      *plan,
+             StrataPlanLayer *layer,
+             GError         **error)
+{
+  dnnl_memory_desc_t md;
+
+  _strata_md_activation (plan, &layer->shape, &md, FALSE);
+  if (posix_memalign ((void **) &plan->input, 64, _strata_md_size (&md)) != 0)
+    {
+      plan->input = NULL;
+      _strata_plan_set_error (error, STRATA_PLAN_ERROR_NO_MEMORY,
+                              _("Not enough memory for a batch of %u"), plan->batch);
+      return FALSE;
+    }
+  memset (plan->input, 0, _strata_md_size (&md));
+  layer->dst_md = md;
+  layer->dst_mem = _strata_plan_mem_wrap (plan, &md, plan->input, error);
+  return layer->dst_mem != NULL;
+}
+
+static gboolean
+build (StrataPlan  *plan,
+       GError     **error)
+{
+  guint n_layers;
+
+  if (!make_layers (plan, error))
+    return FALSE;
+  n_layers = plan->layers->len;
+  plan->scratchpad_buffer = _strata_plan_buffer_new (plan, 0, 0, STRATA_PLAN_T_END);
+
+  for (guint i = 0; i < n_layers; i++)
+    {
+      StrataPlanLayer *layer = g_ptr_array_index (plan->layers, i);
+      const StrataOpKernels *kernels = layer->op->kernels;
+
+      if (layer->n_inputs == 0)
+        {
+          if (!build_input (plan, layer, error))
+            return FALSE;
+          continue;
+        }
+      if (kernels == NULL)
+        {
+          _strata_plan_set_error (error, STRATA_PLAN_ERROR_UNSUPPORTED,
+                                  _("Layer “%s”: %s layers can't run yet"), layer->id,
+                                  layer->op->type);
+          return FALSE;
+        }
+      if (!kernels->build_forward (plan, layer, error))
+        {
+          g_prefix_error (error, _("Layer “%s”: "), layer->id);
+          return FALSE;
+        }
+      if (plan->debug & STRATA_PLAN_DEBUG_KEEP_OUTPUTS)
+        _strata_plan_buffer_use (plan, layer->dst_buffer, STRATA_PLAN_T_END);
+    }
+
+  if (!build_probabilities (plan, error))
+    return FALSE;
+
+  for (guint i = n_layers; i > 0; i--)
+    {
+      StrataPlanLayer *layer = g_ptr_array_index (plan->layers, i - 1);
+
+      if (!layer->runs_backward || layer->n_inputs == 0)
+        continue;
+      if (!layer->op->kernels->build_backward (plan, layer, error))
+        {
+          g_prefix_error (error, _("Layer “%s”: "), layer->id);
+          return FALSE;
+        }
+    }
+
+  /* the input's gradient, when a test asked for it, must survive the backward pass */
+  if (plan->layers->len > 0)
+    {
+      StrataPlanLayer *input = g_ptr_array_index (plan->layers, 0);
+      _strata_plan_buffer_use (plan, input->diff_buffer, STRATA_PLAN_T_END);
+    }
+
+  g_array_index (plan->buffers, StrataPlanBuffer, plan->scratchpad_buffer).size =
+    (plan->scratchpad_size + 63) & ~(gsize) 63;
+  plan_memory (plan);
+  return bind_memory (plan, error);
+}
+
+StrataPlan *
+_strata_plan_new_full (StrataModel             *model,
+                       const StrataPlanOptions *options,
+                       StrataPlanDebugFlags     flags,
+                       GError                 **error)
+{
+  g_autoptr(StrataPlan) plan = NULL;
+
+  g_return_val_if_fail (STRATA_IS_MODEL (model), NULL);
+  g_return_val_if_fail (options != NULL, NULL);
+
+  if (options->batch == 0)
+    {
+      _strata_plan_set_error (error, STRATA_PLAN_ERROR_UNSUPPORTED,
+                              _("The batch size must be at least 1"));
+      return NULL;
+    }
+
+  plan = g_new0 (StrataPlan, 1);
+  plan->model = g_object_ref (model);
+  plan->options = *options;
+  plan->batch = options->batch;
+  plan->train = options->mode == STRATA_PLAN_TRAIN;
+  plan->debug = flags;
+  plan->layers = g_ptr_array_new_with_free_func ((GDestroyNotify) layer_free);
+  plan->buffers = g_array_new (FALSE, TRUE, sizeof (StrataPlanBuffer));
+  plan->mem_buffers = g_hash_table_new (NULL, NULL);
+  plan->accumulate = g_hash_table_new (NULL, NULL);
+  plan->memories = g_ptr_array_new_with_free_func (memory_destroy);
+  plan->primitives = g_ptr_array_new_with_free_func ((GDestroyNotify) _strata_plan_prim_free);
+  plan->weight_copies = g_array_new (FALSE, TRUE, sizeof (gpointer) * 2);
+  plan->sync = steps_new ();
+  plan->loss_steps = steps_new ();
+
+  /* bf16 is not implemented yet: the plan computes in fp32, which is always correct */
+  if (!_strata_plan_check (dnnl_engine_create (&plan->engine, dnnl_cpu, 0),
+                           "open the CPU engine", error) ||
+      !_strata_plan_check (dnnl_stream_create (&plan->stream, plan->engine,
+                                               dnnl_stream_default_flags),
+                           "open a stream", error))
+    return NULL;
+
+  if (!build (plan, error))
+    return NULL;
+  plan->profile = g_strcmp0 (g_getenv ("STRATA_PLAN_PROFILE"), "1") == 0;
+  plan->profile_us = g_new0 (double, plan->layers->len * 2);
+  return g_steal_pointer (&plan);
+}
+
+/**
+ * strata_plan_new:
+ * @model: the model; the plan keeps a reference and reads and writes its tensors
+ * @options: mode, batch size and precision
+ *
+ * Compiles the model for one batch size: creates every oneDNN primitive and plans the
+ * memory. TRAIN plans also hold the backward pass, which writes each trainable tensor's diff
+ * and updates BatchNormalization's moving statistics during forward.
+ *
+ * Returns: (transfer full): the plan, or %NULL with @error set (a layer setting oneDNN can't
+ *   run, or too little memory)
+ */
+StrataPlan *
+strata_plan_new (StrataModel             *model,
+                 const StrataPlanOptions *options,
+                 GError                 **error)
+{
+  return _strata_plan_new_full (model, options, 0, error);
+}
+
+StrataModel *
+strata_plan_get_model (StrataPlan *plan)
+{
+  g_return_val_if_fail (plan != NULL, NULL);
+  return plan->model;
+}
+
+guint
+strata_plan_get_batch (StrataPlan *plan)
+{
+  g_return_val_if_fail (plan != NULL, 0);
+  return plan->batch;
+}
+
+/**
+ * strata_plan_get_input:
+ *
+ * Returns: (transfer none): where to put the batch before strata_plan_forward():
+ *   batch × height × width × channels floats, Keras order (NHWC)
+ */
+float *
+strata_plan_get_input (StrataPlan *plan)
+{
+  g_return_val_if_fail (plan != NULL, NULL);
+  return plan->input;
+}
+
+/* Running ----------------------------------------------------------------------------------- */
+
+static gboolean
+run_steps (StrataPlan       *plan,
+           StrataPlanLayer  *layer,
+           GArray           *steps,
+           GError          **error)
+{
+  gint64 start = 0;
+
+  if (plan->profile && layer != NULL)
+    {
+      dnnl_stream_wait (plan->stream);
+      start = g_get_monotonic_time ();
+    }
+  for (guint s = 0; s < steps->len; s++)
+    {
+      StrataPlanStep *step = &g_array_index (steps, StrataPlanStep, s);
+
+      if (step->primitive != NULL)
+        {
+          if (!_strata_plan_check (dnnl_primitive_execute (step->primitive, plan->stream,
+                                                           step->n_args, step->args),
+                                   "run a layer", error))
+            {
+              if (layer != NULL)
+                g_prefix_error (error, _("Layer “%s”: "), layer->id);
+              return FALSE;
+            }
+        }
+      else
+        {
+          dnnl_stream_wait (plan->stream);
+          if (!step->func (plan, layer, step->data, error))
+            return FALSE;
+        }
+    }
+  if (plan->profile && layer != NULL)
+    {
+      dnnl_stream_wait (plan->stream);
+      plan->profile_us[2 * layer->index + (steps == layer->backward)] +=
+        g_get_monotonic_time () - start;
+    }
+  return TRUE;
+}
+
+/**
+ * strata_plan_forward:
+ * @n: the number of samples in the input: the batch size in TRAIN mode, at most that in
+ *   INFER mode (the other rows are ignored)
+ * @seed: the dropout masks are a pure function of @seed, so use a new one for every batch
+ *
+ * Runs the model on the input. Re-reads the model's weights first when they changed.
+ */
+gboolean
+strata_plan_forward (StrataPlan  *plan,
+                     guint        n,
+                     guint64      seed,
+                     GError     **error)
+{
+  guint64 version;
+
+  g_return_val_if_fail (plan != NULL, FALSE);
+
+  if (n == 0 || n > plan->batch || (plan->train && n != plan->batch))
+    {
+      _strata_plan_set_error (error, STRATA_PLAN_ERROR_UNSUPPORTED,
+                              _("This plan runs batches of %u, not %u"), plan->batch, n);
+      return FALSE;
+    }
+  if (n < plan->batch)
+    {
+      StrataShape shape = strata_model_get_input_shape (plan->model);
+      gsize row = strata_shape_n_elements (&shape);
+      memset (plan->input + (gsize) n * row, 0, (plan->batch - n) * row * sizeof (float));
+    }
+  plan->n_rows = n;
+  plan->seed = seed;
+  plan->forward_done = FALSE;
+  plan->seeded = FALSE;
+
+  version = strata_model_get_version (plan->model);
+  if (version != plan->synced_version)
+    {
+      if (!run_steps (plan, NULL, plan->sync, error))
+        return FALSE;
+      plan->synced_version = version;
+    }
+  for (guint i = 0; i < plan->layers->len; i++)
+    {
+      StrataPlanLayer *layer = g_ptr_array_index (plan->layers, i);
+      if (!run_steps (plan, layer, layer->forward, error))
+        return FALSE;
+    }
+  if (!run_steps (plan, NULL, plan->loss_steps, error))
+    return FALSE;
+  dnnl_stream_wait (plan->stream);
+  plan->forward_done = TRUE;
+  return TRUE;
+}
+
+/**
+ * strata_plan_get_probabilities:
+ *
+ * Returns: (transfer none): batch × classes probabilities of the last forward
+ */
+const float *
+strata_plan_get_probabilities (StrataPlan *plan)
+{
+  g_return_val_if_fail (plan != NULL, NULL);
+  return _strata_plan_mem_data (plan, plan->probs_mem);
+}
+
+/**
+ * strata_plan_compute_loss:
+ * @labels: @n class indices
+ * @n: the samples of the last forward to count
+ * @n_correct: (out) (optional): how many have their label as the most probable class
+ * @sample_losses: (out) (optional) (array length=n): each sample's loss
+ *
+ * Categorical cross-entropy with the Output's label smoothing, as Keras computes it. In TRAIN
+ * mode this also sets the gradient that strata_plan_backward() starts from:
+ * (probabilities − smoothed labels) / @n with respect to the scores before the softmax.
+ * A label outside the classes counts as a loss of 0 and gives no gradient.
+ *
+ * Returns: the mean loss over the @n samples
+ */
+double
+strata_plan_compute_loss (StrataPlan   *plan,
+                          const gint32 *labels,
+                          guint         n,
+                          guint        *n_correct,
+                          float        *sample_losses)
+{
+  const float *probs, *logits;
+  float *seed = NULL;
+  guint k = plan->n_classes, correct = 0;
+  double ls = plan->label_smoothing, total = 0.0;
+
+  g_return_val_if_fail (plan != NULL, NAN);
+  g_return_val_if_fail (plan->forward_done, NAN);
+  n = MIN (n, plan->n_rows);
+
+  probs = _strata_plan_mem_data (plan, plan->probs_mem);
+  logits = _strata_plan_mem_data (plan, plan->logits->dst_mem);
+  if (plan->train && plan->seed_mem != NULL)
+    seed = _strata_plan_mem_data (plan, plan->seed_mem);
+
+#pragma omp parallel for reduction(+:total,correct) if (n * k > 4096)
+  for (guint i = 0; i < n; i++)
+    {
+      const float *p = probs + (gsize) i * k;
+      const float *z = logits + (gsize) i * k;
+      gint32 y = labels[i];
+      double loss = 0.0, lse = 0.0, zmax = -INFINITY;
+      guint best = 0;
+
+      for (guint c = 1; c < k; c++)
+        if (p[c] > p[best])
+          best = c;
+      if (y < 0 || (guint) y >= k)
+        {
+          if (sample_losses)
+            sample_losses[i] = 0.0f;
+          if (seed)
+            memset (seed + (gsize) i * k, 0, k * sizeof (float));
+          continue;
+        }
+      if (plan->from_logits)
+        {
+          for (guint c = 0; c < k; c++)
+            zmax = MAX (zmax, z[c]);
+          for (guint c = 0; c < k; c++)
+            lse += exp (z[c] - zmax);
+          lse = log (lse) + zmax;
+        }
+      for (guint c = 0; c < k; c++)
+        {
+          double target = ((guint) y == c ? 1.0 - ls : 0.0) + ls / k;
+          double log_p = plan->from_logits ? z[c] - lse
+                                           : log (CLAMP ((double) p[c], 1e-7, 1.0 - 1e-7));
+          loss -= target * log_p;
+          if (seed)
+            seed[(gsize) i * k + c] = (float) ((p[c] - target) / n);
+        }
+      correct += best == (guint) y;
+      total += loss;
+      if (sample_losses)
+        sample_losses[i] = (float) loss;
+    }
+  if (seed)
+    for (guint i = n; i < plan->batch; i++)
+      memset (seed + (gsize) i * k, 0, k * sizeof (float));
+
+  if (n_correct)
+    *n_correct = correct;
+  plan->seeded = seed != NULL;
+  return n > 0 ? total / n : 0.0;
+}
+
+/**
+ * strata_plan_backward:
+ *
+ * Computes the gradient of the loss set by strata_plan_compute_loss() and writes it to the
+ * diff of every trainable tensor (overwriting it). Runs nothing below the lowest trainable
+ * layer.
+ */
+gboolean
+strata_plan_backward (StrataPlan  *plan,
+                      GError     **error)
+{
+  g_return_val_if_fail (plan != NULL, FALSE);
+
+  if (!plan->train)
+    {
+      _strata_plan_set_error (error, STRATA_PLAN_ERROR_UNSUPPORTED,
+                              _("This plan is for inference and has no backward pass"));
+      return FALSE;
+    }
+  if (!plan->seeded)
+    {
+      _strata_plan_set_error (error, STRATA_PLAN_ERROR_UNSUPPORTED,
+                              _("Compute the loss after the forward pass before the backward "
+                                "pass"));
+      return FALSE;
+    }
+  plan->n_backward_layers = 0;
+  for (guint i = plan->layers->len; i > 0; i--)
+    {
+      StrataPlanLayer *layer = g_ptr_array_index (plan->layers, i - 1);
+      if (layer->backward->len == 0)
+        continue;
+      if (!run_steps (plan, layer, layer->backward, error))
+        return FALSE;
+      plan->n_backward_layers++;
+    }
+  dnnl_stream_wait (plan->stream);
+  plan->seeded = FALSE;
+  plan->n_profiled++;
+  return TRUE;
+}
+
+/**
+ * strata_plan_get_memory_bytes:
+ *
+ * Returns: the bytes the plan holds for activations, gradients, weight copies and scratch
+ */
+gsize
+strata_plan_get_memory_bytes (StrataPlan *plan)
+{
+  g_return_val_if_fail (plan != NULL, 0);
+  return plan->arena_size;
+}
+
+/* Test introspection ------------------------------------------------------------------------ */
+
+void
+_strata_plan_get_stats (StrataPlan      *plan,
+                        StrataPlanStats *stats)
+{
+  memset (stats, 0, sizeof *stats);
+  stats->n_layers = plan->layers->len;
+  stats->n_backward_layers = plan->n_backward_layers;
+  for (guint i = 0; i < plan->layers->len; i++)
+    {
+      StrataPlanLayer *layer = g_ptr_array_index (plan->layers, i);
+      stats->n_diff_buffers += layer->diff_mem != NULL;
+    }
+  stats->arena_bytes = plan->arena_size;
+  stats->arena_unshared = plan->arena_unshared;
+  stats->n_reference_impls = plan->n_reference_impls;
+}
+
+StrataPlanLayer *
+_strata_plan_lookup_layer (StrataPlan *plan,
+                           const char *id)
+{
+  for (guint i = 0; i < plan->layers->len; i++)
+    {
+      StrataPlanLayer *layer = g_ptr_array_index (plan->layers, i);
+      if (g_str_equal (layer->id, id))
+        return layer;
+    }
+  return NULL;
+}
+
+static gboolean
+read_plain (StrataPlan        *plan,
+            dnnl_memory_t      mem,
+            const StrataShape *shape,
+            float             *values,
+            GError           **error)
+{
+  dnnl_memory_desc_t md;
+  dnnl_memory_t out = NULL;
+  dnnl_primitive_desc_t pd = NULL;
+  dnnl_primitive_t prim = NULL;
+  dnnl_exec_arg_t args[2];
+  gboolean ok;
+
+  _strata_md_activation (plan, shape, &md, FALSE);
+  ok = _strata_plan_check (dnnl_memory_create (&out, &md, plan->engine, values),
+                           "create a memory object", error) &&
+       _strata_plan_check (dnnl_reorder_primitive_desc_create (&pd, _strata_plan_md (mem),
+                                                               plan->engine, &md, plan->engine,
+                                                               NULL),
+                           "convert between memory layouts", error) &&
+       _strata_plan_check (dnnl_primitive_create (&prim, pd), "create a primitive", error);
+  if (ok)
+    {
+      args[0].arg = DNNL_ARG_FROM;
+      args[0].memory = mem;
+      args[1].arg = DNNL_ARG_TO;
+      args[1].memory = out;
+      ok = _strata_plan_check (dnnl_primitive_execute (prim, plan->stream, 2, args),
+                               "convert between memory layouts", error);
+      dnnl_stream_wait (plan->stream);
+    }
+  if (prim)
+    dnnl_primitive_destroy (prim);
+  if (pd)
+    dnnl_primitive_desc_destroy (pd);
+  if (out)
+    dnnl_memory_destroy (out);
+  return ok;
+}
+
+/* The layer's last output in Keras order; the plan must be made with KEEP_OUTPUTS. */
+gboolean
+_strata_plan_read_output (StrataPlan *plan,
+                          const char *id,
+                          float      *values,
+                          GError    **error)
+{
+  StrataPlanLayer *layer = _strata_plan_lookup_layer (plan, id);
+
+  g_return_val_if_fail (layer != NULL, FALSE);
+  return read_plain (plan, layer->dst_mem, &layer->shape, values, error);
+}
+
+/* The gradient of the input; the plan must be made with INPUT_DIFF. */
+gboolean
+_strata_plan_read_input_diff (StrataPlan *plan,
+                              float      *values,
+                              GError    **error)
+{
+  StrataPlanLayer *input = g_ptr_array_index (plan->layers, 0);
+
+  g_return_val_if_fail (input->diff_mem != NULL, FALSE);
+  return read_plain (plan, input->diff_mem, &input->shape, values, error);
+}
+
+/* The key of the layer's dropout mask in the last forward: see strata_dropout_keep(). */
+guint64
+_strata_plan_dropout_key (StrataPlan      *plan,
+                          StrataPlanLayer *layer)
+{
+  return strata_random_key (plan->seed, layer->index);
+}

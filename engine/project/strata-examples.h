@@ -1,0 +1,22 @@
+/* strata-examples.h: the built-in example projects
+ *
+ * Copyright 2026 The Strata authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "strata-dataset-settings.h"
+#include "strata-graph.h"
+#include "strata-hyperparams.h"
+
+G_BEGIN_DECLS
+
+const char *const *strata_examples_list  (void);
+gboolean           strata_examples_build (const char             *name,
+                                          StrataDatasetSettings **dataset,
+                                          StrataGraph           **graph,
+                                          StrataHyperparams     **hyperparams,
+                                          GError                **error);
+
+G_END_DECLS

@@ -1,0 +1,806 @@
+/* strata-trainer.c
+ *
+ * Copyright 2026 The Strata authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-train"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+
+#include "strata-checkpoint.h"
+#include "strata-dataset.h"
+#include "strata-early-stopping.h"
+#include "strata-optimizer.h"
+#include "strata-plan.h"
+#include "strata-schedule.h"
+#include "strata-session.h"
+#include "strata-trainer.h"
+
+/*
+ * One session trains one run from its current checkpoint up to the last epoch, on the thread
+ * that calls strata_trainer_run(). Randomness is a pure function of (seed, epoch, step), so
+ * a run stopped at any batch boundary and resumed draws exactly what it would have drawn.
+ */
+
+#define DEFAULT_CHECKPOINT_INTERVAL 300.0
+
+struct _StrataTrainer
+{
+  StrataProject *project;
+  StrataRun *run;
+  StrataSession *session;        /* dataset, model and hyperparameters of the run */
+  StrataTrainOptions options;
+  int epochs;
+
+  StrataOptimizer *optimizer;
+  StrataSchedule *schedule;
+  StrataEarlyStopping *early_stopping;
+  StrataLoader *train_loader;
+  StrataLoader *val_loader;
+  StrataPlan *train_plan;
+  GHashTable *short_plans;       /* batch size → StrataPlan, for batches short of a full one */
+  StrataPlan *eval_plan;
+  gint32 *labels;
+
+  StrataTrainState state;
+  char *monitor;
+};
+
+G_DEFINE_QUARK (strata-train-error-quark, strata_train_error)
+
+void
+strata_trainer_free (StrataTrainer *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_object (&self->project);
+  g_clear_object (&self->run);
+  g_clear_pointer (&self->session, strata_session_free);
+  g_clear_pointer (&self->optimizer, strata_optimizer_free);
+  g_clear_pointer (&self->schedule, strata_schedule_free);
+  g_clear_pointer (&self->early_stopping, strata_early_stopping_free);
+  g_clear_pointer (&self->train_loader, strata_loader_free);
+  g_clear_pointer (&self->val_loader, strata_loader_free);
+  g_clear_pointer (&self->train_plan, strata_plan_free);
+  g_clear_pointer (&self->short_plans, g_hash_table_unref);
+  g_clear_pointer (&self->eval_plan, strata_plan_free);
+  g_clear_pointer (&self->labels, g_free);
+  g_clear_pointer (&self->monitor, g_free);
+  strata_train_state_clear (&self->state);
+  g_free (self);
+}
+
+StrataRun *
+strata_trainer_get_run (StrataTrainer *self)
+{
+  return self->run;
+}
+
+/* Weights to start a new run from: "RUN", "RUN:last" or "RUN:best". */
+static gboolean
+load_initial_weights (StrataTrainer *self,
+                      GError       **error)
+{
+  g_auto(GStrv) parts = g_strsplit (self->options.init_from, ":", 2);
+  g_autofree char *runs_dir = strata_project_dup_runs_dir (self->project);
+  g_autoptr(StrataRun) source = strata_run_open (runs_dir, parts[0], error);
+  const char *which = parts[1] ? parts[1] : "last";
+  g_autofree char *path = NULL;
+
+  if (source == NULL)
+    return FALSE;
+  if (!g_str_equal (which, "last") && !g_str_equal (which, "best"))
+    {
+      g_set_error (error, STRATA_TRAIN_ERROR, STRATA_TRAIN_ERROR_INVALID,
+                   _("“%s”: say “%s:last” or “%s:best”"), self->options.init_from, parts[0],
+                   parts[0]);
+      return FALSE;
+    }
+  path = strata_run_dup_checkpoint_path (source, which);
+  return strata_checkpoint_load_matching (path, strata_session_get_model (self->session), NULL,
+                                          NULL, error);
+}
+
+/*
+ * A resumed run keeps its model, data, optimizer, batch size and seed (the weights and the
+ * optimizer state depend on them) and takes the rest of the hyperparameters (learning rate,
+ * schedule, epochs, early stopping) from the project as it is now, so a user can stop,
+ * change the learning rate and resume.
+ */
+static JsonNode *
+settings_for_resume (StrataTrainer *self,
+                     JsonNode      *run_settings)
+{
+  static const char *const kept[] = {
+    "optimizer", "momentum", "nesterov", "rho", "beta_1", "beta_2", "epsilon",
+    "initial_accumulator", "batch_size", "seed", "precision",
+  };
+  g_autoptr(JsonNode) now = strata_hyperparams_to_json (strata_project_get_hyperparams (self->project));
+  JsonNode *settings = json_node_copy (run_settings);
+  JsonObject *old_hp = json_object_get_object_member (json_node_get_object (settings),
+                                                      "hyperparameters");
+  JsonObject *new_hp = json_node_get_object (now);
+
+  for (guint i = 0; old_hp && i < G_N_ELEMENTS (kept); i++)
+    if (json_object_has_member (old_hp, kept[i]))
+      json_object_set_member (new_hp, kept[i],
+                              json_node_copy (json_object_get_member (old_hp, kept[i])));
+  json_object_set_member (json_node_get_object (settings), "hyperparameters",
+                          json_node_copy (now));
+  return settings;
+}
+
+static gboolean
+open_run (StrataTrainer *self,
+          GError       **error)
+{
+  g_autofree char *runs_dir = strata_project_dup_runs_dir (self->project);
+
+  if (self->options.resume)
+    {
+      g_autoptr(JsonNode) settings = NULL;
+
+      self->run = strata_run_open (runs_dir, self->options.resume, error);
+      if (self->run == NULL)
+        return FALSE;
+      if (!strata_run_has_checkpoint (self->run, "last"))
+        {
+          g_set_error (error, STRATA_TRAIN_ERROR, STRATA_TRAIN_ERROR_INVALID,
+                       _("Run “%s” has no checkpoint to resume from yet"),
+                       self->options.resume);
+          return FALSE;
+        }
+      settings = settings_for_resume (self, strata_run_get_settings (self->run));
+      return strata_run_set_settings (self->run, settings, error);
+    }
+  else
+    {
+      g_autoptr(JsonNode) settings = strata_project_dup_settings_json (self->project);
+      g_autofree char *name = self->options.run_name
+                              ? g_strdup (self->options.run_name)
+                              : strata_project_dup_new_run_name (self->project);
+
+      self->run = strata_run_create (runs_dir, name, settings, error);
+      if (self->run == NULL)
+        return FALSE;
+      if (self->options.init_from)
+        json_object_set_string_member (strata_run_get_info (self->run), "init_from",
+                                       self->options.init_from);
+      strata_project_add_run (self->project, name);
+      return strata_project_get_path (self->project) == NULL ||
+             strata_project_save (self->project, error);
+    }
+}
+
+static gboolean
+make_plans (StrataTrainer *self,
+            GError       **error)
+{
+  StrataHyperparams *hp = strata_session_get_hyperparams (self->session);
+  StrataModel *model = strata_session_get_model (self->session);
+  StrataPlanOptions options = {
+    .mode = STRATA_PLAN_TRAIN,
+    .batch = strata_hyperparams_get_batch_size (hp),
+    .precision = g_str_equal (strata_hyperparams_get_precision (hp), "bf16")
+                 ? STRATA_PRECISION_BF16 : STRATA_PRECISION_FP32,
+  };
+
+  self->train_plan = strata_plan_new (model, &options, error);
+  if (self->train_plan == NULL)
+    return FALSE;
+  options.mode = STRATA_PLAN_INFER;
+  self->eval_plan = strata_plan_new (model, &options, error);
+  if (self->eval_plan == NULL)
+    return FALSE;
+  self->labels = g_new0 (gint32, options.batch);
+  self->short_plans = g_hash_table_new_full (NULL, NULL, NULL,
+                                             (GDestroyNotify) strata_plan_free);
+  return TRUE;
+}
+
+StrataTrainer *
+strata_trainer_new (StrataProject            *project,
+                    const StrataTrainOptions *options,
+                    GError                  **error)
+{
+  g_autoptr(StrataTrainer) self = g_new0 (StrataTrainer, 1);
+  StrataHyperparams *hp;
+  StrataOptimizerConfig optimizer_config;
+  StrataScheduleConfig schedule_config;
+  StrataLoaderOptions loader_options = { 0 };
+  g_autofree char *base_dir = NULL;
+
+  g_return_val_if_fail (STRATA_IS_PROJECT (project), NULL);
+
+  self->project = g_object_ref (project);
+  self->options = *options;
+  self->options.run_name = NULL;     /* borrowed strings are only needed here */
+
+  if (options->resume && options->init_from)
+    {
+      g_set_error (error, STRATA_TRAIN_ERROR, STRATA_TRAIN_ERROR_INVALID,
+                   _("A resumed run continues from its own weights; it can't also start from "
+                     "another run's"));
+      return NULL;
+    }
+  self->options.run_name = options->run_name;
+  if (!open_run (self, error))
+    return NULL;
+
+  base_dir = strata_project_dup_base_dir (project);
+  self->session = strata_session_new (strata_run_get_settings (self->run), base_dir, error);
+  if (self->session == NULL)
+    return NULL;
+  hp = strata_session_get_hyperparams (self->session);
+
+  self->epochs = options->epochs > 0 ? options->epochs : (int) strata_hyperparams_get_epochs (hp);
+  if (options->learning_rate > 0)
+    g_object_set (hp, "learning-rate", options->learning_rate, NULL);
+  self->monitor = g_strdup (strata_hyperparams_get_monitor (hp));
+
+  strata_hyperparams_get_optimizer_config (hp, &optimizer_config);
+  self->optimizer = strata_optimizer_new (&optimizer_config,
+                                          strata_session_get_model (self->session), error);
+  if (self->optimizer == NULL)
+    return NULL;
+  strata_hyperparams_get_schedule_config (hp, &schedule_config);
+  self->schedule = strata_schedule_new (&schedule_config, error);
+  if (self->schedule == NULL)
+    return NULL;
+  {
+    StrataEarlyStoppingConfig config;
+
+    /* Without early stopping the tracker still picks the best checkpoint (patience < 0). */
+    strata_early_stopping_config_init (&config, self->monitor);
+    config.min_delta = strata_hyperparams_get_min_delta (hp);
+    config.patience = strata_hyperparams_get_early_stopping (hp)
+                      ? (int) strata_hyperparams_get_patience (hp) : -1;
+    self->early_stopping = strata_early_stopping_new (&config, error);
+    if (self->early_stopping == NULL)
+      return NULL;
+  }
+
+  self->state.seed = strata_hyperparams_get_seed (hp);
+  self->state.optimizer = g_strdup (strata_hyperparams_get_optimizer (hp));
+  if (options->resume)
+    {
+      g_autofree char *path = strata_run_dup_checkpoint_path (self->run, "last");
+      StrataTrainState loaded = { 0 };
+
+      if (!strata_checkpoint_load (path, strata_session_get_model (self->session),
+                                   self->optimizer, &loaded, error))
+        return NULL;
+      strata_train_state_clear (&self->state);
+      self->state = loaded;
+      if (self->state.schedule &&
+          !strata_schedule_load_state (self->schedule, self->state.schedule, error))
+        return NULL;
+      if (self->state.early_stopping &&
+          !strata_early_stopping_load_state (self->early_stopping, self->state.early_stopping,
+                                             error))
+        return NULL;
+      /* A run that stopped early may be resumed on purpose: don't stop it again at once. */
+      strata_early_stopping_rearm (self->early_stopping);
+      if (!strata_run_truncate_metrics (self->run, self->state.epoch, error))
+        return NULL;
+    }
+  else
+    {
+      strata_model_init_weights (strata_session_get_model (self->session), self->state.seed);
+      if (options->init_from && !load_initial_weights (self, error))
+        return NULL;
+    }
+
+  loader_options.batch = strata_hyperparams_get_batch_size (hp);
+  loader_options.seed = self->state.seed;
+  loader_options.shuffle = TRUE;
+  loader_options.augment = TRUE;
+  self->train_loader = strata_loader_new (strata_session_get_dataset (self->session),
+                                          STRATA_SPLIT_TRAIN, &loader_options, error);
+  if (self->train_loader == NULL)
+    return NULL;
+  if (strata_dataset_get_n_items (strata_session_get_dataset (self->session),
+                                  STRATA_SPLIT_VALIDATION) > 0)
+    {
+      loader_options.shuffle = FALSE;
+      loader_options.augment = FALSE;
+      self->val_loader = strata_loader_new (strata_session_get_dataset (self->session),
+                                            STRATA_SPLIT_VALIDATION, &loader_options, error);
+      if (self->val_loader == NULL)
+        return NULL;
+    }
+  if (!make_plans (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+/* A different stream of dropout masks for every step, the same on every resume. */
+static guint64
+step_seed (guint64 seed,
+           gint64  step)
+{
+  guint64 z = seed + 0x9e3779b97f4a7c15ULL * (guint64) (step + 1);
+
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+static gboolean
+save_checkpoint (StrataTrainer *self,
+                 const char    *which,
+                 GError       **error)
+{
+  g_autofree char *path = strata_run_dup_checkpoint_path (self->run, which);
+
+  g_clear_pointer (&self->state.schedule, json_node_unref);
+  g_clear_pointer (&self->state.early_stopping, json_node_unref);
+  self->state.schedule = strata_schedule_save_state (self->schedule);
+  self->state.early_stopping = strata_early_stopping_save_state (self->early_stopping);
+  return strata_checkpoint_save (path, strata_session_get_model (self->session),
+                                 self->optimizer, &self->state, error);
+}
+
+/* Validation loss and accuracy with the inference plan. */
+static gboolean
+validate (StrataTrainer *self,
+          double        *loss,
+          double        *accuracy,
+          GError       **error)
+{
+  double loss_sum = 0;
+  guint64 correct = 0, seen = 0;
+  guint n;
+
+  *loss = *accuracy = NAN;
+  if (self->val_loader == NULL)
+    return TRUE;
+  strata_loader_start_epoch (self->val_loader, 0, 0);
+  while (strata_loader_next (self->val_loader, strata_plan_get_input (self->eval_plan),
+                             self->labels, &n, error))
+    {
+      guint batch_correct = 0;
+
+      if (!strata_plan_forward (self->eval_plan, n, 0, error))
+        return FALSE;
+      loss_sum += strata_plan_compute_loss (self->eval_plan, self->labels, n, &batch_correct,
+                                            NULL) * n;
+      correct += batch_correct;
+      seen += n;
+    }
+  if (error && *error)
+    return FALSE;
+  if (seen > 0)
+    {
+      *loss = loss_sum / seen;
+      *accuracy = (double) correct / seen;
+    }
+  return TRUE;
+}
+
+static StrataPlan *
+plan_for_batch (StrataTrainer *self,
+                guint          n,
+                GError       **error)
+{
+  StrataPlanOptions options = { .mode = STRATA_PLAN_TRAIN, .batch = n };
+  StrataPlan *plan;
+
+  if (n == strata_plan_get_batch (self->train_plan))
+    return self->train_plan;
+  plan = g_hash_table_lookup (self->short_plans, GUINT_TO_POINTER (n));
+  if (plan == NULL)
+    {
+      options.precision = g_str_equal (strata_hyperparams_get_precision (
+                                         strata_session_get_hyperparams (self->session)), "bf16")
+                          ? STRATA_PRECISION_BF16 : STRATA_PRECISION_FP32;
+      plan = strata_plan_new (strata_session_get_model (self->session), &options, error);
+      if (plan != NULL)
+        g_hash_table_insert (self->short_plans, GUINT_TO_POINTER (n), plan);
+    }
+  return plan;
+}
+
+static void
+emit (StrataTrainer       *self,
+      StrataTrainEvent    *event,
+      StrataTrainCallback  callback,
+      gpointer             user_data)
+{
+  event->run = strata_run_get_name (self->run);
+  event->epochs = self->epochs;
+  event->step = self->state.step;
+  event->elapsed = self->state.elapsed;
+  event->monitor = self->monitor;
+  event->best_value = strata_early_stopping_get_best (self->early_stopping);
+  event->best_epoch = strata_early_stopping_get_best_epoch (self->early_stopping);
+  if (callback)
+    callback (event, user_data);
+}
+
+static void
+set_status (StrataTrainer *self,
+            const char    *status)
+{
+  JsonObject *info = strata_run_get_info (self->run);
+
+  json_object_set_string_member (info, "status", status);
+  json_object_set_int_member (info, "epochs_done", self->state.epoch);
+  json_object_set_int_member (info, "epochs", self->epochs);
+  json_object_set_double_member (info, "elapsed", self->state.elapsed);
+  json_object_set_string_member (info, "monitor", self->monitor);
+  json_object_set_int_member (info, "best_epoch",
+                              strata_early_stopping_get_best_epoch (self->early_stopping));
+  if (strata_early_stopping_get_best_epoch (self->early_stopping) > 0)
+    json_object_set_double_member (info, "best_value",
+                                   strata_early_stopping_get_best (self->early_stopping));
+}
+
+static JsonNode *
+epoch_record (const StrataTrainEvent *event)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "epoch");
+  json_builder_add_int_value (b, event->epoch);
+  json_builder_set_member_name (b, "loss");
+  json_builder_add_double_value (b, event->loss);
+  json_builder_set_member_name (b, "accuracy");
+  json_builder_add_double_value (b, event->accuracy);
+  if (!isnan (event->val_loss))
+    {
+      json_builder_set_member_name (b, "val_loss");
+      json_builder_add_double_value (b, event->val_loss);
+      json_builder_set_member_name (b, "val_accuracy");
+      json_builder_add_double_value (b, event->val_accuracy);
+    }
+  json_builder_set_member_name (b, "lr");
+  json_builder_add_double_value (b, event->lr);
+  json_builder_set_member_name (b, "seconds");
+  json_builder_add_double_value (b, event->epoch_seconds);
+  json_builder_set_member_name (b, "images_per_second");
+  json_builder_add_double_value (b, event->images_per_second);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+static double
+monitored_value (const char             *monitor,
+                 const StrataTrainEvent *event)
+{
+  if (g_str_equal (monitor, "val_loss"))
+    return event->val_loss;
+  if (g_str_equal (monitor, "val_accuracy"))
+    return event->val_accuracy;
+  if (g_str_equal (monitor, "loss"))
+    return event->loss;
+  return event->accuracy;
+}
+
+static gboolean
+finish_epoch (StrataTrainer       *self,
+              int                  epoch,
+              double               epoch_seconds,
+              double               lr,
+              gboolean            *stop,
+              StrataTrainCallback  callback,
+              gpointer             user_data,
+              GError             **error)
+{
+  StrataTrainEvent event = { .type = STRATA_TRAIN_EVENT_EPOCH, .epoch = epoch };
+  g_autoptr(JsonNode) record = NULL;
+  StrataEarlyStoppingResult result;
+  double monitored;
+
+  event.n_batches = event.batch = strata_loader_get_n_batches (self->train_loader);
+  event.loss = self->state.seen ? self->state.loss_sum / self->state.seen : NAN;
+  event.accuracy = self->state.seen ? (double) self->state.correct / self->state.seen : NAN;
+  event.lr = lr;
+  event.epoch_seconds = epoch_seconds;
+  event.images_per_second = epoch_seconds > 0 ? self->state.seen / epoch_seconds : 0;
+  if (!validate (self, &event.val_loss, &event.val_accuracy, error))
+    return FALSE;
+
+  /* Without a validation split the training metric stands in for the monitored one. */
+  monitored = monitored_value (self->monitor, &event);
+  if (isnan (monitored) && g_str_has_prefix (self->monitor, "val_"))
+    monitored = monitored_value (self->monitor + 4, &event);
+  strata_schedule_epoch_end (self->schedule, epoch, monitored);
+  result = strata_early_stopping_epoch_end (self->early_stopping, epoch, monitored);
+  event.is_best = (result & STRATA_EARLY_STOPPING_NEW_BEST) != 0;
+  *stop = (result & STRATA_EARLY_STOPPING_STOP) != 0;
+  event.eta = (self->epochs - epoch) * epoch_seconds;
+
+  self->state.epoch = epoch;
+  self->state.batch = 0;
+  self->state.loss_sum = 0;
+  self->state.correct = self->state.seen = 0;
+
+  record = epoch_record (&event);
+  if (!strata_run_append_metrics (self->run, record, error))
+    return FALSE;
+  /* last before best: a crash in between leaves a resumable run */
+  if (!save_checkpoint (self, "last", error))
+    return FALSE;
+  if (event.is_best && !save_checkpoint (self, "best", error))
+    return FALSE;
+  json_object_set_object_member (strata_run_get_info (self->run), "last",
+                                 json_object_ref (json_node_get_object (record)));
+  set_status (self, "running");
+  if (!strata_run_save_info (self->run, error))
+    return FALSE;
+  emit (self, &event, callback, user_data);
+  return TRUE;
+}
+
+/**
+ * strata_trainer_run:
+ * @cancellable: (nullable): cancelling stops at the next batch boundary, with a checkpoint
+ *   from which the run resumes exactly; that is not an error
+ * @callback: (nullable): receives progress, on the calling thread
+ *
+ * Trains up to the last epoch. Blocks; run it in a worker thread under a GUI.
+ */
+gboolean
+strata_trainer_run (StrataTrainer       *self,
+                    GCancellable        *cancellable,
+                    StrataTrainCallback  callback,
+                    gpointer             user_data,
+                    GError             **error)
+{
+  StrataTrainEvent event = { .type = STRATA_TRAIN_EVENT_STARTED };
+  guint n_batches = strata_loader_get_n_batches (self->train_loader);
+  guint batch_size = strata_plan_get_batch (self->train_plan);
+  guint64 n_train = strata_dataset_get_n_items (strata_session_get_dataset (self->session),
+                                                STRATA_SPLIT_TRAIN);
+  const char *status = "finished";
+  guint64 batches_run = 0;
+  double last_checkpoint = g_get_monotonic_time () / 1e6;
+  double interval = self->options.checkpoint_interval > 0 ? self->options.checkpoint_interval
+                                                          : DEFAULT_CHECKPOINT_INTERVAL;
+  double lr = 0, smoothed_rate = 0;
+  gboolean stop = FALSE;
+
+  event.epoch = self->state.epoch + 1;
+  event.batch = self->state.batch;
+  event.n_batches = n_batches;
+  emit (self, &event, callback, user_data);
+  set_status (self, "running");
+  if (!strata_run_save_info (self->run, error))
+    return FALSE;
+
+  for (int epoch = self->state.epoch + 1; epoch <= self->epochs && !stop; epoch++)
+    {
+      double epoch_start = g_get_monotonic_time () / 1e6;
+      guint n;
+
+      strata_loader_start_epoch (self->train_loader, epoch - 1, self->state.batch);
+      for (;;)
+        {
+          double t0 = g_get_monotonic_time () / 1e6, t1;
+          StrataPlan *plan;
+          guint correct = 0, expected;
+          double loss;
+
+          if (g_cancellable_is_cancelled (cancellable) ||
+              (self->options.max_batches && batches_run >= self->options.max_batches))
+            {
+              status = "stopped";
+              break;
+            }
+          /* The loader fills the plan's input in place; the short last batch has its own. */
+          expected = MIN (batch_size, n_train - (guint64) self->state.batch * batch_size);
+          plan = expected > 0 ? plan_for_batch (self, expected, error) : self->train_plan;
+          if (plan == NULL)
+            return FALSE;
+          if (!strata_loader_next (self->train_loader, strata_plan_get_input (plan),
+                                   self->labels, &n, error))
+            {
+              if (error && *error)
+                return FALSE;
+              break;   /* end of the epoch */
+            }
+          if (n != expected)
+            {
+              /* The loader skipped unreadable images: run the batch on a plan of its size. */
+              StrataPlan *fitting = plan_for_batch (self, n, error);
+              gsize sample = strata_shape_n_elements ((const StrataShape[]) {
+                               strata_model_get_input_shape (
+                                 strata_session_get_model (self->session)) });
+
+              if (fitting == NULL)
+                return FALSE;
+              memmove (strata_plan_get_input (fitting), strata_plan_get_input (plan),
+                       sample * n * sizeof (float));
+              plan = fitting;
+            }
+
+          lr = strata_schedule_get_lr (self->schedule, self->state.step, n_batches, self->epochs);
+          if (!strata_plan_forward (plan, n, step_seed (self->state.seed, self->state.step),
+                                    error))
+            return FALSE;
+          loss = strata_plan_compute_loss (plan, self->labels, n, &correct, NULL);
+          if (!isfinite (loss))
+            {
+              g_set_error (error, STRATA_TRAIN_ERROR, STRATA_TRAIN_ERROR_DIVERGED,
+                           _("Training diverged at epoch %d (the loss is not a number); "
+                             "try a lower learning rate. The last checkpoint is kept."), epoch);
+              return FALSE;
+            }
+          if (!strata_plan_backward (plan, error))
+            return FALSE;
+          strata_optimizer_step (self->optimizer, lr);
+          strata_model_weights_changed (strata_session_get_model (self->session));
+
+          self->state.step++;
+          self->state.batch++;
+          self->state.loss_sum += loss * n;
+          self->state.correct += correct;
+          self->state.seen += n;
+          batches_run++;
+
+          t1 = g_get_monotonic_time () / 1e6;
+          self->state.elapsed += t1 - t0;
+          smoothed_rate = smoothed_rate > 0 ? 0.9 * smoothed_rate + 0.1 * n / (t1 - t0)
+                                            : n / (t1 - t0);
+
+          event = (StrataTrainEvent) {
+            .type = STRATA_TRAIN_EVENT_BATCH,
+            .epoch = epoch,
+            .batch = self->state.batch,
+            .n_batches = n_batches,
+            .loss = self->state.loss_sum / self->state.seen,
+            .accuracy = (double) self->state.correct / self->state.seen,
+            .batch_loss = loss,
+            .val_loss = NAN,
+            .val_accuracy = NAN,
+            .lr = lr,
+            .images_per_second = smoothed_rate,
+          };
+          {
+            double images_left = (double) (n_batches - self->state.batch +
+                                           (gint64) (self->epochs - epoch) * n_batches) *
+                                 batch_size;
+            event.eta = smoothed_rate > 0 ? images_left / smoothed_rate : 0;
+          }
+          emit (self, &event, callback, user_data);
+
+          if (t1 - last_checkpoint > interval)
+            {
+              if (!save_checkpoint (self, "last", error))
+                return FALSE;
+              last_checkpoint = t1;
+            }
+        }
+      if (g_str_equal (status, "stopped"))
+        break;
+      if (!finish_epoch (self, epoch, g_get_monotonic_time () / 1e6 - epoch_start, lr, &stop,
+                         callback, user_data, error))
+        return FALSE;
+    }
+
+  if (g_str_equal (status, "stopped"))
+    {
+      if (!save_checkpoint (self, "last", error))
+        return FALSE;
+    }
+  else if (stop)
+    status = "early-stopped";
+
+  set_status (self, status);
+  if (!strata_run_save_info (self->run, error))
+    return FALSE;
+  event = (StrataTrainEvent) {
+    .type = STRATA_TRAIN_EVENT_FINISHED,
+    .epoch = self->state.epoch,
+    .n_batches = n_batches,
+    .batch = self->state.batch,
+    .lr = lr,
+    .val_loss = NAN,
+    .val_accuracy = NAN,
+    .loss = NAN,
+    .accuracy = NAN,
+    .status = status,
+  };
+  {
+    JsonObject *info = strata_run_get_info (self->run);
+    JsonObject *last = json_object_has_member (info, "last")
+                       ? json_object_get_object_member (info, "last") : NULL;
+    if (last)
+      {
+        event.loss = json_object_get_double_member_with_default (last, "loss", NAN);
+        event.accuracy = json_object_get_double_member_with_default (last, "accuracy", NAN);
+        event.val_loss = json_object_get_double_member_with_default (last, "val_loss", NAN);
+        event.val_accuracy = json_object_get_double_member_with_default (last, "val_accuracy",
+                                                                         NAN);
+        event.images_per_second = json_object_get_double_member_with_default (last,
+                                                                              "images_per_second",
+                                                                              0);
+      }
+  }
+  emit (self, &event, callback, user_data);
+  return TRUE;
+}
+
+static void
+add_number (JsonBuilder *b,
+            const char  *name,
+            double       value)
+{
+  json_builder_set_member_name (b, name);
+  if (isfinite (value))
+    json_builder_add_double_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+/**
+ * strata_train_event_to_json:
+ *
+ * Returns: the event as `strata train --json` prints it: {"event": "batch", …}
+ */
+JsonNode *
+strata_train_event_to_json (const StrataTrainEvent *event)
+{
+  static const char *const names[] = { "started", "batch", "epoch", "summary" };
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "event");
+  json_builder_add_string_value (b, names[event->type]);
+  json_builder_set_member_name (b, "run");
+  json_builder_add_string_value (b, event->run);
+  json_builder_set_member_name (b, "epoch");
+  json_builder_add_int_value (b, event->epoch);
+  json_builder_set_member_name (b, "epochs");
+  json_builder_add_int_value (b, event->epochs);
+  json_builder_set_member_name (b, "batch");
+  json_builder_add_int_value (b, event->batch);
+  json_builder_set_member_name (b, "batches");
+  json_builder_add_int_value (b, event->n_batches);
+  json_builder_set_member_name (b, "step");
+  json_builder_add_int_value (b, event->step);
+  if (event->type != STRATA_TRAIN_EVENT_STARTED)
+    {
+      add_number (b, "loss", event->loss);
+      add_number (b, "accuracy", event->accuracy);
+      if (event->type == STRATA_TRAIN_EVENT_BATCH)
+        add_number (b, "batch_loss", event->batch_loss);
+      else
+        {
+          add_number (b, "val_loss", event->val_loss);
+          add_number (b, "val_accuracy", event->val_accuracy);
+        }
+      add_number (b, "lr", event->lr);
+      add_number (b, "images_per_second", event->images_per_second);
+    }
+  if (event->type == STRATA_TRAIN_EVENT_EPOCH)
+    {
+      add_number (b, "seconds", event->epoch_seconds);
+      json_builder_set_member_name (b, "is_best");
+      json_builder_add_boolean_value (b, event->is_best);
+    }
+  add_number (b, "elapsed", event->elapsed);
+  if (event->type == STRATA_TRAIN_EVENT_BATCH || event->type == STRATA_TRAIN_EVENT_EPOCH)
+    add_number (b, "eta", event->eta);
+  if (event->best_epoch > 0)
+    {
+      json_builder_set_member_name (b, "monitor");
+      json_builder_add_string_value (b, event->monitor);
+      add_number (b, "best_value", event->best_value);
+      json_builder_set_member_name (b, "best_epoch");
+      json_builder_add_int_value (b, event->best_epoch);
+    }
+  if (event->status)
+    {
+      json_builder_set_member_name (b, "status");
+      json_builder_add_string_value (b, event->status);
+    }
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}

@@ -1,0 +1,18 @@
+/* strata-graph-canvas-private.h: the canvas's geometry, for the editor's test hooks
+ *
+ * Copyright 2026 The Strata authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "strata-graph-canvas.h"
+#include "strata-graph-geometry.h"
+
+G_BEGIN_DECLS
+
+StrataGraphGeometry *_strata_graph_canvas_get_geometry (StrataGraphCanvas *self);
+StrataPoint          _strata_graph_canvas_to_view      (StrataGraphCanvas *self,
+                                                        StrataPoint        canvas_point);
+
+G_END_DECLS

@@ -1,0 +1,298 @@
+/* test-plan.c: plans of whole networks: training runs, memory sharing, frozen layers
+ *
+ * Copyright 2026 The Strata authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "strata-plan-private.h"
+#include "strata-test-util.h"
+
+static void
+test_example_trains (void)
+{
+  g_autoptr(StrataGraph) graph = test_example_graph ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataModel) model = strata_model_new (graph, &error);
+  StrataPlanOptions options = { STRATA_PLAN_TRAIN, 16, STRATA_PRECISION_FP32 };
+  g_autoptr(StrataPlan) plan = NULL;
+  gint32 labels[16];
+  double first = 0, loss = 0;
+
+  g_assert_no_error (error);
+  plan = strata_plan_new (model, &options, &error);
+  g_assert_no_error (error);
+  test_fill_random (strata_plan_get_input (plan), 16 * 28 * 28, 1, 1.0f);
+  for (int i = 0; i < 16; i++)
+    labels[i] = i % 10;
+  /* plain SGD on one batch: the loss must fall */
+  for (int step = 0; step < 20; step++)
+    {
+      {
+        gboolean ok_ = strata_plan_forward (plan, 16, step, &error);
+        g_assert_no_error (error);
+        g_assert_true (ok_);
+      }
+      loss = strata_plan_compute_loss (plan, labels, 16, NULL, NULL);
+      if (step == 0)
+        first = loss;
+      {
+        gboolean ok_ = strata_plan_backward (plan, &error);
+        g_assert_no_error (error);
+        g_assert_true (ok_);
+      }
+      for (guint t = 0; t < strata_model_get_n_tensors (model); t++)
+        {
+          StrataTensor *tensor = strata_model_get_tensor (model, t);
+          for (gint64 i = 0; tensor->diff && i < tensor->n; i++)
+            tensor->data[i] -= 0.05f * tensor->diff[i];
+        }
+      strata_model_weights_changed (model);
+    }
+  g_test_message ("loss %g → %g", first, loss);
+  g_assert_cmpfloat (first, >, 1.5);
+  g_assert_cmpfloat (loss, <, first * 0.7);
+}
+
+static StrataPlan *
+new_plan (StrataModel    *model,
+          StrataPlanMode  mode,
+          guint           batch)
+{
+  g_autoptr(GError) error = NULL;
+  StrataPlanOptions options = { mode, batch, STRATA_PRECISION_FP32 };
+  StrataPlan *plan = strata_plan_new (model, &options, &error);
+
+  g_assert_no_error (error);
+  return plan;
+}
+
+static void
+step (StrataPlan *plan,
+      guint64     seed)
+{
+  g_autoptr(GError) error = NULL;
+  guint batch = strata_plan_get_batch (plan);
+  g_autofree gint32 *labels = g_new (gint32, batch);
+  gboolean ok;
+
+  for (guint i = 0; i < batch; i++)
+    labels[i] = i % strata_model_get_n_classes (strata_plan_get_model (plan));
+  ok = strata_plan_forward (plan, batch, seed, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  strata_plan_compute_loss (plan, labels, batch, NULL, NULL);
+  ok = strata_plan_backward (plan, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+}
+
+/*
+ * No backward work below the lowest trainable layer: counted by the plan's stats (layers
+ * whose backward ran, layers with a gradient buffer) and by the missing diffs.
+ */
+static void
+check_frozen (const char *const *frozen,
+              guint              n_backward,
+              guint              n_diff)
+{
+  g_autoptr(StrataGraph) graph = test_example_graph ();
+  g_autoptr(StrataModel) model = NULL;
+  g_autoptr(StrataPlan) plan = NULL;
+  StrataPlanStats stats;
+
+  for (guint i = 0; frozen[i]; i++)
+    strata_graph_set_trainable (graph, frozen[i], FALSE);
+  model = strata_model_new (graph, NULL);
+  plan = new_plan (model, STRATA_PLAN_TRAIN, 4);
+  test_fill_random (strata_plan_get_input (plan), 4 * 28 * 28, 1, 1.0f);
+  step (plan, 1);
+  _strata_plan_get_stats (plan, &stats);
+  g_test_message ("%u layers, %u ran backward, %u gradient buffers", stats.n_layers,
+                  stats.n_backward_layers, stats.n_diff_buffers);
+  g_assert_cmpuint (stats.n_layers, ==, 9);
+  g_assert_cmpuint (stats.n_backward_layers, ==, n_backward);
+  g_assert_cmpuint (stats.n_diff_buffers, ==, n_diff);
+  for (guint i = 0; frozen[i]; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s/kernel", frozen[i]);
+      g_assert_null (strata_model_lookup (model, name)->diff);
+    }
+}
+
+static void
+test_frozen (void)
+{
+  const char *none[] = { NULL };
+  const char *first[] = { "conv2d", NULL };
+  const char *convs[] = { "conv2d", "conv2d_1", NULL };
+  const char *all_but_last[] = { "conv2d", "conv2d_1", "dense", NULL };
+
+  /* all 8 layers after the input run backward; the input gets no gradient */
+  check_frozen (none, 8, 8);
+  /* conv2d_1 computes its weight gradient but not its input's */
+  check_frozen (first, 7, 7);
+  /* dense_1, dropout_1, dense: nothing runs for the convolutions, pooling, flatten */
+  check_frozen (convs, 3, 3);
+  check_frozen (all_but_last, 1, 1);
+}
+
+/* Buffers whose lifetimes don't overlap share memory; inference keeps less. */
+static void
+test_memory_sharing (void)
+{
+  g_autoptr(StrataGraph) graph = test_example_graph ();
+  g_autoptr(StrataModel) model = strata_model_new (graph, NULL);
+  g_autoptr(StrataPlan) train = new_plan (model, STRATA_PLAN_TRAIN, 32);
+  g_autoptr(StrataPlan) infer = new_plan (model, STRATA_PLAN_INFER, 32);
+  StrataPlanStats t, i;
+
+  _strata_plan_get_stats (train, &t);
+  _strata_plan_get_stats (infer, &i);
+  g_test_message ("train: %zu bytes, %zu unshared; infer: %zu bytes, %zu unshared",
+                  t.arena_bytes, t.arena_unshared, i.arena_bytes, i.arena_unshared);
+  g_assert_cmpuint (t.arena_bytes, <, t.arena_unshared * 3 / 4);
+  g_assert_cmpuint (i.arena_bytes, <=, i.arena_unshared);
+  g_assert_cmpuint (i.arena_bytes, <, t.arena_bytes);
+  g_assert_cmpuint (strata_plan_get_memory_bytes (train), ==, t.arena_bytes);
+  /* every primitive of these networks has a jit implementation on x86-64 */
+  g_assert_cmpuint (t.n_reference_impls, ==, 0);
+  g_assert_cmpuint (i.n_reference_impls, ==, 0);
+}
+
+static void
+test_residual_no_reference_code (void)
+{
+  g_autoptr(StrataGraph) graph = test_residual_graph ();
+  g_autoptr(StrataModel) model = strata_model_new (graph, NULL);
+  g_autoptr(StrataPlan) plan = new_plan (model, STRATA_PLAN_TRAIN, 8);
+  StrataPlanStats stats;
+
+  _strata_plan_get_stats (plan, &stats);
+  g_assert_cmpuint (stats.n_reference_impls, ==, 0);
+}
+
+/* The same seed gives the same step; another seed other dropout masks. */
+static void
+test_deterministic (void)
+{
+  g_autoptr(StrataGraph) graph = test_example_graph ();
+  g_autoptr(StrataModel) model = strata_model_new (graph, NULL);
+  g_autoptr(StrataPlan) plan = new_plan (model, STRATA_PLAN_TRAIN, 8);
+  StrataTensor *kernel = strata_model_lookup (model, "conv2d/kernel");
+  float first[10 * 8], grad[32 * 9];
+
+  test_fill_random (strata_plan_get_input (plan), 8 * 28 * 28, 4, 1.0f);
+  step (plan, 5);
+  memcpy (first, strata_plan_get_probabilities (plan), sizeof first);
+  memcpy (grad, kernel->diff, sizeof grad);
+  step (plan, 6);
+  g_assert_true (memcmp (first, strata_plan_get_probabilities (plan), sizeof first) != 0);
+  step (plan, 5);
+  g_assert_cmpmem (first, sizeof first, strata_plan_get_probabilities (plan), sizeof first);
+  g_assert_cmpmem (grad, sizeof grad, kernel->diff, sizeof grad);
+}
+
+/* New weights reach the plan's own copies when the model's version moves. */
+static void
+test_weights_resync (void)
+{
+  g_autoptr(StrataGraph) graph = test_example_graph ();
+  g_autoptr(StrataModel) model = strata_model_new (graph, NULL);
+  g_autoptr(StrataPlan) plan = new_plan (model, STRATA_PLAN_INFER, 4);
+  g_autoptr(GError) error = NULL;
+  float before[40];
+
+  test_fill_random (strata_plan_get_input (plan), 4 * 28 * 28, 4, 1.0f);
+  g_assert_true (strata_plan_forward (plan, 4, 0, &error));
+  memcpy (before, strata_plan_get_probabilities (plan), sizeof before);
+  strata_model_init_weights (model, 77);
+  g_assert_true (strata_plan_forward (plan, 4, 0, &error));
+  g_assert_true (memcmp (before, strata_plan_get_probabilities (plan), sizeof before) != 0);
+}
+
+/* INFER on n < batch rows: each row's result is the same as in a full batch. */
+static void
+test_short_batch (void)
+{
+  g_autoptr(StrataGraph) graph = test_residual_graph ();
+  g_autoptr(StrataModel) model = strata_model_new (graph, NULL);
+  g_autoptr(StrataPlan) plan = new_plan (model, STRATA_PLAN_INFER, 6);
+  g_autoptr(GError) error = NULL;
+  gsize row = 12 * 12 * 3;
+  float full[6 * 5];
+  gint32 labels[6] = { 0, 1, 2, 3, 4, 0 };
+  guint correct;
+  float losses[6];
+  double loss;
+
+  test_fill_random (strata_plan_get_input (plan), 6 * row, 4, 1.0f);
+  g_assert_true (strata_plan_forward (plan, 6, 0, &error));
+  memcpy (full, strata_plan_get_probabilities (plan), sizeof full);
+  test_fill_random (strata_plan_get_input (plan) + 3 * row, 3 * row, 8, 1.0f);
+  g_assert_true (strata_plan_forward (plan, 3, 0, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3 * 5; i++)
+    g_assert_cmpfloat_with_epsilon (full[i], strata_plan_get_probabilities (plan)[i], 1e-6);
+  loss = strata_plan_compute_loss (plan, labels, 3, &correct, losses);
+  g_assert_cmpfloat_with_epsilon (loss, (losses[0] + losses[1] + losses[2]) / 3, 1e-6);
+  g_assert_cmpfloat_with_epsilon (losses[1], -log (full[1 * 5 + 1]), 1e-5);
+  g_assert_cmpuint (correct, <=, 3);
+}
+
+/* Misuse gives errors, not aborts. */
+static void
+test_errors (void)
+{
+  g_autoptr(StrataGraph) graph = test_example_graph ();
+  g_autoptr(StrataModel) model = strata_model_new (graph, NULL);
+  g_autoptr(StrataPlan) train = new_plan (model, STRATA_PLAN_TRAIN, 4);
+  g_autoptr(StrataPlan) infer = new_plan (model, STRATA_PLAN_INFER, 4);
+  g_autoptr(StrataPlan) none = NULL;
+  g_autoptr(GError) error = NULL;
+  StrataPlanOptions zero = { STRATA_PLAN_TRAIN, 0, STRATA_PRECISION_FP32 };
+
+  g_assert_false (strata_plan_forward (train, 3, 0, &error));
+  g_assert_error (error, STRATA_PLAN_ERROR, STRATA_PLAN_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
+  g_assert_false (strata_plan_forward (infer, 5, 0, &error));
+  g_assert_error (error, STRATA_PLAN_ERROR, STRATA_PLAN_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
+  g_assert_true (strata_plan_forward (train, 4, 0, &error));
+  g_assert_false (strata_plan_backward (train, &error));
+  g_assert_error (error, STRATA_PLAN_ERROR, STRATA_PLAN_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
+  g_assert_false (strata_plan_backward (infer, &error));
+  g_assert_error (error, STRATA_PLAN_ERROR, STRATA_PLAN_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
+  none = strata_plan_new (model, &zero, &error);
+  g_assert_null (none);
+  g_assert_error (error, STRATA_PLAN_ERROR, STRATA_PLAN_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
+
+  /* about 70 GB of activations: refused, not an abort */
+  zero.batch = 200000;
+  none = strata_plan_new (model, &zero, &error);
+  g_assert_null (none);
+  g_assert_error (error, STRATA_PLAN_ERROR, STRATA_PLAN_ERROR_NO_MEMORY);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/plan/example-trains", test_example_trains);
+  g_test_add_func ("/plan/frozen", test_frozen);
+  g_test_add_func ("/plan/memory-sharing", test_memory_sharing);
+  g_test_add_func ("/plan/residual-no-reference-code", test_residual_no_reference_code);
+  g_test_add_func ("/plan/deterministic", test_deterministic);
+  g_test_add_func ("/plan/weights-resync", test_weights_resync);
+  g_test_add_func ("/plan/short-batch", test_short_batch);
+  g_test_add_func ("/plan/errors", test_errors);
+  return g_test_run ();
+}

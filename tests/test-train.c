@@ -1,0 +1,242 @@
+/* test-train.c: training sessions resume exactly, after a stop, a cancel or a SIGKILL
+ *
+ * Copyright 2026 The Strata authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include "strata-checkpoint.h"
+#include "strata-evaluate.h"
+#include "strata-safetensors.h"
+#include "strata-trainer.h"
+
+/* Weights after resuming agree with an uninterrupted run to this absolute tolerance. */
+#define RESUME_TOLERANCE 1e-5
+
+static char *tmpdir;
+static char *project_path;
+
+/* The example project with a network small enough to train an epoch in seconds. */
+static void
+write_small_project (void)
+{
+  g_autoptr(StrataProject) project = strata_project_new_example ("fashion-mnist", NULL);
+  StrataGraph *graph = strata_project_get_graph (project);
+  g_autoptr(GError) error = NULL;
+  const gint32 stride2[] = { 2, 2 };
+
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *id = i ? "conv2d_1" : "conv2d";
+      g_assert_true (strata_graph_set_param (graph, id, "filters", g_variant_new_int32 (4), &error));
+      g_assert_true (strata_graph_set_param (graph, id, "strides",
+                                             g_variant_new_fixed_array (G_VARIANT_TYPE_INT32,
+                                                                        stride2, 2, 4), &error));
+    }
+  g_assert_true (strata_graph_set_param (graph, "dense", "units", g_variant_new_int32 (16),
+                                         &error));
+  g_assert_true (strata_graph_validate (graph, &error));
+  g_object_set (strata_project_get_hyperparams (project), "epochs", 2, "batch-size", 64, NULL);
+  project_path = g_build_filename (tmpdir, "small.strata", NULL);
+  g_assert_true (strata_project_save_as (project, project_path, &error));
+  g_assert_no_error (error);
+}
+
+static void
+count_events (const StrataTrainEvent *event,
+              gpointer                user_data)
+{
+  int *counts = user_data;
+
+  counts[event->type]++;
+  if (event->type == STRATA_TRAIN_EVENT_EPOCH)
+    {
+      g_assert_true (isfinite (event->loss));
+      g_assert_true (isfinite (event->val_accuracy));
+    }
+}
+
+static void
+train (const StrataTrainOptions *options,
+       const char               *expected_status)
+{
+  g_autoptr(StrataProject) project = strata_project_load (project_path, NULL);
+  g_autoptr(StrataTrainer) trainer = NULL;
+  g_autoptr(GError) error = NULL;
+  int counts[4] = { 0 };
+  const char *status;
+
+  g_assert_nonnull (project);
+  trainer = strata_trainer_new (project, options, &error);
+  g_assert_no_error (error);
+  g_assert_true (strata_trainer_run (trainer, NULL, count_events, counts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (counts[STRATA_TRAIN_EVENT_STARTED], ==, 1);
+  g_assert_cmpint (counts[STRATA_TRAIN_EVENT_FINISHED], ==, 1);
+  status = json_object_get_string_member (strata_run_get_info (strata_trainer_get_run (trainer)),
+                                          "status");
+  g_assert_cmpstr (status, ==, expected_status);
+}
+
+static double
+max_weight_difference (const char *run_a,
+                       const char *run_b)
+{
+  g_autofree char *a = g_strdup_printf ("%s/small.runs/%s/checkpoint-last.safetensors", tmpdir,
+                                        run_a);
+  g_autofree char *b = g_strdup_printf ("%s/small.runs/%s/checkpoint-last.safetensors", tmpdir,
+                                        run_b);
+  g_autoptr(StrataSafetensors) sa = strata_safetensors_open (a, NULL);
+  g_autoptr(StrataSafetensors) sb = strata_safetensors_open (b, NULL);
+  double worst = 0;
+
+  g_assert_nonnull (sa);
+  g_assert_nonnull (sb);
+  g_assert_cmpuint (strata_safetensors_get_n_tensors (sa), ==,
+                    strata_safetensors_get_n_tensors (sb));
+  for (guint i = 0; i < strata_safetensors_get_n_tensors (sa); i++)
+    {
+      const StrataSafetensorsInfo *info = strata_safetensors_get_info (sa, i);
+      g_autofree float *va = g_new (float, info->n_elements);
+      g_autofree float *vb = g_new (float, info->n_elements);
+
+      g_assert_true (strata_safetensors_read_f32 (sa, info->name, va, info->n_elements, NULL));
+      g_assert_true (strata_safetensors_read_f32 (sb, info->name, vb, info->n_elements, NULL));
+      for (gint64 j = 0; j < info->n_elements; j++)
+        worst = MAX (worst, fabs ((double) va[j] - vb[j]));
+    }
+  return worst;
+}
+
+static void
+test_resume_is_exact (void)
+{
+  StrataTrainOptions whole = { .run_name = "whole" };
+  StrataTrainOptions first = { .run_name = "split", .epochs = 1 };
+  StrataTrainOptions rest = { .resume = "split", .epochs = 2 };
+  StrataTrainOptions stopped = { .run_name = "stopped", .max_batches = 300 };
+  StrataTrainOptions restart = { .resume = "stopped" };
+  StrataTrainOptions again = { .resume = "whole" };
+  g_autoptr(StrataProject) project = NULL;
+  g_autoptr(GError) error = NULL;
+
+  train (&whole, "finished");
+  train (&first, "finished");
+  train (&rest, "finished");
+  g_assert_cmpfloat (max_weight_difference ("whole", "split"), <, RESUME_TOLERANCE);
+
+  /* Stopped mid-epoch (as Ctrl+C does), then resumed. */
+  train (&stopped, "stopped");
+  train (&restart, "finished");
+  g_assert_cmpfloat (max_weight_difference ("whole", "stopped"), <, RESUME_TOLERANCE);
+
+  /* The runs are listed in the project, and a finished run resumes to a no-op. */
+  project = strata_project_load (project_path, &error);
+  g_assert_no_error (error);
+  {
+    g_auto(GStrv) runs = strata_project_dup_run_names (project);
+    g_assert_cmpuint (g_strv_length (runs), ==, 3);
+  }
+  train (&again, "finished");
+}
+
+static void
+test_evaluate (void)
+{
+  g_autoptr(StrataProject) project = strata_project_load (project_path, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataEvaluation) eval = NULL;
+  guint64 total = 0;
+
+  eval = strata_evaluate (project, "whole", STRATA_SPLIT_TEST, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (eval->n, ==, 10000);
+  g_assert_cmpuint (eval->n_classes, ==, 10);
+  /* Even this tiny network learns something in two epochs. */
+  g_assert_cmpfloat (eval->accuracy, >, 0.5);
+  g_assert_cmpfloat (eval->top_k_accuracy, >=, eval->accuracy);
+  for (guint i = 0; i < 100; i++)
+    total += eval->confusion[i];
+  g_assert_cmpuint (total, ==, 10000);
+  g_assert_cmpuint (eval->support[0], ==, 1000);
+
+  g_clear_pointer (&eval, strata_evaluation_free);
+  eval = strata_evaluate (project, "nope", STRATA_SPLIT_TEST, NULL, NULL, &error);
+  g_assert_null (eval);
+  g_assert_error (error, STRATA_RUN_ERROR, STRATA_RUN_ERROR_NOT_FOUND);
+}
+
+/* Waits for the child's JSON progress to reach @batch of epoch 1 after a checkpoint. */
+static void
+wait_for_batch (GDataInputStream *lines,
+                guint             batch)
+{
+  for (;;)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, NULL);
+      g_autoptr(JsonNode) node = NULL;
+      JsonObject *obj;
+
+      g_assert_nonnull (line);
+      node = json_from_string (line, NULL);
+      g_assert_nonnull (node);
+      obj = json_node_get_object (node);
+      if (g_str_equal (json_object_get_string_member (obj, "event"), "batch") &&
+          json_object_get_int_member (obj, "batch") >= batch)
+        return;
+    }
+}
+
+/*
+ * SIGKILL in the middle of an epoch, with no chance to save: the run resumes from its last
+ * periodic checkpoint and ends with the same weights as a run never interrupted.
+ */
+static void
+test_sigkill_then_resume (void)
+{
+  const char *strata = g_getenv ("STRATA_BIN");
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  StrataTrainOptions resume = { .resume = "killed" };
+
+  if (strata == NULL)
+    {
+      g_test_skip ("STRATA_BIN is not set");
+      return;
+    }
+  child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, strata, "train",
+                            project_path, "--run", "killed", "--json",
+                            "--checkpoint-interval", "0.2", NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child));
+  wait_for_batch (lines, 500);
+  g_subprocess_send_signal (child, SIGKILL);
+  g_subprocess_wait (child, NULL, NULL);
+
+  train (&resume, "finished");
+  g_assert_cmpfloat (max_weight_difference ("whole", "killed"), <, RESUME_TOLERANCE);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  tmpdir = g_dir_make_tmp ("strata-test-XXXXXX", NULL);
+  write_small_project ();
+  g_test_add_func ("/train/resume-is-exact", test_resume_is_exact);
+  g_test_add_func ("/train/evaluate", test_evaluate);
+  g_test_add_func ("/train/sigkill-then-resume", test_sigkill_then_resume);
+  ret = g_test_run ();
+  g_spawn_command_line_sync (g_strdup_printf ("rm -rf %s", tmpdir), NULL, NULL, NULL, NULL);
+  return ret;
+}
