@@ -76,10 +76,24 @@ gboolean            strata_dataset_load_image      (StrataDataset         *self,
                                                     gboolean               augment,
                                                     float                 *dst,
                                                     GError               **error);
+gboolean            strata_dataset_load_preview    (StrataDataset         *self,
+                                                    StrataSplit            split,
+                                                    guint                  index,
+                                                    int                    epoch,
+                                                    guint64                seed,
+                                                    gboolean               augment,
+                                                    guint8                *dst,
+                                                    GError               **error);
 gboolean            strata_dataset_has_augmentation (StrataDataset        *self,
                                                      int                   epoch);
 guint               strata_dataset_get_n_problems  (StrataDataset         *self);
 char              **strata_dataset_dup_problems    (StrataDataset         *self);
+
+/* One image file outside the dataset, prepared as the model sees it (for predictions) */
+gboolean            strata_preprocess_image_file   (StrataDatasetSettings *settings,
+                                                    const char            *path,
+                                                    float                 *dst,
+                                                    GError               **error);
 
 /* Loader: batches of preprocessed float images (NHWC) with their labels ------------------- */
 
