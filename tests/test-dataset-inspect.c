@@ -269,6 +269,33 @@ test_detect (Fixture       *fixture,
     g_assert_cmpuint (strata_dataset_settings_get_image_channels (s), ==, 1);
   }
 
+  /* a zip of class folders */
+  {
+    g_autofree char *zip = g_build_filename (fixture->dir, "small.zip", NULL);
+    g_autofree char *a = g_build_filename (small, "one", "000.png", NULL);
+    g_autofree char *b = g_build_filename (small, "two", "000.png", NULL);
+    g_autofree char *a_data = NULL;
+    g_autofree char *b_data = NULL;
+    gsize a_size, b_size;
+    g_autoptr(GBytes) a_bytes = NULL;
+    g_autoptr(GBytes) b_bytes = NULL;
+    g_autoptr(StrataDatasetSettings) s = NULL;
+
+    g_assert_true (g_file_get_contents (a, &a_data, &a_size, NULL));
+    g_assert_true (g_file_get_contents (b, &b_data, &b_size, NULL));
+    a_bytes = g_bytes_new (a_data, a_size);
+    b_bytes = g_bytes_new (b_data, b_size);
+    {
+      TestZipEntry entries[] = { { "one/a.png", a_bytes, TRUE }, { "two/b.png", b_bytes, TRUE } };
+
+      test_write_zip (zip, entries, G_N_ELEMENTS (entries));
+    }
+    s = strata_dataset_settings_new_for_path (zip, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (strata_dataset_settings_get_source_kind (s), ==, STRATA_SOURCE_ZIP);
+    g_assert_cmpuint (strata_dataset_settings_get_image_width (s), ==, 32);
+  }
+
   /* a folder with a CSV and no class folders; the CSV itself */
   g_assert_true (g_file_set_contents (csv, "Filename,Label\nimg/000.png,x\nimg/001.png,y\n"
                                       "img/002.png,x\nimg/003.png,y\n", -1, NULL));
