@@ -106,6 +106,11 @@ typedef struct _StrataLoader StrataLoader;
  * @augment: apply the settings' augmentation schedule for the epoch
  * @seed: the run's seed
  * @n_threads: decode threads; 0 picks from the machine
+ *
+ * Epochs are counted from 0 in the loader's API (strata_loader_start_epoch()); the
+ * augmentation stages' first epochs count from 1, as users do: epoch index 3 is the fourth
+ * epoch. Batch b of epoch e holds the same images, augmented the same way, whatever the
+ * number of threads.
  */
 typedef struct
 {
