@@ -59,6 +59,8 @@ struct _StrataGraphCanvas
   GtkButton *zoom_button;
   StrataGraphMinimap *minimap;
   StrataGraphAddPopover *add_popover;
+  GMenuModel *context_menu_model;
+  GtkWidget *context_menu;
 
   /* Owned */
   StrataUndoManager *undo;
@@ -69,6 +71,7 @@ struct _StrataGraphCanvas
   StrataGraphGeometry *geometry;
   GHashTable *selection;           /* id set */
   GHashTable *lost_selection;      /* ids deselected by a removal, for renames */
+  char *cursor;                    /* the node keyboard navigation starts from */
   char *selected_link_dst;
   guint selected_link_port;
   char *hover_link_dst;
@@ -96,6 +99,7 @@ struct _StrataGraphCanvas
   gboolean link_hover_valid;
   gint64 last_click_time;
   StrataPoint last_click;
+  char *last_click_node;           /* for double clicks on a node */
   StrataViewTransform pan_start;
   double zoom_gesture_start;
 
@@ -119,6 +123,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   SELECTION_CHANGED,
+  NODE_ACTIVATED,
   N_SIGNALS
 };
 
@@ -362,7 +367,14 @@ set_node_selected (StrataGraphCanvas *self,
   if (widget == NULL)
     return;
   if (selected)
-    g_hash_table_add (self->selection, g_strdup (id));
+    {
+      g_hash_table_add (self->selection, g_strdup (id));
+      if (g_strcmp0 (self->cursor, id) != 0)
+        {
+          g_free (self->cursor);
+          self->cursor = g_strdup (id);
+        }
+    }
   else
     g_hash_table_remove (self->selection, id);
   strata_graph_node_set_selected (STRATA_GRAPH_NODE (widget), selected);
@@ -620,14 +632,15 @@ strata_graph_canvas_size_allocate (GtkWidget *widget,
                        gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (OVERLAY_MARGIN,
                                                                             OVERLAY_MARGIN)));
 
-  w = MIN (MINIMAP_WIDTH, width / 3);
-  h = MIN (MINIMAP_HEIGHT, height / 3);
+  w = MIN (MINIMAP_WIDTH, width / 4);
+  h = MIN (MINIMAP_HEIGHT, height / 4);
   gtk_widget_allocate (GTK_WIDGET (self->minimap), w, h, -1,
                        gsk_transform_translate (NULL,
                                                 &GRAPHENE_POINT_INIT (width - w - OVERLAY_MARGIN,
                                                                       height - h - OVERLAY_MARGIN)));
 
   gtk_popover_present (GTK_POPOVER (self->add_popover));
+  gtk_popover_present (GTK_POPOVER (self->context_menu));
   update_minimap (self);
   self->in_allocate = FALSE;
 }
@@ -1106,6 +1119,8 @@ set_link_hover (StrataGraphCanvas   *self,
                                           self->link_hover_valid ? STRATA_PORT_STATE_TARGET
                                                                  : STRATA_PORT_STATE_REJECTED);
       g_clear_pointer (&self->link_hover_id, g_free);
+  g_clear_pointer (&self->cursor, g_free);
+  g_clear_pointer (&self->last_click_node, g_free);
     }
   if (id == NULL)
     return;
@@ -1453,7 +1468,30 @@ on_primary_drag_end (GtkGestureDrag    *gesture,
   switch (interaction)
     {
     case INTERACTION_MOVE:
-      end_move (self, FALSE);
+      {
+        gint64 now = g_get_monotonic_time ();
+        int double_click_ms = 400;
+        gboolean clicked = !self->moved;
+
+        end_move (self, FALSE);
+        if (!clicked || self->cursor == NULL)
+          break;
+        g_object_get (gtk_widget_get_settings (GTK_WIDGET (self)), "gtk-double-click-time",
+                      &double_click_ms, NULL);
+        /* A double click on a node asks to see its settings. */
+        if (now - self->last_click_time < double_click_ms * 1000 &&
+            g_strcmp0 (self->last_click_node, self->cursor) == 0)
+          {
+            self->last_click_time = 0;
+            g_signal_emit (self, signals[NODE_ACTIVATED], 0, self->cursor);
+          }
+        else
+          {
+            self->last_click_time = now;
+            g_free (self->last_click_node);
+            self->last_click_node = g_strdup (self->cursor);
+          }
+      }
       break;
 
     case INTERACTION_LINK:
@@ -1482,6 +1520,7 @@ on_primary_drag_end (GtkGestureDrag    *gesture,
           {
             self->last_click_time = now;
             self->last_click = self->press;
+            g_clear_pointer (&self->last_click_node, g_free);
           }
       }
       break;
@@ -1791,6 +1830,8 @@ update_actions (StrataGraphCanvas *self)
   gtk_widget_action_set_enabled (widget, "canvas.select-all", nodes);
   gtk_widget_action_set_enabled (widget, "canvas.add-node", has_graph);
   gtk_widget_action_set_enabled (widget, "canvas.arrange", nodes);
+  gtk_widget_action_set_enabled (widget, "canvas.connect-selection",
+                                 g_hash_table_size (self->selection) >= 2);
   gtk_widget_action_set_enabled (widget, "canvas.undo",
                                  self->undo && strata_undo_manager_get_can_undo (self->undo));
   gtk_widget_action_set_enabled (widget, "canvas.redo",
@@ -1987,34 +2028,170 @@ action_nudge (GtkWidget  *widget,
   ensure_visible (self, ids[0]);
 }
 
-/* Alt+arrows: select the nearest node that way. */
 static void
-action_select_neighbour (GtkWidget  *widget,
-                         const char *action_name,
-                         GVariant   *parameter)
+move_cursor (StrataGraphCanvas *self,
+             int                dx,
+             int                dy,
+             gboolean           extend)
 {
-  StrataGraphCanvas *self = STRATA_GRAPH_CANVAS (widget);
-  g_auto(GStrv) ids = dup_selection (self);
   g_autofree char *next = NULL;
-  int dx, dy;
+  GtkWidget *node;
 
-  g_variant_get (parameter, "(ii)", &dx, &dy);
-  if (ids[0] == NULL)
+  if (self->cursor && is_selected (self, self->cursor))
+    next = strata_graph_geometry_dup_neighbour (self->geometry, self->cursor, dx, dy);
+  else
     {
       /* Nothing selected: start at the top, where the input is. */
       StrataNode *input = self->graph ? strata_graph_find_input (self->graph) : NULL;
       next = input ? g_strdup (strata_node_get_id (input)) : NULL;
     }
-  else
-    next = strata_graph_geometry_dup_neighbour (self->geometry, ids[0], dx, dy);
-  if (next)
+  if (next == NULL)
     {
-      GtkWidget *node = g_hash_table_lookup (self->nodes, next);
-      select_only (self, next);
-      if (node)
-        gtk_widget_grab_focus (node);
-      ensure_visible (self, next);
+      gtk_widget_error_bell (GTK_WIDGET (self));
+      return;
     }
+  if (extend)
+    {
+      set_node_selected (self, next, TRUE);
+      selection_changed (self);
+    }
+  else
+    select_only (self, next);
+  node = g_hash_table_lookup (self->nodes, next);
+  if (node)
+    gtk_widget_grab_focus (node);
+  ensure_visible (self, next);
+}
+
+/* Alt+arrows: select the nearest node that way; with Shift, add it to the selection. */
+static void
+action_select_neighbour (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  int dx, dy;
+
+  g_variant_get (parameter, "(ii)", &dx, &dy);
+  move_cursor (STRATA_GRAPH_CANVAS (widget), dx, dy,
+               g_str_equal (action_name, "canvas.extend-neighbour"));
+}
+
+static double
+node_top (StrataGraphCanvas *self,
+          const char        *id)
+{
+  double x, y;
+
+  strata_node_get_position (strata_graph_get_node (self->graph, id), &x, &y);
+  return y;
+}
+
+static int
+compare_by_top (gconstpointer a,
+                gconstpointer b,
+                gpointer      user_data)
+{
+  double ya = node_top (user_data, *(const char **) a);
+  double yb = node_top (user_data, *(const char **) b);
+
+  return ya < yb ? -1 : ya > yb;
+}
+
+/* J: link the selected layers top to bottom, each into the next one's first free input.
+ * With the keyboard alone (Alt+arrows, Alt+Shift+arrows, J) a model can be wired. */
+static void
+action_connect_selection (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  StrataGraphCanvas *self = STRATA_GRAPH_CANVAS (widget);
+  g_auto(GStrv) ids = dup_selection (self);
+  guint n = g_strv_length (ids);
+  gboolean any = FALSE;
+
+  if (self->undo == NULL || n < 2)
+    return;
+  g_qsort_with_data (ids, n, sizeof (char *), compare_by_top, self);
+
+  strata_undo_manager_begin_group (self->undo, _("Connect"));
+  for (guint i = 0; i + 1 < n; i++)
+    {
+      g_autoptr(StrataLinkDrag) drag = NULL;
+      StrataHit hit = { STRATA_HIT_NODE, ids[i + 1], STRATA_PORT_INPUT, 0, NULL };
+      StrataLinkEnds ends;
+
+      if (!strata_node_get_op (strata_graph_get_node (self->graph, ids[i]))->has_output)
+        continue;
+      drag = strata_link_drag_new (self->graph, ids[i], STRATA_PORT_OUTPUT, 0);
+      if (strata_link_drag_resolve (drag, self->graph, &hit, &ends) == STRATA_LINK_DROP_CONNECT)
+        any |= strata_undo_manager_connect (self->undo, ends.src, ends.dst, ends.port, NULL);
+    }
+  strata_undo_manager_end_group (self->undo);
+  if (!any)
+    gtk_widget_error_bell (widget);
+}
+
+static void
+action_activate (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  StrataGraphCanvas *self = STRATA_GRAPH_CANVAS (widget);
+
+  if (self->cursor && is_selected (self, self->cursor))
+    g_signal_emit (self, signals[NODE_ACTIVATED], 0, self->cursor);
+}
+
+/* Shift+F10 or the Menu key: the context menu at the selection, or the pointer. */
+static void
+action_context_menu (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  StrataGraphCanvas *self = STRATA_GRAPH_CANVAS (widget);
+  StrataPoint at = focus_point (self);
+  StrataRect rect;
+
+  if (self->cursor && is_selected (self, self->cursor) &&
+      strata_graph_geometry_get_rect (self->geometry, self->cursor, &rect))
+    at = to_view (self, (StrataPoint) { rect.x + rect.width / 2, rect.y + rect.height });
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu),
+                               &(GdkRectangle) { (int) at.x, (int) at.y, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (self->context_menu));
+}
+
+static void
+on_context_click (GtkGestureClick   *gesture,
+                  int                n_press,
+                  double             x,
+                  double             y,
+                  StrataGraphCanvas *self)
+{
+  StrataHit hit;
+
+  if (self->graph == NULL || self->interaction != INTERACTION_NONE)
+    return;
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  self->pointer = (StrataPoint) { x, y };
+  hit = hit_test (self, x, y, PORT_TOLERANCE);
+  /* Right-clicking an unselected node makes the menu about that node. */
+  if (hit.kind == STRATA_HIT_NODE && !is_selected (self, hit.node_id))
+    {
+      g_autofree char *id = g_strdup (hit.node_id);
+      select_only (self, id);
+    }
+  else if (hit.kind == STRATA_HIT_LINK)
+    {
+      clear_selection (self);
+      g_free (self->selected_link_dst);
+      self->selected_link_dst = g_strdup (hit.node_id);
+      self->selected_link_port = hit.port;
+      selection_changed (self);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu),
+                               &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (self->context_menu));
 }
 
 /* GObject ------------------------------------------------------------------------------------- */
@@ -2039,6 +2216,7 @@ strata_graph_canvas_dispose (GObject *object)
     g_signal_group_set_target (self->undo_signals, NULL);
   g_clear_object (&self->graph_signals);
   g_clear_object (&self->undo_signals);
+  g_clear_pointer (&self->context_menu, gtk_widget_unparent);
   g_clear_object (&self->graph);
   g_clear_object (&self->undo);
   gtk_widget_dispose_template (GTK_WIDGET (self), STRATA_TYPE_GRAPH_CANVAS);
@@ -2158,6 +2336,15 @@ strata_graph_canvas_class_init (StrataGraphCanvasClass *klass)
   signals[SELECTION_CHANGED] =
     g_signal_new ("selection-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * StrataGraphCanvas::node-activated:
+   * @id: the node
+   *
+   * A node was double-clicked or Enter was pressed on it: show its settings.
+   */
+  signals[NODE_ACTIVATED] =
+    g_signal_new ("node-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   g_type_ensure (STRATA_TYPE_GRAPH_MINIMAP);
   g_type_ensure (STRATA_TYPE_GRAPH_ADD_POPOVER);
@@ -2168,6 +2355,7 @@ strata_graph_canvas_class_init (StrataGraphCanvasClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataGraphCanvas, zoom_button);
   gtk_widget_class_bind_template_child (widget_class, StrataGraphCanvas, minimap);
   gtk_widget_class_bind_template_child (widget_class, StrataGraphCanvas, add_popover);
+  gtk_widget_class_bind_template_child (widget_class, StrataGraphCanvas, context_menu_model);
   gtk_widget_class_bind_template_callback (widget_class, on_minimap_navigate);
   gtk_widget_class_bind_template_callback (widget_class, on_add_popover_add);
   gtk_widget_class_bind_template_callback (widget_class, on_add_popover_closed);
@@ -2190,6 +2378,13 @@ strata_graph_canvas_class_init (StrataGraphCanvasClass *klass)
   gtk_widget_class_install_action (widget_class, "canvas.nudge", "(ii)", action_nudge);
   gtk_widget_class_install_action (widget_class, "canvas.select-neighbour", "(ii)",
                                    action_select_neighbour);
+  gtk_widget_class_install_action (widget_class, "canvas.extend-neighbour", "(ii)",
+                                   action_select_neighbour);
+  gtk_widget_class_install_action (widget_class, "canvas.connect-selection", NULL,
+                                   action_connect_selection);
+  gtk_widget_class_install_action (widget_class, "canvas.activate", NULL, action_activate);
+  gtk_widget_class_install_action (widget_class, "canvas.context-menu", NULL,
+                                   action_context_menu);
 
   add_binding (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "canvas.zoom-in", NULL);
   add_binding (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "canvas.zoom-in", NULL);
@@ -2217,6 +2412,11 @@ strata_graph_canvas_class_init (StrataGraphCanvasClass *klass)
   add_binding (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "canvas.redo", NULL);
   add_binding (widget_class, GDK_KEY_y, GDK_CONTROL_MASK, "canvas.redo", NULL);
   add_binding (widget_class, GDK_KEY_Escape, 0, "canvas.escape", NULL);
+  add_binding (widget_class, GDK_KEY_j, 0, "canvas.connect-selection", NULL);
+  add_binding (widget_class, GDK_KEY_Return, 0, "canvas.activate", NULL);
+  add_binding (widget_class, GDK_KEY_KP_Enter, 0, "canvas.activate", NULL);
+  add_binding (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, "canvas.context-menu", NULL);
+  add_binding (widget_class, GDK_KEY_Menu, 0, "canvas.context-menu", NULL);
   for (guint i = 0; i < G_N_ELEMENTS (arrows); i++)
     {
       add_binding (widget_class, arrows[i].key, 0, "canvas.nudge",
@@ -2225,6 +2425,8 @@ strata_graph_canvas_class_init (StrataGraphCanvasClass *klass)
                    g_variant_new ("(ii)", arrows[i].dx * NUDGE_LARGE, arrows[i].dy * NUDGE_LARGE));
       add_binding (widget_class, arrows[i].key, GDK_ALT_MASK, "canvas.select-neighbour",
                    g_variant_new ("(ii)", arrows[i].dx, arrows[i].dy));
+      add_binding (widget_class, arrows[i].key, GDK_ALT_MASK | GDK_SHIFT_MASK,
+                   "canvas.extend-neighbour", g_variant_new ("(ii)", arrows[i].dx, arrows[i].dy));
     }
 
   gtk_widget_class_set_css_name (widget_class, "graphcanvas");
@@ -2248,6 +2450,12 @@ strata_graph_canvas_init (StrataGraphCanvas *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   _strata_graph_editor_ensure_style (GTK_WIDGET (self));
+
+  self->context_menu = gtk_popover_menu_new_from_model (self->context_menu_model);
+  gtk_popover_set_has_arrow (GTK_POPOVER (self->context_menu), FALSE);
+  gtk_popover_set_position (GTK_POPOVER (self->context_menu), GTK_POS_BOTTOM);
+  gtk_widget_set_halign (self->context_menu, GTK_ALIGN_START);
+  gtk_widget_set_parent (self->context_menu, GTK_WIDGET (self));
 
   self->graph_signals = g_signal_group_new (STRATA_TYPE_GRAPH);
   g_signal_group_connect_swapped (self->graph_signals, "node-added",
@@ -2275,6 +2483,11 @@ strata_graph_canvas_init (StrataGraphCanvas *self)
   g_signal_connect (gesture, "cancel", G_CALLBACK (on_primary_drag_cancel), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
   self->primary_drag = gesture;
+
+  gesture = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_SECONDARY);
+  g_signal_connect (gesture, "pressed", G_CALLBACK (on_context_click), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
 
   gesture = gtk_gesture_drag_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_MIDDLE);

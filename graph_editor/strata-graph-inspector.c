@@ -302,6 +302,8 @@ new_spin (const StrataParamSpec *spec,
 
   gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
   gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), TRUE);
+  /* Ctrl+Z in a number field undoes the model edit, through the editor, not the typing. */
+  gtk_editable_set_enable_undo (GTK_EDITABLE (spin), FALSE);
   gtk_editable_set_width_chars (GTK_EDITABLE (spin), integer && spec->max >= 10000 ? 6 : 4);
   gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _(spec->label), -1);
