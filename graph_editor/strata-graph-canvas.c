@@ -69,7 +69,8 @@ struct _StrataGraphCanvas
   GSignalGroup *undo_signals;
   GHashTable *nodes;               /* id → StrataGraphNode*, children of ours */
   StrataGraphGeometry *geometry;
-  GHashTable *selection;           /* id set */
+  GHashTable *selection;           /* id → the order it was selected in */
+  guint selection_serial;
   GHashTable *lost_selection;      /* ids deselected by a removal, for renames */
   char *cursor;                    /* the node keyboard navigation starts from */
   char *selected_link_dst;
@@ -368,7 +369,9 @@ set_node_selected (StrataGraphCanvas *self,
     return;
   if (selected)
     {
-      g_hash_table_add (self->selection, g_strdup (id));
+      if (!g_hash_table_contains (self->selection, id))
+        g_hash_table_insert (self->selection, g_strdup (id),
+                             GUINT_TO_POINTER (++self->selection_serial));
       if (g_strcmp0 (self->cursor, id) != 0)
         {
           g_free (self->cursor);
@@ -2076,29 +2079,21 @@ action_select_neighbour (GtkWidget  *widget,
                g_str_equal (action_name, "canvas.extend-neighbour"));
 }
 
-static double
-node_top (StrataGraphCanvas *self,
-          const char        *id)
-{
-  double x, y;
-
-  strata_node_get_position (strata_graph_get_node (self->graph, id), &x, &y);
-  return y;
-}
-
 static int
-compare_by_top (gconstpointer a,
-                gconstpointer b,
-                gpointer      user_data)
+compare_by_selection_order (gconstpointer a,
+                            gconstpointer b,
+                            gpointer      user_data)
 {
-  double ya = node_top (user_data, *(const char **) a);
-  double yb = node_top (user_data, *(const char **) b);
+  StrataGraphCanvas *self = user_data;
+  guint sa = GPOINTER_TO_UINT (g_hash_table_lookup (self->selection, *(const char **) a));
+  guint sb = GPOINTER_TO_UINT (g_hash_table_lookup (self->selection, *(const char **) b));
 
-  return ya < yb ? -1 : ya > yb;
+  return sa < sb ? -1 : sa > sb;
 }
 
-/* J: link the selected layers top to bottom, each into the next one's first free input.
- * With the keyboard alone (Alt+arrows, Alt+Shift+arrows, J) a model can be wired. */
+/* J: link the selected layers in the order they were selected, each into the next one's
+ * first free input. With the keyboard alone (Alt+arrows, Alt+Shift+arrows, J) a model can
+ * be wired. */
 static void
 action_connect_selection (GtkWidget  *widget,
                           const char *action_name,
@@ -2111,7 +2106,7 @@ action_connect_selection (GtkWidget  *widget,
 
   if (self->undo == NULL || n < 2)
     return;
-  g_qsort_with_data (ids, n, sizeof (char *), compare_by_top, self);
+  g_qsort_with_data (ids, n, sizeof (char *), compare_by_selection_order, self);
 
   strata_undo_manager_begin_group (self->undo, _("Connect"));
   for (guint i = 0; i + 1 < n; i++)

@@ -17,6 +17,7 @@
 #include "strata-graph-editor-private.h"
 #include "strata-graph-editor-resources.h"
 #include "strata-graph-inspector.h"
+#include "strata-graph-inspector-private.h"
 #include "strata-graph-palette.h"
 #include "strata-graph-palette-private.h"
 
@@ -689,6 +690,31 @@ _strata_graph_editor_dup_test_layout (StrataGraphEditor *self)
         }
       json_builder_end_object (b);
     }
+  json_builder_end_object (b);
+
+  /* The inspector's fields for the shown node, by parameter name. */
+  json_builder_set_member_name (b, "inspector");
+  json_builder_begin_object (b);
+  {
+    const char *node_id = strata_graph_inspector_get_node_id (self->inspector);
+    StrataNode *node = node_id && self->graph ? strata_graph_get_node (self->graph, node_id) : NULL;
+    const StrataOpInfo *op = node ? strata_node_get_op (node) : NULL;
+
+    for (guint i = 0; op && i <= op->n_params; i++)
+      {
+        const char *name = i < op->n_params ? op->params[i].name : "name";
+        GtkWidget *field = _strata_graph_inspector_get_field (self->inspector, name);
+        StrataPoint p;
+
+        if (field && gtk_widget_get_mapped (field) &&
+            window_point (field, gtk_widget_get_width (field) / 4.0,
+                          gtk_widget_get_height (field) / 2.0, &p))
+          {
+            json_builder_set_member_name (b, name);
+            add_point (b, p);
+          }
+      }
+  }
   json_builder_end_object (b);
 
   json_builder_set_member_name (b, "selection");

@@ -13,6 +13,7 @@
 #include <math.h>
 
 #include "strata-graph-inspector.h"
+#include "strata-graph-inspector-private.h"
 #include "strata-graph-editor-private.h"
 
 /*
@@ -278,6 +279,30 @@ param_row_new (StrataGraphInspector  *self,
   return param;
 }
 
+/*
+ * Ctrl+Z in a number field undoes the model edit (through the editor's actions), not the
+ * typing: the value is committed on Enter, so the text's own history only confuses. The
+ * text would take the keys first, so catch them on the way down.
+ */
+static void
+model_undo_keys (GtkWidget *field)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  gtk_editable_set_enable_undo (GTK_EDITABLE (field), FALSE);
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_z,
+                                                                                  GDK_CONTROL_MASK),
+                                                          gtk_named_action_new ("editor.undo")));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_z,
+                                                                                  GDK_CONTROL_MASK |
+                                                                                  GDK_SHIFT_MASK),
+                                                          gtk_named_action_new ("editor.redo")));
+  gtk_widget_add_controller (field, controller);
+}
+
 /* Enough digits to show the default and to step through the range in sensible steps. */
 static int
 float_digits (const StrataParamSpec *spec)
@@ -302,8 +327,7 @@ new_spin (const StrataParamSpec *spec,
 
   gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
   gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), TRUE);
-  /* Ctrl+Z in a number field undoes the model edit, through the editor, not the typing. */
-  gtk_editable_set_enable_undo (GTK_EDITABLE (spin), FALSE);
+  model_undo_keys (spin);
   gtk_editable_set_width_chars (GTK_EDITABLE (spin), integer && spec->max >= 10000 ? 6 : 4);
   gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _(spec->label), -1);
@@ -964,4 +988,22 @@ strata_graph_inspector_set_n_selected (StrataGraphInspector *self,
   self->n_selected = n_selected;
   if (self->node_id == NULL)
     rebuild (self);
+}
+
+/* The widget that edits parameter @name (the first of a pair), or "name" for the name row. */
+GtkWidget *
+_strata_graph_inspector_get_field (StrataGraphInspector *self,
+                                   const char           *name)
+{
+  g_return_val_if_fail (STRATA_IS_GRAPH_INSPECTOR (self), NULL);
+
+  if (g_str_equal (name, "name"))
+    return self->name_row ? GTK_WIDGET (self->name_row) : NULL;
+  for (guint i = 0; i < self->param_rows->len; i++)
+    {
+      ParamRow *param = g_ptr_array_index (self->param_rows, i);
+      if (g_str_equal (param->spec->name, name))
+        return param->widgets[0];
+    }
+  return NULL;
 }
