@@ -267,6 +267,7 @@ on_inputs_changed (GtkSpinButton        *spin,
 
 /* Building rows ------------------------------------------------------------------------------- */
 
+/* The row's widgets carry their ParamRow (freed with the row), the array only borrows. */
 static ParamRow *
 param_row_new (StrataGraphInspector  *self,
                const StrataParamSpec *spec)
@@ -277,6 +278,14 @@ param_row_new (StrataGraphInspector  *self,
   param->spec = spec;
   g_ptr_array_add (self->param_rows, param);
   return param;
+}
+
+static void
+param_row_attach (ParamRow  *param,
+                  GtkWidget *row)
+{
+  param->row = row;
+  g_object_set_data_full (G_OBJECT (row), "strata-param-row", param, g_free);
 }
 
 /*
@@ -424,7 +433,7 @@ build_param_row (StrataGraphInspector  *self,
   gtk_widget_set_tooltip_text (row, _(spec->description));
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   _(spec->description), -1);
-  param->row = row;
+  param_row_attach (param, row);
   return row;
 }
 
@@ -449,7 +458,7 @@ build_percent_row (StrataGraphInspector  *self,
   gtk_widget_set_tooltip_text (row, _(spec->description));
   g_signal_connect (scale, "value-changed", G_CALLBACK (on_scale_changed), param);
   watch_focus (self, scale);
-  param->row = row;
+  param_row_attach (param, row);
   param->widgets[param->n_widgets++] = scale;
   self->percent_row = ADW_ACTION_ROW (row);
   return row;
@@ -470,11 +479,16 @@ value_label (void)
 static void
 clear_rows (StrataGraphInspector *self)
 {
+  gboolean was_updating = self->updating;
   GtkWidget *child;
 
+  /* Widgets going away may still notify (a combo row losing its model); by then the node
+   * shown can be another one, which their handlers must not touch. */
+  self->updating = TRUE;
+  g_ptr_array_set_size (self->param_rows, 0);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->groups_box))))
     gtk_box_remove (self->groups_box, child);
-  g_ptr_array_set_size (self->param_rows, 0);
+  self->updating = was_updating;
   self->name_row = NULL;
   self->error_row = NULL;
   self->shape_value = NULL;
@@ -890,7 +904,7 @@ strata_graph_inspector_class_init (StrataGraphInspectorClass *klass)
 static void
 strata_graph_inspector_init (StrataGraphInspector *self)
 {
-  self->param_rows = g_ptr_array_new_with_free_func (g_free);
+  self->param_rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->graph_signals = g_signal_group_new (STRATA_TYPE_GRAPH);
