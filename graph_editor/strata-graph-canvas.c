@@ -718,16 +718,20 @@ link_is_detached (StrataGraphCanvas *self,
 }
 
 static void
-stroke_curve (cairo_t           *cr,
-              StrataGraphCanvas *self,
-              const StrataPoint  curve[4])
+stroke_path (cairo_t              *cr,
+             StrataGraphCanvas    *self,
+             const StrataLinkPath *path)
 {
-  StrataPoint p[4];
+  StrataPoint start = to_view (self, path->segments[0][0]);
 
-  for (guint i = 0; i < 4; i++)
-    p[i] = to_view (self, curve[i]);
-  cairo_move_to (cr, p[0].x, p[0].y);
-  cairo_curve_to (cr, p[1].x, p[1].y, p[2].x, p[2].y, p[3].x, p[3].y);
+  cairo_move_to (cr, start.x, start.y);
+  for (guint s = 0; s < path->n_segments; s++)
+    {
+      StrataPoint p[4];
+      for (guint i = 1; i < 4; i++)
+        p[i] = to_view (self, path->segments[s][i]);
+      cairo_curve_to (cr, p[1].x, p[1].y, p[2].x, p[2].y, p[3].x, p[3].y);
+    }
   cairo_stroke (cr);
 }
 
@@ -752,20 +756,24 @@ snapshot_links (StrataGraphCanvas *self,
                           self->selected_link_port == link->port;
       gboolean hovered = g_strcmp0 (self->hover_link_dst, link->dst) == 0 &&
                          self->hover_link_port == link->port;
-      StrataPoint curve[4];
+      StrataLinkPath path;
 
       if (link_is_detached (self, link) ||
-          !strata_graph_geometry_get_link_curve (self->geometry, link->src, link->dst,
-                                                 link->port, curve))
+          !strata_graph_geometry_get_link_path (self->geometry, link->src, link->dst,
+                                                link->port, &path))
         continue;
       gdk_cairo_set_source_rgba (cr, selected || hovered ? &colors->accent : &colors->link);
       cairo_set_line_width (cr, selected ? line_width + 1.5 : line_width);
-      stroke_curve (cr, self, curve);
+      stroke_path (cr, self, &path);
     }
   cairo_destroy (cr);
 }
 
-/* Each link is labelled with the shape it carries, Keras style, on a pill in its middle. */
+/*
+ * Links are labelled with the shape they carry, Keras style, on a pill. Every link out of
+ * one output carries the same shape, so the label sits once on them, just below the
+ * output, in the middle of the gap to the next layer when they go straight down.
+ */
 static void
 snapshot_link_labels (StrataGraphCanvas *self,
                       GtkSnapshot       *snapshot,
@@ -789,11 +797,14 @@ snapshot_link_labels (StrataGraphCanvas *self,
   pango_layout_set_font_description (layout, font);
   pango_font_description_free (font);
 
+  g_autoptr(GHashTable) labelled = g_hash_table_new (g_str_hash, g_str_equal);
+
   for (guint i = 0; i < links->len; i++)
     {
       StrataLink *link = g_ptr_array_index (links, i);
       g_autofree char *text = NULL;
-      StrataPoint curve[4], mid;
+      StrataPoint from, mid;
+      double drop = G_MAXDOUBLE;
       StrataShape shape;
       PangoRectangle ink, logical;
       GskRoundedRect pill;
@@ -802,15 +813,31 @@ snapshot_link_labels (StrataGraphCanvas *self,
       GdkRGBA border_color[4];
       double pad_x = 7 * zoom, pad_y = 2 * zoom;
 
-      if (link_is_detached (self, link) ||
+      if (link_is_detached (self, link) || g_hash_table_contains (labelled, link->src) ||
           !strata_graph_get_output_shape (self->graph, link->src, &shape) ||
-          !strata_graph_geometry_get_link_curve (self->geometry, link->src, link->dst,
-                                                 link->port, curve))
+          !strata_graph_geometry_get_port (self->geometry, link->src, STRATA_PORT_OUTPUT, 0,
+                                           &from))
         continue;
+      g_hash_table_add (labelled, link->src);
+
+      /* Halfway down to the nearest input it feeds below, but no further than a gap. */
+      for (guint k = i; k < links->len; k++)
+        {
+          StrataLink *other = g_ptr_array_index (links, k);
+          StrataPoint to;
+
+          if (g_str_equal (other->src, link->src) && !link_is_detached (self, other) &&
+              strata_graph_geometry_get_port (self->geometry, other->dst, STRATA_PORT_INPUT,
+                                              other->port, &to) &&
+              to.y > from.y)
+            drop = MIN (drop, (to.y - from.y) / 2);
+        }
+      drop = drop == G_MAXDOUBLE ? 20 : MIN (drop, 24);
+
       text = strata_shape_to_string (&shape);
       pango_layout_set_text (layout, text, -1);
       pango_layout_get_pixel_extents (layout, &ink, &logical);
-      mid = to_view (self, strata_link_curve_point (curve, 0.5));
+      mid = to_view (self, (StrataPoint) { from.x, from.y + drop });
       box = GRAPHENE_RECT_INIT (round (mid.x - logical.width / 2.0 - pad_x),
                                 round (mid.y - logical.height / 2.0 - pad_y),
                                 logical.width + 2 * pad_x, logical.height + 2 * pad_y);
@@ -841,7 +868,8 @@ snapshot_link_preview (StrataGraphCanvas *self,
                        double             height)
 {
   StrataLinkDrag *drag = self->link_drag;
-  StrataPoint fixed, loose, curve[4];
+  StrataPoint fixed, loose;
+  StrataLinkPath path = { 1 };
   cairo_t *cr;
 
   if (drag == NULL ||
@@ -854,9 +882,9 @@ snapshot_link_preview (StrataGraphCanvas *self,
                                     self->link_hover_direction, self->link_hover_port, &loose);
 
   if (drag->direction == STRATA_PORT_OUTPUT)
-    strata_link_curve (fixed, loose, curve);
+    strata_link_curve (fixed, loose, path.segments[0]);
   else
-    strata_link_curve (loose, fixed, curve);
+    strata_link_curve (loose, fixed, path.segments[0]);
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
@@ -869,7 +897,7 @@ snapshot_link_preview (StrataGraphCanvas *self,
     }
   else
     gdk_cairo_set_source_rgba (cr, &colors->accent);
-  stroke_curve (cr, self, curve);
+  stroke_path (cr, self, &path);
   cairo_destroy (cr);
 }
 
