@@ -41,6 +41,8 @@
 #define MINIMAP_WIDTH   180
 #define MINIMAP_HEIGHT  140
 #define OVERLAY_MARGIN   12
+#define AUTOPAN_MARGIN   36     /* view pixels from an edge where dragging scrolls */
+#define AUTOPAN_SPEED    16     /* view pixels per frame at the very edge */
 
 typedef enum
 {
@@ -89,6 +91,9 @@ struct _StrataGraphCanvas
   gboolean pointer_inside;
   gboolean focus_from_pointer;     /* a click focused the node: don't scroll to it */
   StrataPoint press;               /* where the current primary drag began */
+  StrataPoint drag_offset;         /* how far the pointer is from there */
+  StrataPoint drag_pan;            /* how far the view scrolled by itself since */
+  guint autopan_tick;
   gboolean moved;
   GHashTable *move_start;          /* id → StrataPoint* */
   GHashTable *box_base;            /* selection before the rubber band */
@@ -131,6 +136,9 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void update_actions       (StrataGraphCanvas *self);
+static gboolean autopan_tick     (GtkWidget         *widget,
+                                  GdkFrameClock     *clock,
+                                  gpointer           user_data);
 static void update_minimap       (StrataGraphCanvas *self);
 static void ensure_visible       (StrataGraphCanvas *self,
                                   const char        *id);
@@ -1325,7 +1333,8 @@ end_move (StrataGraphCanvas *self,
 static void
 update_box (StrataGraphCanvas *self)
 {
-  StrataPoint a = to_canvas (self, self->press.x, self->press.y);
+  StrataPoint start = { self->press.x + self->drag_pan.x, self->press.y + self->drag_pan.y };
+  StrataPoint a = to_canvas (self, start.x, start.y);
   StrataPoint b = to_canvas (self, self->pointer.x, self->pointer.y);
   StrataRect box = strata_rect_from_corners (a.x, a.y, b.x, b.y);
   g_autoptr(GPtrArray) hits = strata_graph_geometry_box_select (self->geometry, &box);
@@ -1333,8 +1342,7 @@ update_box (StrataGraphCanvas *self)
   GHashTableIter iter;
   gpointer key;
 
-  self->band = strata_rect_from_corners (self->press.x, self->press.y,
-                                         self->pointer.x, self->pointer.y);
+  self->band = strata_rect_from_corners (start.x, start.y, self->pointer.x, self->pointer.y);
   for (guint i = 0; i < hits->len; i++)
     g_hash_table_add (wanted, g_ptr_array_index (hits, i));
   g_hash_table_iter_init (&iter, self->box_base);
@@ -1368,7 +1376,10 @@ on_primary_drag_begin (GtkGestureDrag    *gesture,
   extend = (state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK)) != 0;
 
   self->press = self->pointer = (StrataPoint) { x, y };
+  self->drag_offset = self->drag_pan = (StrataPoint) { 0, 0 };
   self->moved = FALSE;
+  if (self->autopan_tick == 0)
+    self->autopan_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), autopan_tick, NULL, NULL);
   hit = hit_test (self, x, y, PORT_TOLERANCE);
 
   switch (hit.kind)
@@ -1441,12 +1452,13 @@ on_primary_drag_begin (GtkGestureDrag    *gesture,
     }
 }
 
+/* Everything a drag shows follows the pointer in canvas space, also while the view scrolls
+ * by itself under it. */
 static void
-on_primary_drag_update (GtkGestureDrag    *gesture,
-                        double             dx,
-                        double             dy,
-                        StrataGraphCanvas *self)
+apply_drag (StrataGraphCanvas *self)
 {
+  double dx = self->drag_offset.x, dy = self->drag_offset.y;
+
   self->pointer = (StrataPoint) { self->press.x + dx, self->press.y + dy };
 
   switch (self->interaction)
@@ -1461,6 +1473,8 @@ on_primary_drag_update (GtkGestureDrag    *gesture,
         if (!self->moved)
           gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "grabbing");
         self->moved = TRUE;
+        dx -= self->drag_pan.x;
+        dy -= self->drag_pan.y;
         g_hash_table_iter_init (&iter, self->move_start);
         while (g_hash_table_iter_next (&iter, &key, &value))
           {
@@ -1483,6 +1497,57 @@ on_primary_drag_update (GtkGestureDrag    *gesture,
     default:
       break;
     }
+}
+
+/* Near an edge, a drag scrolls the view that way, faster the closer it gets (imnodes). */
+static gboolean
+autopan_tick (GtkWidget     *widget,
+              GdkFrameClock *clock,
+              gpointer       user_data)
+{
+  StrataGraphCanvas *self = STRATA_GRAPH_CANVAS (widget);
+  double width = gtk_widget_get_width (widget);
+  double height = gtk_widget_get_height (widget);
+  double vx = 0, vy = 0;
+  StrataViewTransform view = self->view;
+
+  if (self->interaction == INTERACTION_NONE)
+    {
+      self->autopan_tick = 0;
+      return G_SOURCE_REMOVE;
+    }
+  if (self->interaction == INTERACTION_MOVE && !self->moved)
+    return G_SOURCE_CONTINUE;
+
+  if (self->pointer.x < AUTOPAN_MARGIN)
+    vx = MIN (AUTOPAN_MARGIN - self->pointer.x, AUTOPAN_MARGIN) / AUTOPAN_MARGIN;
+  else if (self->pointer.x > width - AUTOPAN_MARGIN)
+    vx = -MIN (self->pointer.x - (width - AUTOPAN_MARGIN), AUTOPAN_MARGIN) / AUTOPAN_MARGIN;
+  if (self->pointer.y < AUTOPAN_MARGIN)
+    vy = MIN (AUTOPAN_MARGIN - self->pointer.y, AUTOPAN_MARGIN) / AUTOPAN_MARGIN;
+  else if (self->pointer.y > height - AUTOPAN_MARGIN)
+    vy = -MIN (self->pointer.y - (height - AUTOPAN_MARGIN), AUTOPAN_MARGIN) / AUTOPAN_MARGIN;
+  if (vx == 0 && vy == 0)
+    return G_SOURCE_CONTINUE;
+
+  vx = round (vx * AUTOPAN_SPEED);
+  vy = round (vy * AUTOPAN_SPEED);
+  strata_view_transform_pan (&view, vx, vy);
+  set_view (self, &view);
+  self->drag_pan.x += vx;
+  self->drag_pan.y += vy;
+  apply_drag (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_primary_drag_update (GtkGestureDrag    *gesture,
+                        double             dx,
+                        double             dy,
+                        StrataGraphCanvas *self)
+{
+  self->drag_offset = (StrataPoint) { dx, dy };
+  apply_drag (self);
 }
 
 static void
@@ -2240,6 +2305,11 @@ strata_graph_canvas_dispose (GObject *object)
   g_clear_object (&self->graph_signals);
   g_clear_object (&self->undo_signals);
   g_clear_pointer (&self->context_menu, gtk_widget_unparent);
+  if (self->autopan_tick)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->autopan_tick);
+      self->autopan_tick = 0;
+    }
   g_clear_object (&self->graph);
   g_clear_object (&self->undo);
   gtk_widget_dispose_template (GTK_WIDGET (self), STRATA_TYPE_GRAPH_CANVAS);
