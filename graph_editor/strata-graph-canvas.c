@@ -2763,7 +2763,8 @@ strata_graph_canvas_arrange (StrataGraphCanvas *self)
  * strata_graph_canvas_add_node_at_center:
  * @type: an op type such as "Dense"
  *
- * Adds a layer in the middle of the view, as activating it in the palette does.
+ * Adds a layer in the middle of the view (or the nearest free place there), as activating
+ * it in the palette does.
  *
  * Returns: (nullable): the new node's id
  */
@@ -2771,13 +2772,21 @@ const char *
 strata_graph_canvas_add_node_at_center (StrataGraphCanvas *self,
                                         const char        *type)
 {
-  StrataPoint center;
+  StrataPoint center, spot;
+  StrataRect wanted;
 
   g_return_val_if_fail (STRATA_IS_GRAPH_CANVAS (self), NULL);
 
-  center = (StrataPoint) { gtk_widget_get_width (GTK_WIDGET (self)) / 2.0,
-                           gtk_widget_get_height (GTK_WIDGET (self)) / 2.0 };
-  return add_node (self, type, to_canvas (self, center.x, center.y), NULL, NULL, 0);
+  center = to_canvas (self, gtk_widget_get_width (GTK_WIDGET (self)) / 2.0,
+                      gtk_widget_get_height (GTK_WIDGET (self)) / 2.0);
+  /* The middle of the view, or the nearest place there that is free. */
+  wanted = (StrataRect) { center.x - STRATA_NODE_DEFAULT_WIDTH / 2,
+                          center.y - STRATA_NODE_DEFAULT_HEIGHT / 2,
+                          STRATA_NODE_DEFAULT_WIDTH, STRATA_NODE_DEFAULT_HEIGHT };
+  spot = strata_graph_geometry_find_free_spot (self->geometry, &wanted, 16);
+  center = (StrataPoint) { spot.x + STRATA_NODE_DEFAULT_WIDTH / 2,
+                           spot.y + STRATA_NODE_DEFAULT_HEIGHT / 2 };
+  return add_node (self, type, center, NULL, NULL, 0);
 }
 
 StrataGraphGeometry *

@@ -591,6 +591,68 @@ strata_graph_geometry_box_select (StrataGraphGeometry *self,
   return ids;
 }
 
+static gboolean
+is_free (StrataGraphGeometry *self,
+         const StrataRect    *rect,
+         double               spacing)
+{
+  StrataRect padded = { rect->x - spacing, rect->y - spacing, rect->width + 2 * spacing,
+                        rect->height + 2 * spacing };
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    if (strata_rect_intersects (&((NodeGeometry *) g_ptr_array_index (self->nodes, i))->rect,
+                                &padded))
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * strata_graph_geometry_find_free_spot:
+ * @wanted: where a new node would go and its size
+ * @spacing: room to keep from other nodes
+ *
+ * Returns: the top-left corner nearest to @wanted's where a node of that size overlaps no
+ *   other, searched on rings of growing radius, so an added layer is never hidden under one
+ *   that is already there
+ */
+StrataPoint
+strata_graph_geometry_find_free_spot (StrataGraphGeometry *self,
+                                      const StrataRect    *wanted,
+                                      double               spacing)
+{
+  const double step = 24;
+
+  if (is_free (self, wanted, spacing))
+    return (StrataPoint) { wanted->x, wanted->y };
+  for (int ring = 1; ring < 200; ring++)
+    {
+      StrataPoint best = { 0, 0 };
+      double best_distance = G_MAXDOUBLE;
+
+      /* Every grid point on the square ring; the nearest free one wins. */
+      for (int i = -ring; i <= ring; i++)
+        for (int j = -ring; j <= ring; j++)
+          {
+            StrataRect candidate;
+            double distance;
+
+            if (ABS (i) != ring && ABS (j) != ring)
+              continue;
+            candidate = (StrataRect) { wanted->x + i * step, wanted->y + j * step,
+                                       wanted->width, wanted->height };
+            distance = hypot (i, j);
+            if (distance < best_distance && is_free (self, &candidate, spacing))
+              {
+                best_distance = distance;
+                best = (StrataPoint) { candidate.x, candidate.y };
+              }
+          }
+      if (best_distance < G_MAXDOUBLE)
+        return best;
+    }
+  return (StrataPoint) { wanted->x, wanted->y };
+}
+
 /**
  * strata_graph_geometry_dup_neighbour:
  * @dx: -1, 0 or 1

@@ -168,6 +168,9 @@ StrataHit            strata_graph_geometry_hit_test    (StrataGraphGeometry *sel
                                                         double               tolerance);
 GPtrArray           *strata_graph_geometry_box_select  (StrataGraphGeometry *self,
                                                         const StrataRect    *box);
+StrataPoint          strata_graph_geometry_find_free_spot (StrataGraphGeometry *self,
+                                                           const StrataRect    *wanted,
+                                                           double               spacing);
 char                *strata_graph_geometry_dup_neighbour (StrataGraphGeometry *self,
                                                           const char          *id,
                                                           int                  dx,

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include "strata-graph-geometry.h"
 #include "strata-link-drag.h"
 
@@ -209,6 +211,30 @@ test_link_detours (void)
 }
 
 static void
+test_free_spot (void)
+{
+  g_autoptr(StrataGraph) graph = NULL;
+  g_autoptr(StrataGraphGeometry) geometry = NULL;
+  StrataRect on_dense = { 10, 130, 200, 64 };
+  StrataRect free_place = { 0, 400, 200, 64 };
+  StrataPoint p;
+  StrataRect placed;
+  g_autoptr(GPtrArray) hits = NULL;
+
+  build (&graph, &geometry);
+  /* Already free: unchanged. */
+  p = strata_graph_geometry_find_free_spot (geometry, &free_place, 16);
+  g_assert_cmpfloat (p.x, ==, 0);
+  g_assert_cmpfloat (p.y, ==, 400);
+  /* On top of dense: moved to the nearest place that overlaps nothing, with the spacing. */
+  p = strata_graph_geometry_find_free_spot (geometry, &on_dense, 16);
+  placed = (StrataRect) { p.x - 15, p.y - 15, 230, 94 };
+  hits = strata_graph_geometry_box_select (geometry, &placed);
+  g_assert_cmpuint (hits->len, ==, 0);
+  g_assert_cmpfloat (hypot (p.x - on_dense.x, p.y - on_dense.y), <, 300);
+}
+
+static void
 test_box_select (void)
 {
   g_autoptr(StrataGraph) graph = NULL;
@@ -389,6 +415,7 @@ main (int   argc,
   g_test_add_func ("/graph-editor/geometry/curve-distance", test_curve_distance);
   g_test_add_func ("/graph-editor/geometry/box-select", test_box_select);
   g_test_add_func ("/graph-editor/geometry/link-detours", test_link_detours);
+  g_test_add_func ("/graph-editor/geometry/free-spot", test_free_spot);
   g_test_add_func ("/graph-editor/geometry/neighbours", test_neighbours);
   g_test_add_func ("/graph-editor/link-drag/from-output", test_link_drag_from_output);
   g_test_add_func ("/graph-editor/link-drag/detach", test_link_drag_detach);
