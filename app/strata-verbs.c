@@ -19,6 +19,8 @@ static const StrataVerb verbs[] = {
   { "train", N_("Train a project's model, or resume a run"), strata_verb_train },
   { "evaluate", N_("Measure a run on a split of the data"), strata_verb_evaluate },
   { "predict", N_("Classify image files with a run's model"), strata_verb_predict },
+  { "dataset", N_("Inspect a project's data: counts, problems, duplicates"),
+    strata_verb_dataset },
 };
 
 const StrataVerb *
