@@ -179,9 +179,9 @@ strata_decode_image (GBytes                 *bytes,
   if (probe.too_big)
     {
       g_set_error (error, STRATA_DATASET_ERROR, STRATA_DATASET_ERROR_CORRUPT,
-                   _("“%s” is too large: %d × %d pixels, more than the limit of %"
-                     G_GUINT64_FORMAT " million"),
-                   name, probe.width, probe.height, max_pixels / 1000000);
+                   _("“%s” is too large: %d × %d pixels, more than the limit of %llu million"),
+                   name, probe.width, probe.height,
+                   (unsigned long long) (max_pixels / 1000000));
       return FALSE;
     }
   pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);

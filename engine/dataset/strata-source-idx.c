@@ -142,15 +142,16 @@ parse_idx (GBytes      *bytes,
     {
       g_set_error (error, STRATA_DATASET_ERROR, STRATA_DATASET_ERROR_CORRUPT,
                    _("“%s” is truncated: its header announces %u items but the file has "
-                     "data for only %" G_GUINT64_FORMAT),
-                   display, dims[0], (guint64) (size - header) / (expected / dims[0]));
+                     "data for only %llu"),
+                   display, dims[0],
+                   (unsigned long long) ((size - header) / (expected / dims[0])));
       return FALSE;
     }
   if (size - header > expected)
     {
       g_set_error (error, STRATA_DATASET_ERROR, STRATA_DATASET_ERROR_CORRUPT,
-                   _("“%s” has %" G_GUINT64_FORMAT " bytes more than its header announces"),
-                   display, (guint64) (size - header - expected));
+                   _("“%s” has %llu bytes more than its header announces"),
+                   display, (unsigned long long) (size - header - expected));
       return FALSE;
     }
   *data_offset = header;

@@ -293,8 +293,8 @@ strata_zip_open (const char  *path,
       if (pos + 46 > cd_size || le32 (cd + pos) != SIG_CENTRAL)
         {
           g_set_error (error, STRATA_DATASET_ERROR, STRATA_DATASET_ERROR_CORRUPT,
-                       _("“%s” is damaged: entry %" G_GUINT64_FORMAT " of its directory is "
-                         "unreadable"), zip->display, i + 1);
+                       _("“%s” is damaged: entry %llu of its directory is unreadable"),
+                       zip->display, (unsigned long long) (i + 1));
           return NULL;
         }
       entry.flags = le16 (cd + pos + 8);
@@ -415,8 +415,8 @@ strata_zip_read (StrataZip  *zip,
       (entry->method == 0 && entry->compressed != entry->size))
     {
       g_set_error (error, STRATA_DATASET_ERROR, STRATA_DATASET_ERROR_CORRUPT,
-                   _("“%s” in “%s” is too large or damaged (%" G_GUINT64_FORMAT " bytes)"),
-                   entry->name, zip->display, entry->size);
+                   _("“%s” in “%s” is too large or damaged (%llu bytes)"),
+                   entry->name, zip->display, (unsigned long long) entry->size);
       return NULL;
     }
   if (!read_at (zip, entry->local_offset, local, sizeof local, error))

@@ -1188,9 +1188,9 @@ strata_graph_dup_summary (StrataGraph *self)
                               node->n_weights + node->n_state);
     }
   strata_graph_get_total_params (self, &trainable, &frozen);
-  g_string_append_printf (s, _("Total params: %" G_GINT64_FORMAT "\n"), trainable + frozen);
-  g_string_append_printf (s, _("Trainable params: %" G_GINT64_FORMAT "\n"), trainable);
-  g_string_append_printf (s, _("Non-trainable params: %" G_GINT64_FORMAT "\n"), frozen);
+  g_string_append_printf (s, _("Total params: %lld\n"), (long long) (trainable + frozen));
+  g_string_append_printf (s, _("Trainable params: %lld\n"), (long long) trainable);
+  g_string_append_printf (s, _("Non-trainable params: %lld\n"), (long long) frozen);
   return g_string_free (s, FALSE);
 }
 

@@ -364,9 +364,9 @@ strata_safetensors_read_f32 (StrataSafetensors *self,
   if (entry->info.n_elements != n_elements)
     {
       g_set_error (error, STRATA_IO_ERROR, STRATA_IO_ERROR_CORRUPT,
-                   _("Tensor “%s” in “%s” has %" G_GINT64_FORMAT " values where %"
-                     G_GINT64_FORMAT " are needed"),
-                   name, self->display_name, entry->info.n_elements, n_elements);
+                   _("Tensor “%s” in “%s” has %lld values where %lld are needed"),
+                   name, self->display_name, (long long) entry->info.n_elements,
+                   (long long) n_elements);
       return FALSE;
     }
   src = self->data + entry->begin;

@@ -28,7 +28,7 @@ flatten_infer (const StrataNode  *node,
   if (n > G_MAXINT)
     {
       g_set_error (error, STRATA_OP_ERROR, STRATA_OP_ERROR_SHAPE,
-                   _("Flattening gives %" G_GINT64_FORMAT " values, too many for one layer"), n);
+                   _("Flattening gives %lld values, too many for one layer"), (long long) n);
       return FALSE;
     }
   *output = strata_shape_1d ((int) n);

@@ -369,9 +369,9 @@ strata_project_load_from_data (const char *data,
     {
       g_autofree char *name = path ? g_filename_display_basename (path) : g_strdup ("");
       g_set_error (error, STRATA_PROJECT_ERROR, STRATA_PROJECT_ERROR_TOO_NEW,
-                   _("“%s” was saved by a newer version of Strata (format %" G_GINT64_FORMAT
-                     "); this version reads format %d. Update Strata to open it."),
-                   name, json_node_get_int (version), STRATA_PROJECT_FORMAT_VERSION);
+                   _("“%s” was saved by a newer version of Strata (format %lld); this version reads "
+                     "format %d. Update Strata to open it."),
+                   name, (long long) json_node_get_int (version), STRATA_PROJECT_FORMAT_VERSION);
       return NULL;
     }
   if (json_node_get_int (version) < 1)
