@@ -286,6 +286,94 @@ strata_application_new_example (StrataApplication *self)
   gtk_window_present (GTK_WINDOW (window));
 }
 
+typedef struct
+{
+  StrataApplication *self;
+  char *data_path;
+} NewFromImages;
+
+static void
+new_from_images_free (NewFromImages *job)
+{
+  g_free (job->data_path);
+  g_free (job);
+}
+
+static void
+new_from_images_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  NewFromImages *job = task_data;
+  g_autofree char *dir = g_path_get_dirname (job->data_path);
+  g_autoptr(GError) error = NULL;
+  StrataProject *project = strata_project_new_for_dataset (job->data_path, dir, &error);
+
+  if (project == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* untitled, so the images' path stays absolute until the project is saved somewhere */
+  {
+    StrataDatasetSettings *settings = strata_project_get_dataset (project);
+    g_autofree char *absolute = strata_dataset_settings_dup_source_path (settings, dir);
+
+    g_object_set (settings, "source-path", absolute, NULL);
+  }
+  g_task_return_pointer (task, project, g_object_unref);
+}
+
+static void
+on_new_from_images_ready (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  StrataApplication *self = STRATA_APPLICATION (object);
+  g_autoptr(StrataProject) project = NULL;
+  g_autoptr(GError) error = NULL;
+  StrataWindow *window;
+
+  g_application_release (G_APPLICATION (self));
+  project = g_task_propagate_pointer (G_TASK (result), &error);
+  if (project == NULL)
+    {
+      show_open_error (self, NULL, error);
+      return;
+    }
+  strata_project_set_modified (project, TRUE);
+  window = window_for_project (self);
+  strata_window_set_project (window, project);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+/**
+ * strata_application_new_from_images:
+ * @data_path: a folder of class folders, a CSV list or a zip of either
+ *
+ * Opens a new project on those images, with a starter network sized for them. Looking at
+ * every image takes a while, so it happens in a worker thread.
+ */
+void
+strata_application_new_from_images (StrataApplication *self,
+                                    const char        *data_path)
+{
+  g_autoptr(GTask) task = NULL;
+  NewFromImages *job;
+
+  g_return_if_fail (STRATA_IS_APPLICATION (self));
+
+  job = g_new0 (NewFromImages, 1);
+  job->self = self;
+  job->data_path = g_strdup (data_path);
+  task = g_task_new (self, NULL, on_new_from_images_ready, NULL);
+  g_task_set_task_data (task, job, (GDestroyNotify) new_from_images_free);
+  /* keep running while the images are read, even with no window */
+  g_application_hold (G_APPLICATION (self));
+  g_task_run_in_thread (task, new_from_images_thread);
+}
+
 /* Recovery ----------------------------------------------------------------------------------- */
 
 static void
@@ -434,6 +522,39 @@ action_open (GSimpleAction *action,
 }
 
 static void
+on_images_folder_chosen (GtkNativeDialog   *chooser,
+                         int                response,
+                         StrataApplication *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+
+      if (path)
+        strata_application_new_from_images (self, path);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+action_new_from_images (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  StrataApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (_("Choose a Folder with a Folder for Each Class"), parent,
+                                         GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Choose"),
+                                         _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_images_folder_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
 action_new (GSimpleAction *action,
             GVariant      *parameter,
             gpointer       user_data)
@@ -499,6 +620,7 @@ action_quit (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { "new", action_new },
+  { "new-from-images", action_new_from_images },
   { "open", action_open },
   { "preferences", action_preferences },
   { "about", action_about },

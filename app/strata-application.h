@@ -20,6 +20,8 @@ GSettings         *strata_application_get_settings     (StrataApplication *self)
 void               strata_application_open_path       (StrataApplication *self,
                                                         const char        *path);
 void               strata_application_new_example      (StrataApplication *self);
+void               strata_application_new_from_images  (StrataApplication *self,
+                                                        const char        *data_path);
 void               strata_application_add_recent       (StrataApplication *self,
                                                         const char        *path);
 void               strata_application_remove_recent    (StrataApplication *self,

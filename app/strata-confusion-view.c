@@ -225,7 +225,7 @@ on_query_tooltip (GtkWidget  *widget,
   StrataConfusionView *self = STRATA_CONFUSION_VIEW (widget);
   int r, c;
   guint64 count;
-  g_autofree char *share = NULL, *text = NULL;
+  g_autofree char *share = NULL, *text = NULL, *number = NULL;
 
   if (self->n == 0 || self->cell <= 0 || x < self->left || y < self->top)
     return FALSE;
@@ -235,20 +235,21 @@ on_query_tooltip (GtkWidget  *widget,
     return FALSE;
   count = self->counts[r * self->n + c];
   share = strata_format_percent (self->row_sums[r] ? (double) count / self->row_sums[r] : 0);
+  number = strata_format_count (count);
   if (r == c)
-    /* Translators: a confusion matrix cell on the diagonal */
+    /* Translators: a confusion matrix cell on the diagonal: class, count, share of the class */
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "%s: %" G_GUINT64_FORMAT " image classified correctly (%s)",
-                                         "%s: %" G_GUINT64_FORMAT " images classified correctly (%s)",
-                                         count),
-                            self->classes[r], count, share);
+                                         "%s: %s image classified correctly (%s)",
+                                         "%s: %s images classified correctly (%s)",
+                                         (gulong) MIN (count, G_MAXULONG)),
+                            self->classes[r], number, share);
   else
-    /* Translators: a confusion matrix cell: true class, count, predicted class, share */
+    /* Translators: a confusion matrix cell: true class, predicted class, count, share */
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "%s taken for %s: %" G_GUINT64_FORMAT " image (%s)",
-                                         "%s taken for %s: %" G_GUINT64_FORMAT " images (%s)",
-                                         count),
-                            self->classes[r], self->classes[c], count, share);
+                                         "%s taken for %s: %s image (%s)",
+                                         "%s taken for %s: %s images (%s)",
+                                         (gulong) MIN (count, G_MAXULONG)),
+                            self->classes[r], self->classes[c], number, share);
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
 }

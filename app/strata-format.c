@@ -185,6 +185,8 @@ strata_format_status (const char *status)
     return C_("run status", "Stopped early");
   if (g_strcmp0 (status, "running") == 0)
     return C_("run status", "Training");
+  if (g_strcmp0 (status, "failed") == 0)
+    return C_("run status", "Failed");
   if (g_strcmp0 (status, "interrupted") == 0)
     return C_("run status", "Interrupted");
   if (g_strcmp0 (status, "created") == 0 || status == NULL)

@@ -219,7 +219,10 @@ show_evaluation (StrataResultsPage *self,
   g_auto(GStrv) class_names = NULL;
   g_autofree guint64 *counts = g_new0 (guint64, MAX (n * n, 1));
   g_autofree char *top_k = NULL;
-  const char *headings[] = { _("Class"), _("Precision"), _("Recall"), _("F1 Score"), _("Images") };
+  /* Translators: headings of the per-class table of an evaluation */
+  const char *headings[] = { C_("evaluation", "Class"), C_("evaluation", "Precision"),
+                             C_("evaluation", "Recall"), C_("evaluation", "F1 Score"),
+                             C_("evaluation", "Images") };
   GtkWidget *child;
 
   {

@@ -100,6 +100,25 @@ saved (StrataWindow *self,
   g_task_return_boolean (task, TRUE);
 }
 
+/* A project saved in another folder keeps finding its images: the source path, relative to
+ * the old folder, becomes absolute, and relative again if the images are in the new one. */
+static void
+rebase_source_path (StrataProject *project,
+                    const char    *new_path)
+{
+  StrataDatasetSettings *settings = strata_project_get_dataset (project);
+  g_autofree char *old_dir = strata_project_dup_base_dir (project);
+  g_autofree char *new_dir = g_path_get_dirname (new_path);
+  g_autofree char *absolute = NULL;
+
+  if (*strata_dataset_settings_get_source_path (settings) == '\0' ||
+      g_strcmp0 (old_dir, new_dir) == 0)
+    return;
+  absolute = strata_dataset_settings_dup_source_path (settings, old_dir);
+  g_object_set (settings, "source-path", absolute, NULL);
+  strata_dataset_settings_make_path_relative (settings, new_dir);
+}
+
 static void
 save_to (StrataWindow *self,
          GTask        *task,
@@ -120,6 +139,7 @@ save_to (StrataWindow *self,
       data->new_runs_dir = g_strdup_printf ("%s/%s.runs", dir, base);
       g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
     }
+  rebase_source_path (self->project, path);
   if (!strata_project_save_as (self->project, path, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));

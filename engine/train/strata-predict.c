@@ -11,23 +11,20 @@
 #include <glib/gi18n-lib.h>
 
 #include "strata-checkpoint.h"
-#include "strata-decode.h"
-#include "strata-hash.h"
 #include "strata-plan.h"
 #include "strata-predict.h"
 #include "strata-run.h"
 #include "strata-session.h"
 
 /*
- * An image from outside the dataset goes through what the run's images went through: decoded,
- * turned upright, resized with the run's mode and filter to its size and channels, normalised
- * with its constants; no augmentation. Then an INFER plan (moving statistics, no dropout)
- * gives the class probabilities. An image that can't be read gets its own error; the others
+ * An image from outside the dataset goes through what the run's images went through
+ * (strata_preprocess_image_file(): decoded, turned upright, resized with the run's mode and
+ * filter, normalised with its constants; no augmentation). Then an INFER plan (moving
+ * statistics, no dropout) gives the class probabilities. An image that can't be read gets its own error; the others
  * are still classified.
  */
 
 #define PREDICT_BATCH 16
-#define MAX_FILE_SIZE (G_GUINT64_CONSTANT (512) << 20)
 
 void
 strata_predictions_free (StrataPredictions *self)
@@ -44,61 +41,6 @@ strata_predictions_free (StrataPredictions *self)
   g_free (self->weights);
   g_strfreev (self->classes);
   g_free (self);
-}
-
-/* One file as the run's model sees it, @dst W×H×C floats. */
-static gboolean
-load_image (StrataDatasetSettings *settings,
-            const char            *path,
-            float                 *dst,
-            GError               **error)
-{
-  g_autoptr(GMappedFile) mapped = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autofree char *shown = g_filename_display_basename (path);
-  g_autofree guint8 *pixels = NULL;
-  g_auto(StrataImage) image = { 0 };
-  StrataResizeSpec spec = { 0 };
-  float scale[3], offset[3];
-  gboolean bgr;
-  guint64 max_pixels;
-  int mode, filter;
-  gsize n_pixels;
-
-  g_object_get (settings, "resize-mode", &mode, "resize-filter", &filter,
-                "max-image-pixels", &max_pixels, NULL);
-  spec.width = strata_dataset_settings_get_image_width (settings);
-  spec.height = strata_dataset_settings_get_image_height (settings);
-  spec.channels = strata_dataset_settings_get_image_channels (settings);
-  spec.mode = mode;
-  spec.filter = filter;
-  spec.pad_seed = strata_hash_string (shown);
-
-  mapped = g_mapped_file_new (path, FALSE, error);
-  if (mapped == NULL)
-    return FALSE;
-  if (g_mapped_file_get_length (mapped) > MAX_FILE_SIZE)
-    {
-      g_set_error (error, STRATA_DATASET_ERROR, STRATA_DATASET_ERROR_CORRUPT,
-                   _("“%s” is too large to be an image"), shown);
-      return FALSE;
-    }
-  bytes = g_mapped_file_get_bytes (mapped);
-  if (!strata_decode_image (bytes, shown, max_pixels, &spec, &image, error))
-    return FALSE;
-
-  n_pixels = (gsize) spec.width * spec.height;
-  pixels = g_malloc (n_pixels * spec.channels);
-  strata_image_resize (&image, &spec, pixels);
-  strata_dataset_settings_get_normalization_constants (settings, scale, offset, &bgr);
-  if (spec.channels == 1)
-    for (gsize i = 0; i < n_pixels; i++)
-      dst[i] = pixels[i] * scale[0] + offset[0];
-  else
-    for (gsize i = 0; i < n_pixels; i++)
-      for (int c = 0; c < 3; c++)
-        dst[3 * i + c] = pixels[3 * i + (bgr ? 2 - c : c)] * scale[c] + offset[c];
-  return TRUE;
 }
 
 static void
@@ -212,8 +154,8 @@ strata_predict_images (StrataProject       *project,
           StrataImagePrediction *item = &self->items[next];
 
           item->path = g_strdup (paths[next]);
-          if (load_image (strata_session_get_dataset_settings (session), paths[next],
-                          input + n * image_floats, &item->error))
+          if (strata_preprocess_image_file (strata_session_get_dataset_settings (session),
+                                            paths[next], input + n * image_floats, &item->error))
             slot[n++] = next;
           else
             for (guint j = 0; j < STRATA_PREDICT_MAX_TOP; j++)
