@@ -88,12 +88,24 @@ on_project_modified (StrataWindow *self)
   _strata_window_actions_update (self);
 }
 
-static void
-on_switcher_title_visible (StrataWindow *self)
+static gboolean
+update_project_title (gpointer user_data)
 {
+  StrataWindow *self = user_data;
+
   /* narrow: the switcher title shows the name instead, and the pages move to the bottom bar */
   gtk_widget_set_visible (self->project_title,
                           !adw_view_switcher_title_get_title_visible (self->switcher_title));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_switcher_title_visible (StrataWindow *self)
+{
+  /* The switcher title decides while the header bar is being allocated; changing the header
+   * bar's children there leaves them without an allocation for the frame. */
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE, update_project_title, g_object_ref (self),
+                   g_object_unref);
 }
 
 static void
@@ -357,7 +369,7 @@ strata_window_init (StrataWindow *self)
   g_signal_connect_object (settings, "changed::autosave-interval",
                            G_CALLBACK (_strata_window_autosave_restart), self, G_CONNECT_SWAPPED);
   _strata_window_setup_drop (self);
-  on_switcher_title_visible (self);
+  update_project_title (self);
   update_title (self);
   _strata_window_actions_update (self);
 }

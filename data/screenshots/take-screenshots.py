@@ -193,6 +193,10 @@ def take(strata, home, project, outdir, language, style, size):
         for number, page in enumerate(PAGES, start=1):
             window.key("alt+%d" % number)
             time.sleep(1.0)
+            if page in ("data", "hyperparameters", "training", "inference"):
+                # a click on the page's margin: pointer focus draws no keyboard focus ring
+                geometry = window.state()["windows"][0]["widgets"]["window"]
+                window.click(6, geometry[3] / 2)
             if page == "model":
                 editor = window.state()["windows"][0].get("editor")
                 if editor and "dense" in editor["nodes"]:
