@@ -14,6 +14,7 @@
 #            Resume goes on from it; closing while training asks, then stops at a batch
 #            boundary with a checkpoint from which `strata train --resume` continues
 #   recovery an unsaved change, a crash (SIGKILL), and the next start offers the copy back
+#   windows  Preferences and the keyboard shortcuts window
 #
 # The app writes where its widgets are and what it shows when sent SIGUSR1 (STRATA_TEST_DUMP);
 # the test checks that and the files the app writes, not pixels.
@@ -407,6 +408,7 @@ def test_recovery(strata, home, project):
         wait_for("the recovery copy", lambda: os.path.isdir(recovery_dir) and os.listdir(recovery_dir),
                  timeout=10)
         time.sleep(1.5)
+        left = set(os.listdir(recovery_dir))
         app.proc.send_signal(signal.SIGKILL)
         app.proc.wait()
     finally:
@@ -422,10 +424,29 @@ def test_recovery(strata, home, project):
         app.key("alt+2")
         graph = wait_for("the Model page", lambda: app.state().get("editor"))["graph"]
         check(sorted(n["id"] for n in graph["nodes"]) == added, "the change is back")
-        check(not os.listdir(os.path.join(home, "data", "strata", "recovery")),
-              "the recovered copy is taken")
+        check(not left & set(os.listdir(os.path.join(home, "data", "strata", "recovery"))),
+              "the recovered copy is taken (the window keeps its own from then on)")
         app.key("ctrl+w")
         app.click_dialog_button("Save Changes?", "Discard")
+        app.wait_exit("the window did not close")
+    finally:
+        app.finish()
+
+
+def test_windows(strata, home, project):
+    """Preferences, the shortcuts window and the style setting, opened from the keyboard."""
+    app = App(strata, home, args=[project], log_name="windows")
+    try:
+        app.key("ctrl+comma")
+        wait_for("the preferences", lambda: any(d["title"] == "Preferences"
+                                                for d in app.dump()["dialogs"]), timeout=10)
+        app.key("Escape")
+        wait_for("the preferences to close", lambda: not app.dump()["dialogs"], timeout=10)
+        app.key("ctrl+question")
+        wait_for("the shortcuts window", lambda: any("Shortcuts" in d["title"]
+                                                     for d in app.dump()["dialogs"]), timeout=10)
+        app.key("Escape")
+        app.key("ctrl+w")
         app.wait_exit("the window did not close")
     finally:
         app.finish()
@@ -442,6 +463,8 @@ def run(strata, outdir):
         print("ok 3 - train with live plots, stop, resume, close while training, resume from CLI")
         test_recovery(strata, home, project)
         print("ok 4 - after a crash the autosaved changes are offered back")
+        test_windows(strata, home, project)
+        print("ok 5 - preferences and keyboard shortcuts open from the keyboard, without warnings")
     finally:
         shutil.rmtree(home, ignore_errors=True)
 
@@ -461,7 +484,7 @@ def main():
         args = [sys.executable, os.path.abspath(__file__), strata] + ([outdir] if outdir else [])
         return subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {SCREEN}x24", *args,
                                "--inner"], env=env).returncode
-    print("1..4")
+    print("1..5")
     try:
         run(strata, outdir)
     except Failure as e:

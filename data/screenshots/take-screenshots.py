@@ -34,7 +34,7 @@ CLASSES = ["T-shirt", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
 PAGES = ["data", "model", "hyperparameters", "training", "results", "inference"]
 # the image chooser's title and button, as translated
 CHOOSE_TITLE = {"en": "Choose Images", "zh_CN": "选择图像"}
-CLASSIFY = {"en": "Classify", "zh_CN": "分类"}
+CLASSIFY = {"en": "Classify", "zh_CN": "分类(C)"}
 
 
 def run(*args, **kwargs):
@@ -89,6 +89,10 @@ def make_project(strata, workdir):
     project["dataset"].update(source_kind="folder", source_path="images", validation_fraction=0.1,
                               test_fraction=0.1, cache_mode="memory")
     project["hyperparameters"].update(epochs=8)
+    # the Output layer takes its class names from the folders
+    for node in project["model"]["nodes"]:
+        if node["type"] == "Output":
+            node.setdefault("params", {})["classes"] = []
     path = os.path.join(workdir, "Clothes", "clothes.strata")
     with open(path, "w") as f:
         json.dump(project, f, indent=2)
