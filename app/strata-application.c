@@ -596,7 +596,7 @@ action_about (GSimpleAction *action,
                         "website", PROJECT_URL,
                         "issue-url", PROJECT_URL "/issues",
                         "developers", developers,
-                        "copyright", "© 2026 The Strata authors",
+                        "copyright", _("© 2026 The Strata authors"),
                         "license-type", GTK_LICENSE_GPL_3_0,
                         /* Translators: put your names here, one per line */
                         "translator-credits", _("translator-credits"),
