@@ -90,6 +90,8 @@ vgg_graph (void)
   return graph;
 }
 
+static StrataPrecision precision = STRATA_PRECISION_FP32;
+
 static double
 run (const char  *name,
      StrataGraph *graph,
@@ -98,7 +100,7 @@ run (const char  *name,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(StrataModel) model = strata_model_new (graph, &error);
-  StrataPlanOptions options = { STRATA_PLAN_TRAIN, batch, STRATA_PRECISION_FP32 };
+  StrataPlanOptions options = { STRATA_PLAN_TRAIN, batch, precision };
   g_autoptr(StrataPlan) plan = NULL;
   g_autofree gint32 *labels = g_new (gint32, batch);
   StrataShape shape;
@@ -154,6 +156,10 @@ main (int   argc,
   guint n_example = argc > 1 ? atoi (argv[1]) : 300;
   guint n_vgg = argc > 2 ? atoi (argv[2]) : 40;
   struct rusage usage;
+
+  /* strata-bench-plan [EXAMPLE_BATCHES [VGG_BATCHES [fp32|bf16]]] */
+  if (argc > 3 && g_str_equal (argv[3], "bf16"))
+    precision = STRATA_PRECISION_BF16;
 
   if (n_example > 0)
     run ("example", example, 64, n_example);

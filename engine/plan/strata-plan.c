@@ -83,6 +83,7 @@ strata_plan_free (StrataPlan *plan)
   g_clear_pointer (&plan->layers, g_ptr_array_unref);
   g_clear_pointer (&plan->sync, g_array_unref);
   g_clear_pointer (&plan->loss_steps, g_array_unref);
+  g_clear_pointer (&plan->seed_steps, g_array_unref);
   g_clear_pointer (&plan->primitives, g_ptr_array_unref);
   g_clear_pointer (&plan->memories, g_ptr_array_unref);
   g_clear_pointer (&plan->mem_buffers, g_hash_table_unref);
@@ -180,27 +181,45 @@ make_layers (StrataPlan  *plan,
   return TRUE;
 }
 
-/* The class probabilities, plain (batch, classes), kept until the next forward. */
+/*
+ * The class scores and probabilities as plain f32 (batch, classes), kept until the next
+ * forward, and in TRAIN mode the f32 array the loss writes its gradient into.
+ */
 static gboolean
 build_probabilities (StrataPlan  *plan,
                      GError     **error)
 {
   StrataPlanLayer *logits = plan->logits;
   int t = plan->layers->len;
-  dnnl_memory_desc_t plain;
+  dnnl_memory_desc_t plain, stored;
   dnnl_dims_t dims = { plan->batch, plan->n_classes };
 
   _strata_md_plain (&plain, 2, dims, dnnl_nc);
-  if (!_strata_md_equal (&logits->dst_md, &plain))
+  dnnl_memory_desc_init_by_tag (&stored, 2, dims, plan->data_type, dnnl_nc);
+  if (!_strata_md_equal (&logits->dst_md, &stored))
     {
       _strata_plan_set_error (error, STRATA_PLAN_ERROR_UNSUPPORTED,
                               _("Layer “%s” gives class scores in an unexpected layout"),
                               logits->id);
       return FALSE;
     }
-  _strata_plan_buffer_use (plan, logits->dst_buffer, STRATA_PLAN_T_END);
+  if (plan->data_type == dnnl_f32)
+    {
+      plan->logits_mem = logits->dst_mem;
+      _strata_plan_buffer_use (plan, logits->dst_buffer, STRATA_PLAN_T_END);
+    }
+  else
+    {
+      _strata_plan_buffer_use (plan, logits->dst_buffer, t);
+      plan->logits_mem = _strata_plan_mem_temp (plan, &plain, t, STRATA_PLAN_T_END, error);
+      if (plan->logits_mem == NULL ||
+          !_strata_plan_reorder (plan, plan->loss_steps, logits->dst_mem, plan->logits_mem,
+                                 FALSE, error))
+        return FALSE;
+    }
+
   if (!plan->from_logits)
-    plan->probs_mem = logits->dst_mem;
+    plan->probs_mem = plan->logits_mem;
   else
     {
       dnnl_softmax_desc_t desc;
@@ -210,9 +229,8 @@ build_probabilities (StrataPlan  *plan,
       dnnl_status_t status;
 
       status = dnnl_softmax_forward_desc_init (&desc, dnnl_forward_inference, &plain, 1);
-      if (!_strata_plan_check (status, "describe the operation", error))
-        return FALSE;
-      status = dnnl_primitive_desc_create (&pd, &desc, attr, plan->engine, NULL);
+      if (status == dnnl_success)
+        status = dnnl_primitive_desc_create (&pd, &desc, attr, plan->engine, NULL);
       dnnl_primitive_attr_destroy (attr);
       if (!_strata_plan_check (status, "set up the softmax", error))
         return FALSE;
@@ -223,21 +241,32 @@ build_probabilities (StrataPlan  *plan,
       plan->probs_mem = _strata_plan_mem_temp (plan, &plain, t, STRATA_PLAN_T_END, error);
       if (plan->probs_mem == NULL)
         return FALSE;
-      _strata_plan_exec (plan, plan->loss_steps, prim, 2, DNNL_ARG_SRC, logits->dst_mem,
+      _strata_plan_exec (plan, plan->loss_steps, prim, 2, DNNL_ARG_SRC, plan->logits_mem,
                          DNNL_ARG_DST, plan->probs_mem);
     }
 
   if (plan->train && logits->runs_backward)
     {
+      int t_last = _strata_plan_t_backward (plan, logits);
+
       /* the loss writes d loss / d logits; a softmax of the model's own is skipped */
       logits->loss_seeded = TRUE;
       logits->n_diff_written = 1;
-      logits->diff_buffer = _strata_plan_buffer_new (plan, _strata_md_size (&plain), t,
-                                                     _strata_plan_t_backward (plan, logits));
-      logits->diff_mem = _strata_plan_mem_new (plan, &plain, logits->diff_buffer, error);
-      plan->seed_mem = logits->diff_mem;
-      if (plan->seed_mem == NULL)
+      logits->diff_buffer = _strata_plan_buffer_new (plan, _strata_md_size (&stored), t,
+                                                     t_last);
+      logits->diff_mem = _strata_plan_mem_new (plan, &stored, logits->diff_buffer, error);
+      if (logits->diff_mem == NULL)
         return FALSE;
+      if (plan->data_type == dnnl_f32)
+        plan->seed_mem = logits->diff_mem;
+      else
+        {
+          plan->seed_mem = _strata_plan_mem_temp (plan, &plain, t, t_last, error);
+          if (plan->seed_mem == NULL ||
+              !_strata_plan_reorder (plan, plan->seed_steps, plan->seed_mem, logits->diff_mem,
+                                     FALSE, error))
+            return FALSE;
+        }
     }
   return TRUE;
 }
@@ -353,7 +382,7 @@ build_input (StrataPlan      *plan,
 {
   dnnl_memory_desc_t md;
 
-  _strata_md_activation (plan, &layer->shape, &md, FALSE);
+  _strata_md_activation_f32 (plan, &layer->shape, &md);
   if (posix_memalign ((void **) &plan->input, 64, _strata_md_size (&md)) != 0)
     {
       plan->input = NULL;
@@ -362,9 +391,23 @@ build_input (StrataPlan      *plan,
       return FALSE;
     }
   memset (plan->input, 0, _strata_md_size (&md));
-  layer->dst_md = md;
-  layer->dst_mem = _strata_plan_mem_wrap (plan, &md, plan->input, error);
-  return layer->dst_mem != NULL;
+  if (plan->data_type == dnnl_f32)
+    {
+      layer->dst_md = md;
+      layer->dst_mem = _strata_plan_mem_wrap (plan, &md, plan->input, error);
+      return layer->dst_mem != NULL;
+    }
+  else
+    {
+      /* a bf16 plan converts the batch once, so every layer sees one data type */
+      dnnl_memory_desc_t converted;
+      dnnl_memory_t user = _strata_plan_mem_wrap (plan, &md, plan->input, error);
+
+      _strata_md_activation (plan, &layer->shape, &converted, FALSE);
+      return user != NULL &&
+             _strata_plan_output (plan, layer, &converted, FALSE, error) != NULL &&
+             _strata_plan_reorder (plan, layer->forward, user, layer->dst_mem, FALSE, error);
+    }
 }
 
 static gboolean
@@ -467,8 +510,15 @@ _strata_plan_new_full (StrataModel             *model,
   plan->weight_copies = g_array_new (FALSE, TRUE, sizeof (gpointer) * 2);
   plan->sync = steps_new ();
   plan->loss_steps = steps_new ();
+  plan->seed_steps = steps_new ();
+  plan->data_type = dnnl_f32;
+  /* bf16 where the CPU computes it natively (avx512_bf16 and later); the model's master
+   * weights, their gradients, the input and the probabilities stay f32 */
+  if (options->precision == STRATA_PRECISION_BF16 &&
+      (dnnl_get_effective_cpu_isa () & dnnl_cpu_isa_avx512_core_bf16) ==
+        dnnl_cpu_isa_avx512_core_bf16)
+    plan->data_type = dnnl_bf16;
 
-  /* bf16 is not implemented yet: the plan computes in fp32, which is always correct */
   if (!_strata_plan_check (dnnl_engine_create (&plan->engine, dnnl_cpu, 0),
                            "open the CPU engine", error) ||
       !_strata_plan_check (dnnl_stream_create (&plan->stream, plan->engine,
@@ -674,7 +724,7 @@ strata_plan_compute_loss (StrataPlan   *plan,
   n = MIN (n, plan->n_rows);
 
   probs = _strata_plan_mem_data (plan, plan->probs_mem);
-  logits = _strata_plan_mem_data (plan, plan->logits->dst_mem);
+  logits = _strata_plan_mem_data (plan, plan->logits_mem);
   if (plan->train && plan->seed_mem != NULL)
     seed = _strata_plan_mem_data (plan, plan->seed_mem);
 
@@ -757,6 +807,8 @@ strata_plan_backward (StrataPlan  *plan,
       return FALSE;
     }
   plan->n_backward_layers = 0;
+  if (!run_steps (plan, NULL, plan->seed_steps, error))
+    return FALSE;
   for (guint i = plan->layers->len; i > 0; i--)
     {
       StrataPlanLayer *layer = g_ptr_array_index (plan->layers, i - 1);
@@ -801,6 +853,7 @@ _strata_plan_get_stats (StrataPlan      *plan,
   stats->arena_bytes = plan->arena_size;
   stats->arena_unshared = plan->arena_unshared;
   stats->n_reference_impls = plan->n_reference_impls;
+  stats->bf16 = plan->data_type == dnnl_bf16;
 }
 
 StrataPlanLayer *
@@ -830,7 +883,7 @@ read_plain (StrataPlan        *plan,
   dnnl_exec_arg_t args[2];
   gboolean ok;
 
-  _strata_md_activation (plan, shape, &md, FALSE);
+  _strata_md_activation_f32 (plan, shape, &md);
   ok = _strata_plan_check (dnnl_memory_create (&out, &md, plan->engine, values),
                            "create a memory object", error) &&
        _strata_plan_check (dnnl_reorder_primitive_desc_create (&pd, _strata_plan_md (mem),
