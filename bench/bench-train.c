@@ -105,8 +105,8 @@ run (const char  *name,
   g_autofree gint32 *labels = g_new (gint32, batch);
   StrataShape shape;
   gsize n_input;
-  gint64 start = 0, elapsed;
-  double rate;
+  gint64 start = 0, window = 0, elapsed;
+  double rate, best = 0;
 
   if (model == NULL)
     g_error ("%s", error->message);
@@ -123,7 +123,14 @@ run (const char  *name,
   for (guint b = 0; b < n_batches + 5; b++)
     {
       if (b == 5)
-        start = g_get_monotonic_time ();
+        start = window = g_get_monotonic_time ();
+      else if (b > 5 && (b - 5) % 10 == 0)
+        {
+          /* the machine is shared: the best window of 10 batches shows what it can do */
+          gint64 now = g_get_monotonic_time ();
+          best = MAX (best, 10.0 * batch / ((now - window) / 1e6));
+          window = now;
+        }
       if (!strata_plan_forward (plan, batch, b, &error))
         g_error ("%s", error->message);
       strata_plan_compute_loss (plan, labels, batch, NULL, NULL);
@@ -142,8 +149,8 @@ run (const char  *name,
     }
   elapsed = g_get_monotonic_time () - start;
   rate = (double) n_batches * batch / (elapsed / 1e6);
-  printf ("%-10s batch %3u  %8.1f images/s  plan %6.1f MiB\n", name, batch, rate,
-          strata_plan_get_memory_bytes (plan) / 1048576.0);
+  printf ("%-10s batch %3u  %8.1f images/s  best %8.1f  plan %6.1f MiB\n", name, batch, rate,
+          MAX (best, rate), strata_plan_get_memory_bytes (plan) / 1048576.0);
   return rate;
 }
 
