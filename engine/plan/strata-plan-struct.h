@@ -69,6 +69,10 @@ struct _StrataPlan
   guint n_profiled;
 };
 
-void _strata_plan_prim_free (StrataPlanPrim *prim);
+void     _strata_plan_prim_free     (StrataPlanPrim *prim);
+void     _strata_plan_place_buffers (StrataPlan     *plan);
+gboolean _strata_plan_bind_buffers  (StrataPlan     *plan,
+                                     GError        **error);
+void     _strata_plan_print_profile (StrataPlan     *plan);
 
 G_END_DECLS
