@@ -33,6 +33,8 @@ for scheme in light dark; do
     "$@" &
     pid=$!
     sleep "${STRATA_SCREENSHOT_DELAY:-3}"
+    # Park the pointer in a corner so no tooltip or hover shows by accident.
+    command -v xdotool >/dev/null && xdotool mousemove 0 0 && sleep 0.5
     import -window root "$STRATA_SHOT"
     kill "$pid"
     wait "$pid" 2>/dev/null || true
