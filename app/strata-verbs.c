@@ -20,6 +20,7 @@ static const StrataVerb verbs[] = {
   { "evaluate", N_("Measure a run on a split of the data"), strata_verb_evaluate },
   { "dataset", N_("Inspect a project's data: counts, problems, duplicates"),
     strata_verb_dataset },
+  { "predict", N_("Classify images with a run's model"), strata_verb_predict },
 };
 
 const StrataVerb *
