@@ -31,6 +31,7 @@ int strata_verb_dataset  (int argc, char **argv);
 int strata_verb_predict  (int argc, char **argv);
 int strata_verb_export   (int argc, char **argv);
 int strata_verb_lr_find  (int argc, char **argv);
+int strata_verb_import_run (int argc, char **argv);
 
 /* Shared by the verbs */
 int  strata_cli_fail          (GError     *error,

@@ -16,13 +16,16 @@ G_BEGIN_DECLS
 /**
  * StrataPytorchExportOptions:
  * @weights: (nullable): "best" or "last": the weights training starts from; %NULL takes
- *   last when the run has it
+ *   last
+ * @max_images: at most this many images per split, spread evenly over it (for trials and
+ *   tests); 0 for all
  * @progress: (nullable): reports each stage
  * @progress_data: its data
  */
 typedef struct
 {
   const char *weights;
+  guint max_images;
   StrataProgressFunc progress;
   gpointer progress_data;
 } StrataPytorchExportOptions;

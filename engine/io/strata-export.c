@@ -269,6 +269,7 @@ strata_export_build_config (StrataKerasModel      *model,
           json_object_set_string_member (wobj, "keras_name", weight->keras_name);
           json_object_set_string_member (wobj, "keras", keras);
           json_object_set_string_member (wobj, "torch", torch_key (layer, weight));
+          json_object_set_string_member (wobj, "strata", weight->tensor->name);
           json_object_set_array_member (wobj, "keras_shape", shape_array (weight->dims,
                                                                           weight->rank));
           json_object_set_array_member (wobj, "torch_shape",
@@ -287,6 +288,15 @@ strata_export_build_config (StrataKerasModel      *model,
   json_object_set_string_member (root, "output", strata_keras_model_get_output (model));
   json_object_set_boolean_member (root, "output_is_probabilities",
                                   strata_keras_model_ends_in_softmax (model));
+  {
+    StrataNode *output = strata_graph_find_output (graph);
+    JsonObject *loss = json_object_new ();
+
+    json_object_set_string_member (loss, "name", "categorical_crossentropy");
+    json_object_set_double_member (loss, "label_smoothing",
+                                   output ? strata_node_get_float (output, "label_smoothing") : 0);
+    json_object_set_object_member (root, "loss", loss);
+  }
   json_object_set_string_member (files, "keras", "model.h5");
   json_object_set_string_member (files, "safetensors", "model.safetensors");
   json_object_set_object_member (root, "files", files);

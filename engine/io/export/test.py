@@ -317,20 +317,25 @@ def resize(image, spec, pad_key):
     return dst
 
 
+def normalize(pixels, pre, channels):
+    """Model values from 0..255 values: pixel × scale + offset, in float32."""
+    scale = np.array(pre["scale"], F32)
+    offset = np.array(pre["offset"], F32)
+    pixels = pixels.astype(F32)
+    if channels == 1:
+        return pixels * scale[0] + offset[0]
+    if pre["bgr"]:
+        pixels = pixels[:, :, ::-1]
+    return pixels * scale[None, None, :] + offset[None, None, :]
+
+
 def preprocess(path, name, pre, input_spec):
+    """An image file as the model sees it: HWC float32."""
     spec = dict(pre, width=input_spec["width"], height=input_spec["height"],
                 channels=input_spec["channels"])
     image = decode(path, name, spec)
     key = hash_bytes(os.path.basename(path).encode("utf-8"))
-    pixels = resize(image, spec, key)
-    scale = np.array(pre["scale"], F32)
-    offset = np.array(pre["offset"], F32)
-    C = spec["channels"]
-    if C == 1:
-        return pixels.astype(F32) * scale[0] + offset[0]
-    if pre["bgr"]:
-        pixels = pixels[:, :, ::-1]
-    return pixels.astype(F32) * scale[None, None, :] + offset[None, None, :]
+    return normalize(resize(image, spec, key), pre, spec["channels"])
 
 
 # Weights -----------------------------------------------------------------------------------
@@ -401,7 +406,14 @@ def read_h5(path, layers):
 
 # The network in PyTorch, layer for layer with Keras' semantics ------------------------------
 
-def build_torch(config, tensors):
+def build_torch(config):
+    """run(x, params, training=False, logits=False): the network as a function.
+
+    x is a float32 NHWC batch; params maps PyTorch names ("conv2d.weight",
+    "batch_normalization.running_mean", …) to tensors. With training, dropout is on and
+    BatchNormalization uses the batch's statistics and updates its running ones in place
+    (Keras' momentum m is PyTorch's 1 - m). With logits, a softmax that ends the model is
+    left out, for a loss computed from logits."""
     import torch
     import torch.nn.functional as F
 
@@ -430,18 +442,19 @@ def build_torch(config, tensors):
             return F.softmax(x, dim=1)
         raise ValueError("unknown activation %s" % name)
 
-    def param(name):
-        return torch.from_numpy(np.ascontiguousarray(tensors[name], dtype=np.float32))
-
     layers = config["layers"]
+    output = config["output"]
 
-    def run(x_nhwc):
+    def run(x_nhwc, params, training=False, logits=False):
         values = {}
         for layer in layers:
             cfg, kind = layer["config"], layer["class_name"]
-            w = {weight["keras_name"]: param(weight["torch"]) for weight in layer["weights"]}
+            w = {weight["keras_name"]: params[weight["torch"]] for weight in layer["weights"]}
             inputs = [values[name] for name in layer["inputs"]]
             x = inputs[0] if inputs else None
+            activation = cfg.get("activation")
+            if logits and layer["name"] == output and activation == "softmax":
+                activation = "linear"
             if kind == "InputLayer":
                 y = x_nhwc.permute(0, 3, 1, 2)
             elif kind in ("Conv2D", "DepthwiseConv2D"):
@@ -451,14 +464,16 @@ def build_torch(config, tensors):
                 y = F.conv2d(x, kernel, w.get("bias"), stride=tuple(cfg["strides"]),
                              dilation=tuple(cfg["dilation_rate"]),
                              groups=x.shape[1] if kind == "DepthwiseConv2D" else 1)
-                y = activate(y, cfg["activation"])
+                y = activate(y, activation)
             elif kind == "Dense":
-                y = activate(F.linear(x, w["kernel"], w.get("bias")), cfg["activation"])
+                y = activate(F.linear(x, w["kernel"], w.get("bias")), activation)
             elif kind == "BatchNormalization":
+                # a frozen BatchNormalization runs in inference mode, as in Keras 2
                 y = F.batch_norm(x, w["moving_mean"], w["moving_variance"], w.get("gamma"),
-                                 w.get("beta"), training=False, eps=cfg["epsilon"])
+                                 w.get("beta"), training=training and cfg["trainable"],
+                                 momentum=1.0 - cfg["momentum"], eps=cfg["epsilon"])
             elif kind == "Dropout":
-                y = x
+                y = F.dropout(x, cfg["rate"], training=training)
             elif kind == "Flatten":
                 # Keras flattens height, width, channels
                 y = x.permute(0, 2, 3, 1).reshape(x.shape[0], -1) if x.dim() == 4 else x
@@ -490,7 +505,7 @@ def build_torch(config, tensors):
             elif kind == "Concatenate":
                 y = torch.cat(inputs, dim=1)
             elif kind == "Activation":
-                y = activate(x, cfg["activation"])
+                y = activate(x, activation)
             elif kind == "ReLU":
                 y = F.relu(x) if cfg.get("max_value") is None else x.clamp(0, cfg["max_value"])
             elif kind == "LeakyReLU":
@@ -498,8 +513,10 @@ def build_torch(config, tensors):
             else:
                 raise ValueError("unknown layer %s" % kind)
             values[layer["name"]] = y
-        out = values[config["output"]]
-        return out if config["output_is_probabilities"] else F.softmax(out, dim=1)
+        out = values[output]
+        if logits or config["output_is_probabilities"]:
+            return out
+        return F.softmax(out, dim=1)
 
     return run
 
@@ -510,11 +527,13 @@ def predict_torch(config, weights_source, batches):
         tensors, _ = read_safetensors(os.path.join(HERE, config["files"]["safetensors"]))
     else:
         tensors = read_h5(os.path.join(HERE, config["files"]["keras"]), config["layers"])
-    run = build_torch(config, tensors)
+    params = {name: torch.from_numpy(np.ascontiguousarray(value, dtype=np.float32))
+              for name, value in tensors.items() if value.dtype != np.int64}
+    run = build_torch(config)
     torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
     with torch.no_grad():
         for batch in batches:
-            yield run(torch.from_numpy(batch)).numpy()
+            yield run(torch.from_numpy(batch), params).numpy()
 
 
 def predict_keras(config, keras, batches):
