@@ -164,8 +164,14 @@ torch_key (const StrataKerasLayer  *layer,
   return g_strconcat (layer->name, ".", weight->torch_name, NULL);
 }
 
-static JsonNode *
-preprocessing_json (StrataDatasetSettings *settings)
+/**
+ * strata_export_preprocessing_json:
+ *
+ * Returns: (transfer full): config.json's "preprocessing": the resize, the normalisation
+ *   settings and their exact float constants
+ */
+JsonNode *
+strata_export_preprocessing_json (StrataDatasetSettings *settings)
 {
   g_autoptr(JsonNode) all = strata_dataset_settings_to_json (settings);
   JsonObject *from = json_node_get_object (all);
@@ -243,7 +249,7 @@ strata_export_build_config (StrataKerasModel      *model,
   json_object_set_string_member (input, "layout", "NHWC");
   json_object_set_string_member (input, "dtype", "float32");
   json_object_set_object_member (root, "input", input);
-  json_object_set_member (root, "preprocessing", preprocessing_json (settings));
+  json_object_set_member (root, "preprocessing", strata_export_preprocessing_json (settings));
 
   for (guint i = 0; i < strata_keras_model_get_n_layers (model); i++)
     {
@@ -437,7 +443,8 @@ build_readme (const char            *project,
               const char *const     *classes,
               StrataDatasetSettings *settings,
               gboolean               probabilities,
-              const char            *check)
+              const char            *check,
+              gboolean               examples)
 {
   g_autoptr(GBytes) template = strata_export_get_file ("README.md.in");
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
@@ -458,6 +465,11 @@ build_readme (const char            *project,
     { "@RESIZE@", resize }, { "@NORMALIZE@", normalize },
     { "@OUTPUT@", probabilities ? "the probabilities (a softmax)"
                                 : "class scores (logits): apply a softmax for probabilities" },
+    { "@EXAMPLES_RUN@", examples ? "\n`python3 test.py examples` classifies the sample images that "
+                                   "came with the model;\ncompare with `examples/expected.csv`, "
+                                   "Strata's own predictions for them.\n" : "" },
+    { "@EXAMPLES_ROW@", examples ? "| `examples/` | a few images from the project's data and "
+                                   "`expected.csv`, Strata's own predictions for them |\n" : "" },
   };
   g_autoptr(GString) text = g_string_new_len (g_bytes_get_data (template, NULL),
                                               g_bytes_get_size (template));
@@ -989,7 +1001,7 @@ strata_export_zip (StrataProject             *project,
   readme = build_readme (project_name, run, result->weights, metrics,
                          strata_predictor_get_classes (predictor),
                          strata_predictor_get_dataset_settings (predictor),
-                         strata_keras_model_ends_in_softmax (keras), check_text);
+                         strata_keras_model_ends_in_softmax (keras), check_text, outcome.ran);
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     goto out;

@@ -99,6 +99,7 @@ JsonNode           *strata_export_build_config   (StrataKerasModel          *mod
                                                   StrataDatasetSettings     *settings,
                                                   const char *const         *classes,
                                                   JsonNode                  *info);
+JsonNode           *strata_export_preprocessing_json (StrataDatasetSettings *settings);
 char               *strata_export_find_python    (const char                *wanted);
 GBytes             *strata_export_get_file       (const char                *name);
 

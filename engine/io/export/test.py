@@ -632,6 +632,11 @@ def main():
         return 1
     items = list_images(args.images)
     failed = []
+    if args.dump_inputs:
+        # the prepared images only, for checking the preprocessing against Strata's
+        inputs = [b for b, _ in batches_of(items, config, args.batch_size, failed)]
+        np.save(args.dump_inputs, np.concatenate(inputs) if inputs else np.zeros((0,)))
+        return 0
 
     keras = None
     if args.backend in ("auto", "keras"):
@@ -648,11 +653,8 @@ def main():
         sys.stderr.write("test.py needs %s (or Keras): %s\n" % (e.name, e))
         return EXIT_MISSING
 
-    names, probabilities, inputs = [], [], []
+    names, probabilities = [], []
     batched = list(batches_of(items, config, args.batch_size, failed))
-    if args.dump_inputs:
-        inputs = [b for b, _ in batched]
-        np.save(args.dump_inputs, np.concatenate(inputs) if inputs else np.zeros((0,)))
     source = (b for b, _ in batched)
     if keras is not None:
         results = predict_keras(config, keras, source)

@@ -20,6 +20,7 @@ import os
 import struct
 import sys
 import time
+import warnings
 
 import numpy as np
 import torch
@@ -143,6 +144,8 @@ def main():
     if args.lr:
         hp["learning_rate"] = args.lr
 
+    # a 1-channel kernel's gradient comes in another (equivalent) layout than DDP's bucket
+    warnings.filterwarnings("ignore", message="Grad strides do not match bucket view strides")
     distributed = "RANK" in os.environ and "WORLD_SIZE" in os.environ
     use_cuda = torch.cuda.is_available() and args.device != "cpu"
     if distributed:
