@@ -63,6 +63,8 @@ test_train_run (const char *project_path,
   g_assert_nonnull (project);
   trainer = strata_trainer_new (project, &options, &error);
   g_assert_no_error (error);
+  /* the trainer lists the new run; saving is the caller's, as the CLI does */
+  g_assert_true (strata_project_save (project, &error));
   g_assert_true (strata_trainer_run (trainer, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
 }

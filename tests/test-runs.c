@@ -100,6 +100,18 @@ test_rename (void)
   g_clear_error (&error);
   g_assert_true (strata_runs_rename (project, "first", "a", &error));
   g_assert_no_error (error);
+
+  /* a project with unsaved edits is not saved behind its owner's back */
+  strata_project_set_modified (project, TRUE);
+  g_assert_true (strata_runs_rename (project, "a", "unsaved", &error));
+  g_assert_true (listed (project, "unsaved"));
+  g_assert_true (strata_project_get_modified (project));
+  g_clear_object (&reloaded);
+  reloaded = load ();
+  g_assert_true (listed (reloaded, "a"));
+  g_assert_true (strata_project_save (project, &error));
+  g_assert_true (strata_runs_rename (project, "unsaved", "a", &error));
+  g_assert_no_error (error);
 }
 
 static void

@@ -193,7 +193,8 @@ default_name (StrataProject *project,
  * @name: (nullable): the new run's name; %NULL makes one from the run it started from
  *
  * Adds a run made elsewhere by the train.py of strata_export_pytorch(): its weights (last
- * and, when there is one, best), its metrics and its settings. The project is saved.
+ * and, when there is one, best), its metrics and its settings. The project is saved unless
+ * it has unsaved changes.
  *
  * Returns: (transfer full) (nullable): the new run's name
  */
@@ -214,6 +215,7 @@ strata_import_run (StrataProject  *project,
   g_autoptr(StrataRun) run = NULL;
   JsonObject *info = NULL, *run_info;
   gint64 epochs_done, step;
+  gboolean was_modified;
 
   g_return_val_if_fail (STRATA_IS_PROJECT (project), NULL);
 
@@ -343,8 +345,11 @@ strata_import_run (StrataProject  *project,
   if (!strata_run_save_info (run, error))
     goto fail;
 
+  /* a project with unsaved edits is left for its owner to save (see strata-runs.c) */
+  was_modified = strata_project_get_modified (project);
   strata_project_add_run (project, run_name);
-  if (strata_project_get_path (project) != NULL && !strata_project_save (project, error))
+  if (!was_modified && strata_project_get_path (project) != NULL &&
+      !strata_project_save (project, error))
     {
       strata_project_remove_run (project, run_name);
       goto fail;

@@ -18,15 +18,20 @@
 
 /*
  * A run is its folder plus its name in the project's list. Every operation here moves the
- * folder with one rename() and then saves the project; when the save fails the folder is
- * moved back, so the two never disagree for long.
+ * folder with one rename() and changes the list. The project is saved at once when it had
+ * no unsaved changes, so that the list on disk follows the folders; when the save fails the
+ * folder is moved back. A project with unsaved edits (a window's) is not saved behind the
+ * user's back: it is marked modified and its next save writes the list.
  */
 
 static gboolean
 save_project (StrataProject  *project,
+              gboolean        was_modified,
               GError        **error)
 {
-  return strata_project_get_path (project) == NULL || strata_project_save (project, error);
+  if (was_modified || strata_project_get_path (project) == NULL)
+    return TRUE;
+  return strata_project_save (project, error);
 }
 
 static gboolean
@@ -85,8 +90,9 @@ update_init_from (StrataProject *project,
  * @name: an existing run
  * @new_name: a free, valid run name (see strata_run_name_is_valid())
  *
- * Renames the run's folder, its run.json and its entry in the project (which is saved), and
- * the references of runs that started from its weights.
+ * Renames the run's folder, its run.json and its entry in the project, and the references of
+ * runs that started from its weights. The project is saved unless it has unsaved changes
+ * (then it is left modified for its owner to save).
  */
 gboolean
 strata_runs_rename (StrataProject  *project,
@@ -96,6 +102,7 @@ strata_runs_rename (StrataProject  *project,
 {
   g_autofree char *runs_dir = NULL, *from = NULL, *to = NULL;
   g_autoptr(StrataRun) run = NULL;
+  gboolean was_modified;
 
   g_return_val_if_fail (STRATA_IS_PROJECT (project), FALSE);
 
@@ -122,6 +129,7 @@ strata_runs_rename (StrataProject  *project,
                    _("There is already a run named “%s”"), new_name);
       return FALSE;
     }
+  was_modified = strata_project_get_modified (project);
   if (!rename_dir (from, to, error))
     return FALSE;
 
@@ -140,7 +148,7 @@ strata_runs_rename (StrataProject  *project,
 
   if (!strata_project_rename_run (project, name, new_name))
     strata_project_add_run (project, new_name);
-  if (!save_project (project, error))
+  if (!save_project (project, was_modified, error))
     {
       g_rename (to, from);
       json_object_set_string_member (strata_run_get_info (run), "name", name);
@@ -156,7 +164,7 @@ strata_runs_rename (StrataProject  *project,
  * @name: an existing run
  *
  * Deletes a run so that it can be brought back: its folder moves to NAME.runs/.trash/ and it
- * leaves the project's list (the project is saved).
+ * leaves the project's list (saved as strata_runs_rename() saves).
  *
  * Returns: (transfer full): the id that strata_runs_restore() takes, or %NULL on error
  */
@@ -169,10 +177,11 @@ strata_runs_trash (StrataProject  *project,
   g_autofree char *id = NULL, *stamp = NULL;
   g_autoptr(StrataRun) run = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  gboolean listed;
+  gboolean listed, was_modified;
 
   g_return_val_if_fail (STRATA_IS_PROJECT (project), NULL);
 
+  was_modified = strata_project_get_modified (project);
   runs_dir = strata_project_dup_runs_dir (project);
   if (!strata_run_name_is_valid (name) || !g_file_test ((from = g_build_filename (runs_dir, name,
                                                                                  NULL)),
@@ -204,7 +213,7 @@ strata_runs_trash (StrataProject  *project,
     return NULL;
 
   listed = strata_project_remove_run (project, name);
-  if (!save_project (project, error))
+  if (!save_project (project, was_modified, error))
     {
       g_rename (to, from);
       if (listed)
@@ -229,10 +238,12 @@ strata_runs_restore (StrataProject  *project,
                      GError        **error)
 {
   g_autofree char *runs_dir = NULL, *from = NULL, *to = NULL, *name = NULL;
+  gboolean was_modified;
   const char *at;
 
   g_return_val_if_fail (STRATA_IS_PROJECT (project), NULL);
 
+  was_modified = strata_project_get_modified (project);
   at = trash_id ? strchr (trash_id, '@') : NULL;
   name = at ? g_strndup (trash_id, at - trash_id) : NULL;
   runs_dir = strata_project_dup_runs_dir (project);
@@ -255,7 +266,7 @@ strata_runs_restore (StrataProject  *project,
   if (!rename_dir (from, to, error))
     return NULL;
   strata_project_add_run (project, name);
-  if (!save_project (project, error))
+  if (!save_project (project, was_modified, error))
     {
       g_rename (to, from);
       strata_project_remove_run (project, name);
