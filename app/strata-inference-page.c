@@ -22,9 +22,28 @@
  * StrataInferencePage:
  *
  * Pick a run and its best or last weights, then choose or drop image files: a worker thread
- * classifies them with strata_predict_images() (the run's own preprocessing, an inference plan)
- * and each image gets a row with its thumbnail and bars for its most likely classes.
+ * classifies them with a #StrataPredictor (the run's own preprocessing, an inference plan) and
+ * each image gets a row with its thumbnail and bars for its most likely classes.
  */
+
+#define MAX_TOP 10
+
+typedef struct
+{
+  GStrv classes;
+  GPtrArray *items;             /* StrataImagePrediction */
+  guint top_k;
+} Predictions;
+
+static void
+predictions_free (Predictions *p)
+{
+  g_strfreev (p->classes);
+  g_clear_pointer (&p->items, g_ptr_array_unref);
+  g_free (p);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Predictions, predictions_free)
 
 struct _StrataInferencePage
 {
@@ -51,14 +70,17 @@ G_DEFINE_FINAL_TYPE (StrataInferencePage, strata_inference_page, GTK_TYPE_WIDGET
 /* Results ------------------------------------------------------------------------------------- */
 
 static GtkWidget *
-prediction_row_new (const StrataPredictions     *predictions,
+prediction_row_new (const Predictions           *predictions,
                     const StrataImagePrediction *item)
 {
+  gint32 top[MAX_TOP];
+  float top_p[MAX_TOP];
+  guint n_top = strata_image_prediction_get_top (item, predictions->top_k, top, top_p);
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 18);
   GtkWidget *details = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  g_autoptr(GFile) file = g_file_new_for_path (item->path);
-  g_autofree char *name = g_filename_display_basename (item->path);
+  g_autoptr(GFile) file = g_file_new_for_path (item->path ? item->path : item->name);
+  g_autofree char *name = g_filename_display_basename (item->path ? item->path : item->name);
   GtkWidget *picture = gtk_picture_new_for_file (file);
   GtkWidget *title = gtk_label_new (name);
 
@@ -77,7 +99,7 @@ prediction_row_new (const StrataPredictions     *predictions,
 
   if (item->error)
     {
-      GtkWidget *message = gtk_label_new (item->error->message);
+      GtkWidget *message = gtk_label_new (item->error);
 
       gtk_label_set_xalign (GTK_LABEL (message), 0);
       gtk_label_set_wrap (GTK_LABEL (message), TRUE);
@@ -90,11 +112,11 @@ prediction_row_new (const StrataPredictions     *predictions,
 
       gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
       gtk_grid_set_row_spacing (GTK_GRID (grid), 4);
-      for (guint j = 0; j < predictions->top_k && item->top_class[j] >= 0; j++)
+      for (guint j = 0; j < n_top; j++)
         {
-          GtkWidget *label = gtk_label_new (predictions->classes[item->top_class[j]]);
+          GtkWidget *label = gtk_label_new (predictions->classes[top[j]]);
           GtkWidget *bar = gtk_level_bar_new_for_interval (0, 1);
-          g_autofree char *percent = strata_format_percent (item->top_probability[j]);
+          g_autofree char *percent = strata_format_percent (top_p[j]);
           GtkWidget *value = gtk_label_new (percent);
 
           gtk_label_set_xalign (GTK_LABEL (label), 0);
@@ -102,7 +124,7 @@ prediction_row_new (const StrataPredictions     *predictions,
           gtk_label_set_width_chars (GTK_LABEL (label), 12);
           if (j == 0)
             gtk_widget_add_css_class (label, "heading");
-          gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), item->top_probability[j]);
+          gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), top_p[j]);
           /* one colour for all: the bar's length is the message, not a threshold */
           gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_LOW);
           gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_HIGH);
@@ -151,15 +173,22 @@ predict_thread (GTask        *task,
 {
   PredictJob *job = task_data;
   g_autoptr(GError) error = NULL;
-  StrataPredictions *predictions;
+  g_autoptr(StrataPredictor) predictor = NULL;
+  g_autoptr(Predictions) predictions = g_new0 (Predictions, 1);
 
-  predictions = strata_predict_images (job->project, job->run, job->weights,
-                                       (const char *const *) job->paths, job->top_k, cancellable,
-                                       &error);
-  if (predictions == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, predictions, (GDestroyNotify) strata_predictions_free);
+  predictor = strata_predictor_new (job->project, job->run, job->weights, &error);
+  if (predictor != NULL)
+    predictions->items = strata_predictor_predict_files (predictor,
+                                                         (const char *const *) job->paths,
+                                                         cancellable, NULL, NULL, &error);
+  if (predictions->items == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  predictions->classes = g_strdupv ((char **) strata_predictor_get_classes (predictor));
+  predictions->top_k = MIN (job->top_k, g_strv_length (predictions->classes));
+  g_task_return_pointer (task, g_steal_pointer (&predictions), (GDestroyNotify) predictions_free);
 }
 
 static void
@@ -169,7 +198,7 @@ on_predicted (GObject      *object,
 {
   g_autoptr(StrataInferencePage) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(StrataPredictions) predictions = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(Predictions) predictions = g_task_propagate_pointer (G_TASK (result), &error);
   GtkWidget *child;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -188,9 +217,10 @@ on_predicted (GObject      *object,
     }
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->results_list))))
     gtk_list_box_remove (self->results_list, child);
-  for (guint i = 0; i < predictions->n; i++)
-    gtk_list_box_append (self->results_list, prediction_row_new (predictions, &predictions->items[i]));
-  gtk_widget_set_visible (self->results_group, predictions->n > 0);
+  for (guint i = 0; i < predictions->items->len; i++)
+    gtk_list_box_append (self->results_list,
+                         prediction_row_new (predictions, g_ptr_array_index (predictions->items, i)));
+  gtk_widget_set_visible (self->results_group, predictions->items->len > 0);
 }
 
 /**
@@ -412,7 +442,7 @@ strata_inference_page_init (StrataInferencePage *self)
   GtkDropTarget *target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  gtk_spin_button_set_range (self->top_k, 1, STRATA_PREDICT_MAX_TOP);
+  gtk_spin_button_set_range (self->top_k, 1, MAX_TOP);
   gtk_spin_button_set_value (self->top_k, 3);
   g_signal_connect (target, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));

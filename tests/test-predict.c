@@ -1,4 +1,4 @@
-/* test-predict.c: a run's model on image files agrees with its evaluation on the same images
+/* test-predict.c: predictions on files and splits, CSV, and the evaluation's extras
  *
  * Copyright 2026 The Strata authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -6,223 +6,306 @@
 
 #include "config.h"
 
-#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
 #include <math.h>
 
-#include "strata-dataset.h"
 #include "strata-evaluate.h"
+#include "strata-png-writer.h"
 #include "strata-predict.h"
-#include "strata-trainer.h"
-#include "strata-test-images.h"
-
-#define N_IMAGES 6
+#include "strata-run.h"
+#include "strata-test-project.h"
+#include "strata-test-util.h"
+#include "strata-tta.h"
 
 static char *tmpdir;
 static char *project_path;
 
-/* The example with a network small enough to train in a second. */
-static void
-write_small_project (void)
-{
-  g_autoptr(StrataProject) project = strata_project_new_example ("fashion-mnist", NULL);
-  StrataGraph *graph = strata_project_get_graph (project);
-  g_autoptr(GError) error = NULL;
-  const gint32 stride2[] = { 2, 2 };
-
-  for (guint i = 0; i < 2; i++)
-    {
-      const char *id = i ? "conv2d_1" : "conv2d";
-      g_assert_true (strata_graph_set_param (graph, id, "filters", g_variant_new_int32 (4), &error));
-      g_assert_true (strata_graph_set_param (graph, id, "strides",
-                                             g_variant_new_fixed_array (G_VARIANT_TYPE_INT32,
-                                                                        stride2, 2, 4), &error));
-    }
-  g_assert_true (strata_graph_set_param (graph, "dense", "units", g_variant_new_int32 (16),
-                                         &error));
-  project_path = g_build_filename (tmpdir, "small.strata", NULL);
-  g_assert_true (strata_project_save_as (project, project_path, &error));
-  g_assert_no_error (error);
-}
-
-static void
-train_a_little (StrataProject *project)
-{
-  StrataTrainOptions options = { .run_name = "p", .epochs = 1, .max_batches = 40 };
-  g_autoptr(StrataTrainer) trainer = NULL;
-  g_autoptr(GError) error = NULL;
-
-  trainer = strata_trainer_new (project, &options, &error);
-  g_assert_no_error (error);
-  g_assert_true (strata_trainer_run (trainer, NULL, NULL, NULL, &error));
-  g_assert_no_error (error);
-}
-
-/* The first test images of Fashion-MNIST, as the RGB PNG files a user would have. */
-static GPtrArray *
-write_test_images (void)
-{
-  g_autofree char *dir = g_strdup (g_getenv ("STRATA_FASHION_MNIST_DIR"));
-  g_autofree char *gz = NULL;
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GInputStream) raw = NULL;
-  g_autoptr(GConverter) gunzip = NULL;
-  g_autoptr(GInputStream) in = NULL;
-  g_autoptr(GError) error = NULL;
-  guint8 header[16], pixels[28 * 28];
-  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
-
-  gz = g_build_filename (dir && *dir ? dir : FASHION_MNIST_DIR, "t10k-images-idx3-ubyte.gz", NULL);
-  file = g_file_new_for_path (gz);
-  raw = G_INPUT_STREAM (g_file_read (file, NULL, &error));
-  g_assert_no_error (error);
-  gunzip = G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP));
-  in = g_converter_input_stream_new (raw, gunzip);
-  g_assert_true (g_input_stream_read_all (in, header, sizeof header, NULL, NULL, &error));
-  for (guint i = 0; i < N_IMAGES; i++)
-    {
-      g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 28, 28);
-      guint8 *dst = gdk_pixbuf_get_pixels (pixbuf);
-      int stride = gdk_pixbuf_get_rowstride (pixbuf);
-      char *path = g_strdup_printf ("%s/test-%u.png", tmpdir, i);
-
-      g_assert_true (g_input_stream_read_all (in, pixels, sizeof pixels, NULL, NULL, &error));
-      for (int y = 0; y < 28; y++)
-        for (int x = 0; x < 28; x++)
-          for (int c = 0; c < 3; c++)
-            dst[y * stride + 3 * x + c] = pixels[y * 28 + x];
-      test_save_pixbuf (pixbuf, path, "png");
-      g_ptr_array_add (paths, path);
-    }
-  return paths;
-}
-
-static void
-test_predict_matches_evaluate (void)
+/* Writes test images 0..n-1 of the split as PNG files into @dir; returns their labels. */
+static GArray *
+write_split_images (const char *dir,
+                    guint       n)
 {
   g_autoptr(StrataProject) project = strata_project_load (project_path, NULL);
-  g_autoptr(GPtrArray) paths = NULL;
-  g_autoptr(StrataPredictions) predictions = NULL;
-  g_autoptr(StrataEvaluation) eval = NULL;
   g_autoptr(StrataDataset) dataset = NULL;
-  g_autoptr(GdkPixbuf) photo = test_pixbuf_pattern (64, 48, 7);
-  g_autofree char *photo_path = g_build_filename (tmpdir, "photo.jpg", NULL);
-  g_autofree char *broken = g_build_filename (tmpdir, "broken.png", NULL);
-  g_autofree char *missing = g_build_filename (tmpdir, "missing.png", NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) json = NULL;
-  guint checked = 0;
+  GArray *labels = g_array_new (FALSE, FALSE, sizeof (gint32));
+  g_autofree char *base = strata_project_dup_base_dir (project);
 
-  g_assert_nonnull (project);
-  train_a_little (project);
-
-  paths = write_test_images ();
-  test_save_pixbuf (photo, photo_path, "jpeg");
-  g_assert_true (g_file_set_contents (broken, "not an image", -1, NULL));
-  g_ptr_array_add (paths, g_strdup (photo_path));
-  g_ptr_array_add (paths, g_strdup (broken));
-  g_ptr_array_add (paths, g_strdup (missing));
-  g_ptr_array_add (paths, NULL);
-
-  predictions = strata_predict_images (project, "p", NULL, (const char *const *) paths->pdata, 3,
-                                       NULL, &error);
+  dataset = strata_dataset_open (strata_project_get_dataset (project), base, NULL, &error);
   g_assert_no_error (error);
-  g_assert_nonnull (predictions);
-  g_assert_cmpstr (predictions->weights, ==, "last");    /* a stopped run has no best yet */
-  g_assert_cmpuint (predictions->n, ==, N_IMAGES + 3);
-  g_assert_cmpuint (predictions->n_classes, ==, 10);
-  g_assert_cmpuint (predictions->top_k, ==, 3);
-  g_assert_cmpstr (predictions->classes[0], ==, "T-shirt/top");
-
-  /* Every readable image gets three distinct classes, most likely first. */
-  for (guint i = 0; i <= N_IMAGES; i++)
+  g_mkdir_with_parents (dir, 0755);
+  for (guint i = 0; i < n; i++)
     {
-      const StrataImagePrediction *p = &predictions->items[i];
+      g_autofree float *image = g_new (float, 28 * 28);
+      guint8 pixels[28 * 28];
+      g_autofree char *path = g_strdup_printf ("%s/%03u.png", dir, i);
+      gint32 label = strata_dataset_get_label (dataset, STRATA_SPLIT_TEST, i);
 
-      g_assert_no_error (p->error);
-      g_assert_cmpstr (p->path, ==, g_ptr_array_index (paths, i));
-      g_assert_cmpint (p->top_class[0], >=, 0);
-      g_assert_cmpint (p->top_class[2], <, 10);
-      g_assert_cmpint (p->top_class[0], !=, p->top_class[1]);
-      g_assert_cmpfloat (p->top_probability[0], >=, p->top_probability[1]);
-      g_assert_cmpfloat (p->top_probability[1], >=, p->top_probability[2]);
-      g_assert_cmpfloat (p->top_probability[0] + p->top_probability[1] + p->top_probability[2],
-                         <=, 1.0001);
-      g_assert_cmpint (p->top_class[3], ==, -1);
+      g_assert_true (strata_dataset_load_image (dataset, STRATA_SPLIT_TEST, i, 0, 0, FALSE, image,
+                                                &error));
+      for (guint k = 0; k < 28 * 28; k++)
+        pixels[k] = (guint8) lroundf (image[k] * 255.0f);
+      g_assert_true (strata_png_write (path, pixels, 28, 28, 1, 28, &error));
+      g_array_append_val (labels, label);
     }
-  /* A file that is not an image, or not there, fails alone. */
-  g_assert_error (predictions->items[N_IMAGES + 1].error, STRATA_DATASET_ERROR,
-                  STRATA_DATASET_ERROR_CORRUPT);
-  g_assert_nonnull (predictions->items[N_IMAGES + 2].error);
-  g_assert_cmpint (predictions->items[N_IMAGES + 2].top_class[0], ==, -1);
-
-  /* The same pictures as files and as the dataset's test items give the same answer. */
-  eval = strata_evaluate (project, "p", STRATA_SPLIT_TEST, "last", NULL, &error);
-  g_assert_no_error (error);
-  dataset = strata_dataset_open (strata_project_get_dataset (project), tmpdir, NULL, &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < eval->n; i++)
-    {
-      g_autofree char *name = strata_dataset_dup_item_name (dataset, STRATA_SPLIT_TEST,
-                                                            eval->predictions[i].item);
-      guint index;
-
-      if (!g_str_has_prefix (name, "test/"))
-        continue;
-      index = (guint) g_ascii_strtoull (name + 5, NULL, 10);
-      if (index >= N_IMAGES)
-        continue;
-      for (guint j = 0; j < 3; j++)
-        {
-          g_assert_cmpint (predictions->items[index].top_class[j], ==,
-                           eval->predictions[i].top_class[j]);
-          g_assert_cmpfloat_with_epsilon (predictions->items[index].top_probability[j],
-                                          eval->predictions[i].top_probability[j], 1e-5);
-        }
-      checked++;
-    }
-  g_assert_cmpuint (checked, ==, N_IMAGES);
-
-  json = strata_predictions_to_json (predictions);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (json));
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
-                      json_node_get_object (json), "images")), ==, N_IMAGES + 3);
-
-  g_ptr_array_set_size (paths, paths->len - 1);
+  return labels;
 }
 
 static void
-test_predict_errors (void)
+test_top (void)
+{
+  float p[] = { 0.1f, 0.4f, 0.05f, 0.4f, 0.05f };
+  StrataImagePrediction item = { .n_classes = 5, .probabilities = p };
+  gint32 top[5];
+  float top_p[5];
+
+  g_assert_cmpuint (strata_image_prediction_get_top (&item, 3, top, top_p), ==, 3);
+  /* ties keep the lower class first */
+  g_assert_cmpint (top[0], ==, 1);
+  g_assert_cmpint (top[1], ==, 3);
+  g_assert_cmpint (top[2], ==, 0);
+  g_assert_cmpfloat (top_p[2], ==, 0.1f);
+  g_assert_cmpuint (strata_image_prediction_get_top (&item, 9, top, NULL), ==, 5);
+  g_assert_cmpint (top[4], ==, 4);
+  item.probabilities = NULL;
+  g_assert_cmpuint (strata_image_prediction_get_top (&item, 3, top, NULL), ==, 0);
+}
+
+/* Files, a folder with a subfolder and a broken file: the same probabilities as the split. */
+static void
+test_predict_files (void)
 {
   g_autoptr(StrataProject) project = strata_project_load (project_path, NULL);
-  const char *paths[] = { "x.png", NULL };
+  g_autofree char *dir = g_build_filename (tmpdir, "images", NULL);
+  g_autofree char *sub = g_build_filename (dir, "sub", NULL);
+  g_autofree char *bad = g_build_filename (dir, "sub", "broken.png", NULL);
+  g_autofree char *loose = g_build_filename (dir, "002.png", NULL);
+  g_autofree char *csv = g_build_filename (tmpdir, "predictions.csv", NULL);
+  g_autoptr(GArray) labels = write_split_images (dir, 6);
+  g_autoptr(StrataPredictor) predictor = NULL;
+  g_autoptr(GPtrArray) files = NULL, split = NULL;
   g_autoptr(GError) error = NULL;
-  StrataPredictions *predictions;
+  g_autofree char *text = NULL;
+  const char *const paths[] = { dir, loose, NULL };
+  const char *const missing[] = { "/nonexistent/x.png", NULL };
 
-  predictions = strata_predict_images (project, "nope", NULL, paths, 3, NULL, &error);
-  g_assert_null (predictions);
+  g_mkdir (sub, 0755);
+  g_assert_true (g_file_set_contents (bad, "not a png", -1, NULL));
+  predictor = strata_predictor_new (project, "r", NULL, &error);
+  g_assert_no_error (error);
+  /* a run stopped inside its first epoch has only a last checkpoint */
+  g_assert_cmpstr (strata_predictor_get_weights (predictor), ==, "last");
+  g_assert_cmpstr (strata_predictor_get_classes (predictor)[9], ==, "Ankle boot");
+
+  files = strata_predictor_predict_files (predictor, paths, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  /* the folder's six images and the broken one in name order, then the loose file */
+  g_assert_cmpuint (files->len, ==, 8);
+  g_assert_cmpstr (((StrataImagePrediction *) g_ptr_array_index (files, 0))->name, ==, "000.png");
+  g_assert_cmpstr (((StrataImagePrediction *) g_ptr_array_index (files, 6))->name, ==,
+                   "sub/broken.png");
+  g_assert_nonnull (((StrataImagePrediction *) g_ptr_array_index (files, 6))->error);
+  g_assert_cmpint (((StrataImagePrediction *) g_ptr_array_index (files, 6))->predicted, ==, -1);
+  g_assert_cmpstr (((StrataImagePrediction *) g_ptr_array_index (files, 7))->name, ==, loose);
+
+  split = strata_predictor_predict_split (predictor, STRATA_SPLIT_TEST, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (split->len, ==, 10000);
+  for (guint i = 0; i < 6; i++)
+    {
+      StrataImagePrediction *a = g_ptr_array_index (files, i);
+      StrataImagePrediction *b = g_ptr_array_index (split, i);
+
+      g_assert_cmpint (b->label, ==, g_array_index (labels, gint32, i));
+      g_assert_cmpint (a->label, ==, -1);
+      g_assert_cmpint (a->predicted, ==, b->predicted);
+      for (guint c = 0; c < 10; c++)
+        g_assert_cmpfloat_with_epsilon (a->probabilities[c], b->probabilities[c], 1e-6);
+    }
+
+  g_assert_true (strata_predictions_write_csv (files, strata_predictor_get_classes (predictor),
+                                               csv, &error));
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (text, "Filename,Label\n000.png,"));
+  g_assert_null (strstr (text, "broken"));
+
+  g_clear_pointer (&files, g_ptr_array_unref);
+  files = strata_predictor_predict_files (predictor, missing, NULL, NULL, NULL, &error);
+  g_assert_null (files);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+}
+
+static void
+test_predictor_errors (void)
+{
+  g_autoptr(StrataProject) project = strata_project_load (project_path, NULL);
+  g_autoptr(StrataPredictor) predictor = NULL;
+  g_autoptr(GError) error = NULL;
+
+  predictor = strata_predictor_new (project, "nope", NULL, &error);
+  g_assert_null (predictor);
   g_assert_error (error, STRATA_RUN_ERROR, STRATA_RUN_ERROR_NOT_FOUND);
   g_clear_error (&error);
-
-  predictions = strata_predict_images (project, "p", "best", paths, 3, NULL, &error);
-  g_assert_null (predictions);
+  predictor = strata_predictor_new (project, "r", "middle", &error);
+  g_assert_null (predictor);
   g_assert_error (error, STRATA_RUN_ERROR, STRATA_RUN_ERROR_NOT_FOUND);
+}
+
+static void
+test_csv_quoting (void)
+{
+  float p[] = { 0.2f, 0.8f };
+  StrataImagePrediction item = { .name = "a,\"b\".png", .n_classes = 2, .probabilities = p,
+                                 .predicted = 1 };
+  g_autoptr(GPtrArray) items = g_ptr_array_new ();
+  const char *const classes[] = { "x", "y, z", NULL };
+  g_autofree char *csv = g_build_filename (tmpdir, "quoted.csv", NULL);
+  g_autofree char *text = NULL;
+
+  g_ptr_array_add (items, &item);
+  g_assert_true (strata_predictions_write_csv (items, classes, csv, NULL));
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "Filename,Label\n\"a,\"\"b\"\".png\",\"y, z\"\n");
+}
+
+/* Test-time augmentation views --------------------------------------------------------------- */
+
+static void
+test_tta_views (void)
+{
+  float src[4 * 5 * 2], dst[4 * 5 * 2], back[4 * 5 * 2];
+  StrataTta tta;
+
+  for (guint i = 0; i < G_N_ELEMENTS (src); i++)
+    src[i] = i;
+  g_assert_cmpuint (strata_tta_get_n_views (STRATA_TTA_NONE), ==, 1);
+  g_assert_cmpuint (strata_tta_get_n_views (STRATA_TTA_FLIP), ==, 2);
+  g_assert_cmpuint (strata_tta_get_n_views (STRATA_TTA_CROPS), ==, 6);
+  g_assert_cmpuint (strata_tta_get_n_views (STRATA_TTA_FLIP | STRATA_TTA_CROPS), ==, 12);
+
+  /* view 0 is the image; the flip mirrors it and twice is the image again */
+  strata_tta_make_view (STRATA_TTA_FLIP, 0, src, 4, 5, 2, dst);
+  g_assert_cmpmem (dst, sizeof dst, src, sizeof src);
+  strata_tta_make_view (STRATA_TTA_FLIP, 1, src, 4, 5, 2, dst);
+  g_assert_cmpfloat (dst[0], ==, src[4 * 2]);
+  g_assert_cmpfloat (dst[1], ==, src[4 * 2 + 1]);
+  strata_tta_make_view (STRATA_TTA_FLIP, 1, dst, 4, 5, 2, back);
+  g_assert_cmpmem (back, sizeof back, src, sizeof src);
+
+  /* a crop scaled back stays within the values of its corner */
+  strata_tta_make_view (STRATA_TTA_CROPS, 1, src, 4, 5, 2, dst);
+  for (guint i = 0; i < G_N_ELEMENTS (dst); i++)
+    g_assert_cmpfloat (dst[i], <=, src[(3 * 5 + 4) * 2 + 1]);
+  g_assert_cmpfloat (dst[0], ==, src[0]);
+
+  g_assert_true (strata_tta_from_string ("flip+crops", &tta));
+  g_assert_cmpint (tta, ==, STRATA_TTA_FLIP | STRATA_TTA_CROPS);
+  g_assert_false (strata_tta_from_string ("rotate", &tta));
+  g_assert_cmpstr (strata_tta_to_string (STRATA_TTA_CROPS), ==, "crops");
+}
+
+/* Evaluation extras -------------------------------------------------------------------------- */
+
+static void
+progress_cb (const char *stage,
+             guint64     done,
+             guint64     total,
+             gpointer    user_data)
+{
+  guint64 *last = user_data;
+
+  g_assert_cmpuint (done, >, *last);
+  g_assert_cmpuint (done, <=, total);
+  *last = done;
+}
+
+static void
+test_evaluation_extras (void)
+{
+  g_autoptr(StrataProject) project = strata_project_load (project_path, NULL);
+  g_autoptr(StrataEvaluation) plain = NULL, tta = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) json = NULL;
+  guint64 last = 0;
+  StrataEvaluateOptions options = { .tta = STRATA_TTA_FLIP, .max_misclassified = 5,
+                                    .progress = progress_cb, .progress_data = &last };
+  JsonObject *obj;
+  guint k;
+
+  plain = strata_evaluate (project, "r", STRATA_SPLIT_TEST, NULL, NULL, &error);
+  g_assert_no_error (error);
+  tta = strata_evaluate_full (project, "r", STRATA_SPLIT_TEST, &options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (last, ==, 10000);
+  k = plain->n_classes;
+
+  /* rows of the normalised confusion are the recall, summing to 1 */
+  for (guint r = 0; r < k; r++)
+    {
+      double sum = 0;
+
+      for (guint c = 0; c < k; c++)
+        sum += plain->confusion_normalized[r * k + c];
+      g_assert_cmpfloat_with_epsilon (sum, 1.0, 1e-9);
+      g_assert_cmpfloat_with_epsilon (plain->confusion_normalized[r * k + r], plain->recall[r],
+                                      1e-12);
+    }
+  /* every misclassified image, worst first */
+  g_assert_cmpuint (plain->n_misclassified, ==,
+                    (guint) lround ((1 - plain->accuracy) * plain->n));
+  for (guint i = 0; i + 1 < plain->n_misclassified; i++)
+    {
+      const StrataPrediction *a = &plain->predictions[plain->misclassified[i]];
+      const StrataPrediction *b = &plain->predictions[plain->misclassified[i + 1]];
+
+      g_assert_cmpint (a->label, !=, a->predicted);
+      g_assert_cmpfloat (a->loss, >=, b->loss);
+    }
+  g_assert_true (g_str_has_prefix (plain->names[plain->misclassified[0]], "test/"));
+  g_assert_cmpint (plain->predictions[0].tta_predicted, ==, -1);
+
+  /* the plain figures don't change with TTA on; the TTA figures add up */
+  g_assert_cmpfloat (tta->accuracy, ==, plain->accuracy);
+  g_assert_cmpuint (tta->tta_views, ==, 2);
+  g_assert_cmpfloat_with_epsilon (tta->tta_accuracy,
+                                  tta->accuracy + ((double) tta->tta_fixed - tta->tta_broken) /
+                                  tta->n, 1e-9);
+  g_assert_true (isfinite (tta->tta_loss));
+
+  json = strata_evaluation_to_json (tta);
+  obj = json_node_get_object (json);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj, "misclassified")),
+                    ==, 5);
+  g_assert_cmpint (json_object_get_int_member (obj, "misclassified_count"), ==,
+                   tta->n_misclassified);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      json_array_get_object_element (json_object_get_array_member (obj,
+                                                                                   "misclassified"),
+                                                     0), "top")), ==, 3);
+  g_assert_true (json_object_has_member (obj, "confusion_normalized"));
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (obj, "tta"),
+                                                  "mode"), ==, "flip");
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int    argc,
+      char **argv)
 {
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  tmpdir = test_make_tmp_dir ();
-  write_small_project ();
-  g_test_add_func ("/predict/matches-evaluate", test_predict_matches_evaluate);
-  g_test_add_func ("/predict/errors", test_predict_errors);
+  tmpdir = test_tmpdir ();
+  project_path = test_write_small_project (tmpdir, "small");
+  test_train_run (project_path, "r", 30);
+
+  g_test_add_func ("/predict/top", test_top);
+  g_test_add_func ("/predict/files", test_predict_files);
+  g_test_add_func ("/predict/errors", test_predictor_errors);
+  g_test_add_func ("/predict/csv-quoting", test_csv_quoting);
+  g_test_add_func ("/predict/tta-views", test_tta_views);
+  g_test_add_func ("/predict/evaluation-extras", test_evaluation_extras);
   status = g_test_run ();
-  test_rm_rf (tmpdir);
-  g_free (tmpdir);
-  g_free (project_path);
+  if (status == 0)
+    test_remove_tree (tmpdir);
   return status;
 }
