@@ -452,5 +452,13 @@ void
 strata_inference_page_add_test_widgets (StrataInferencePage *self,
                                         JsonBuilder         *builder)
 {
+  guint rows = 0;
+
   strata_test_hooks_add_widget (builder, "inference-choose", self->choose_button);
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->results_list)); row;
+       row = gtk_widget_get_next_sibling (row))
+    rows++;
+  /* not a widget: how many images the page shows predictions for */
+  json_builder_set_member_name (builder, "inference-rows");
+  json_builder_add_int_value (builder, gtk_widget_get_visible (self->results_group) ? rows : 0);
 }

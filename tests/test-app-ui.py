@@ -12,7 +12,8 @@
 #   prompt   an unsaved change: closing asks, and Cancel keeps the window
 #   training Start on the Training page: points reach the plot; Stop leaves a resumable run;
 #            Resume goes on from it; closing while training asks, then stops at a batch
-#            boundary with a checkpoint from which `strata train --resume` continues
+#            boundary with a checkpoint from which `strata train --resume` continues; the
+#            stopped run classifies a picture chosen on the Inference page
 #   recovery an unsaved change, a crash (SIGKILL), and the next start offers the copy back
 #   windows  Preferences and the keyboard shortcuts window
 #
@@ -364,6 +365,19 @@ def test_training(strata, home, outdir):
             check(json.load(f)["status"] == "stopped", "the run is saved as stopped")
         check(os.path.exists(os.path.join(run_dir, "checkpoint-last.safetensors")),
               "with a checkpoint")
+
+        # The stopped run's last weights classify a picture on the Inference page.
+        picture = os.path.join(home, "picture.png")
+        subprocess.run(["convert", "-size", "28x28", "gradient:black-white", picture], check=True)
+        app.key("alt+6")
+        app.click("inference-choose")
+        wait_for("the image chooser", lambda: any(d["title"] == "Choose Images"
+                                                  for d in app.dump()["dialogs"]), timeout=10)
+        app.type(picture)
+        app.key("Return")
+        wait_for("a prediction", lambda: app.state()["widgets"].get("inference-rows") == 1,
+                 timeout=60)
+        app.key("alt+4")
 
         app.click("training-resume")
         t = wait_for("the resumed run", lambda: (lambda t: t if t["running"] and t["batch_events"] >= 3 else None)(training(app)),
