@@ -354,6 +354,8 @@ strata_form_spin_row_new (const char     *title,
   if (subtitle)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  /* as wide as the spin buttons of the .ui forms */
+  gtk_editable_set_width_chars (GTK_EDITABLE (button), 8);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), button);
   *spin = GTK_SPIN_BUTTON (button);
