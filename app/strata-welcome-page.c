@@ -21,6 +21,7 @@ struct _StrataWelcomePage
   /* Template widgets */
   AdwStatusPage *status_page;
   GtkWidget *example_button;
+  GtkWidget *images_button;
   GtkWidget *open_button;
   GtkWidget *recent_group;
   GtkListBox *recent_list;
@@ -93,6 +94,7 @@ strata_welcome_page_class_init (StrataWelcomePageClass *klass)
                                                "/org/strata/Strata/ui/strata-welcome-page.ui");
   gtk_widget_class_bind_template_child (widget_class, StrataWelcomePage, status_page);
   gtk_widget_class_bind_template_child (widget_class, StrataWelcomePage, example_button);
+  gtk_widget_class_bind_template_child (widget_class, StrataWelcomePage, images_button);
   gtk_widget_class_bind_template_child (widget_class, StrataWelcomePage, open_button);
   gtk_widget_class_bind_template_child (widget_class, StrataWelcomePage, recent_group);
   gtk_widget_class_bind_template_child (widget_class, StrataWelcomePage, recent_list);
@@ -118,5 +120,6 @@ strata_welcome_page_add_test_widgets (StrataWelcomePage *self,
                                       JsonBuilder       *builder)
 {
   strata_test_hooks_add_widget (builder, "welcome-example", self->example_button);
+  strata_test_hooks_add_widget (builder, "welcome-images", self->images_button);
   strata_test_hooks_add_widget (builder, "welcome-open", self->open_button);
 }

@@ -16,6 +16,7 @@
 #            stopped run classifies a picture chosen on the Inference page
 #   recovery an unsaved change, a crash (SIGKILL), and the next start offers the copy back
 #   windows  Preferences and the keyboard shortcuts window
+#   images   a new project on a folder of class folders, saved beside it
 #
 # The app writes where its widgets are and what it shows when sent SIGUSR1 (STRATA_TEST_DUMP);
 # the test checks that and the files the app writes, not pixels.
@@ -466,6 +467,45 @@ def test_windows(strata, home, project):
         app.finish()
 
 
+def test_from_images(strata, home):
+    """A new project on a folder of class folders, saved beside it."""
+    folder = os.path.join(home, "pictures", "images")
+    for name, colours in (("circles", "black-white"), ("squares", "white-black")):
+        os.makedirs(os.path.join(folder, name))
+        for i in range(12):
+            subprocess.run(["convert", "-size", "%dx%d" % (20 + i, 24), "gradient:" + colours,
+                            os.path.join(folder, name, "%02d.png" % i)], check=True)
+    project = os.path.join(home, "pictures", "shapes.strata")
+
+    app = App(strata, home, log_name="images")
+    try:
+        app.click("welcome-images")
+        title = "Choose a Folder with a Folder for Each Class"
+        wait_for("the folder chooser", lambda: any(d["title"] == title
+                                                   for d in app.dump()["dialogs"]), timeout=10)
+        app.type(folder)
+        # Choose takes the folder typed in the location entry
+        app.click_dialog_button(title, "Choose")
+        state = wait_for("the new project",
+                         lambda: (lambda s: s if s["state"] == "project" else None)(app.state()),
+                         timeout=60)
+        check(state["path"] is None and state["modified"], "an untitled project with its images")
+        app.key("ctrl+s")
+        save_as(app, project)
+        app.key("ctrl+w")
+        app.wait_exit("the window did not close")
+    finally:
+        app.finish()
+    with open(project) as f:
+        saved = json.load(f)
+    check(saved["dataset"]["source_kind"] == "folder", "the project reads a folder of images")
+    check(saved["dataset"]["source_path"] == "images",
+          "saved beside its images, the project finds them by a relative path")
+    classes = node_of(saved["model"], "output") or next(n for n in saved["model"]["nodes"]
+                                                        if n["type"] == "Output")
+    check(classes is not None, "with a starter network that ends in an Output layer")
+
+
 def run(strata, outdir):
     home = tempfile.mkdtemp(prefix="strata-app-ui-")
     try:
@@ -479,7 +519,13 @@ def run(strata, outdir):
         print("ok 4 - after a crash the autosaved changes are offered back")
         test_windows(strata, home, project)
         print("ok 5 - preferences and keyboard shortcuts open from the keyboard, without warnings")
+        test_from_images(strata, home)
+        print("ok 6 - a new project on a folder of images, saved beside them")
     finally:
+        if outdir:
+            for log in os.listdir(home):
+                if log.endswith(".log"):
+                    shutil.copy(os.path.join(home, log), outdir)
         shutil.rmtree(home, ignore_errors=True)
 
 
@@ -498,11 +544,13 @@ def main():
         args = [sys.executable, os.path.abspath(__file__), strata] + ([outdir] if outdir else [])
         return subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {SCREEN}x24", *args,
                                "--inner"], env=env).returncode
-    print("1..5")
+    print("1..6")
     try:
         run(strata, outdir)
     except Failure as e:
         print(f"not ok - {e}")
+        if outdir:
+            subprocess.run(["import", "-window", "root", os.path.join(outdir, "ui-failure.png")])
         return 1
     return 0
 

@@ -282,6 +282,11 @@ strata_dataset_settings_make_path_relative (StrataDatasetSettings *self,
   g_autofree char *base = g_canonicalize_filename (project_dir, NULL);
   g_autofree char *prefix = g_strconcat (base, G_DIR_SEPARATOR_S, NULL);
 
+  /* a copy: setting the property frees the string @path points into */
   if (g_path_is_absolute (path) && g_str_has_prefix (path, prefix))
-    g_object_set (self, "source-path", path + strlen (prefix), NULL);
+    {
+      g_autofree char *relative = g_strdup (path + strlen (prefix));
+
+      g_object_set (self, "source-path", relative, NULL);
+    }
 }
