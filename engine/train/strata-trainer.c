@@ -290,7 +290,12 @@ strata_trainer_new (StrataProject            *project,
     }
   else
     {
+      /* random weights, then the pretrained backbones' own, then another run's */
       strata_model_init_weights (strata_session_get_model (self->session), self->state.seed);
+      if (!strata_zoo_load_weights (strata_session_get_model (self->session),
+                                    options->weights_progress, options->weights_progress_data,
+                                    NULL, error))
+        return NULL;
       if (options->init_from && !load_initial_weights (self, error))
         return NULL;
     }

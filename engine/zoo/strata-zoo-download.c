@@ -45,7 +45,8 @@ meter_update (Meter  *meter,
   gint64 now = g_get_monotonic_time ();
   double dt = (now - meter->last_time) / 1e6;
 
-  if (meter->progress == NULL || (!force && dt < 0.1))
+  /* the first bytes at once, then ten times a second */
+  if (meter->progress == NULL || (!force && dt < 0.1 && meter->last_bytes > 0))
     return;
   if (dt > 0 && bytes >= meter->last_bytes)
     {

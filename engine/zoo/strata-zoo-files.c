@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "strata-zoo-files.h"
 
@@ -206,16 +207,18 @@ verified_path (void)
   return g_build_filename (dir, "verified.ini", NULL);
 }
 
+/* Size, inode and modification time to the nanosecond: a rewritten file has another. */
 static char *
 stamp_of (const char *path,
           const char *hash)
 {
-  GStatBuf st;
+  struct stat st;
 
-  if (g_stat (path, &st) != 0)
+  if (stat (path, &st) != 0)
     return NULL;
-  return g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%s", (gint64) st.st_size,
-                          (gint64) st.st_mtime, hash);
+  return g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GUINT64_FORMAT ":%" G_GINT64_FORMAT
+                          ".%09ld:%s", (gint64) st.st_size, (guint64) st.st_ino,
+                          (gint64) st.st_mtim.tv_sec, st.st_mtim.tv_nsec, hash);
 }
 
 G_LOCK_DEFINE_STATIC (verified);

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "strata-dataset-settings.h"
 #include "strata-zoo-weights.h"
 
 const char *
@@ -182,4 +183,26 @@ strata_zoo_check_preprocessing (StrataGraph          *graph,
                strata_enum_to_nick (STRATA_TYPE_NORMALIZATION, normalization),
                strata_enum_to_nick (STRATA_TYPE_NORMALIZATION, want));
   return FALSE;
+}
+
+/**
+ * strata_zoo_apply_preprocessing:
+ * @settings: the project's dataset settings
+ *
+ * Sets the dataset's normalization to what the pretrained weights in @graph expect; the app
+ * calls it when a pretrained node or its weights change.
+ *
+ * Returns: whether the settings changed
+ */
+gboolean
+strata_zoo_apply_preprocessing (StrataGraph           *graph,
+                                StrataDatasetSettings *settings)
+{
+  StrataNormalization want;
+
+  if (!strata_zoo_graph_get_preprocessing (graph, &want, NULL) ||
+      strata_dataset_settings_get_normalization (settings) == want)
+    return FALSE;
+  g_object_set (settings, "normalization", want, NULL);
+  return TRUE;
 }

@@ -8,7 +8,7 @@
 
 #include <gio/gio.h>
 
-#include "strata-dataset-enums.h"
+#include "strata-dataset-settings.h"
 #include "strata-graph.h"
 #include "strata-model.h"
 
@@ -98,6 +98,8 @@ gboolean strata_zoo_load_weights   (StrataModel        *model,
 gboolean strata_zoo_graph_get_preprocessing   (StrataGraph          *graph,
                                                StrataNormalization  *normalization,
                                                const char          **node_id);
+gboolean strata_zoo_apply_preprocessing       (StrataGraph          *graph,
+                                               StrataDatasetSettings *settings);
 gboolean strata_zoo_check_preprocessing       (StrataGraph          *graph,
                                                StrataNormalization   normalization,
                                                GError              **error);
