@@ -1,4 +1,4 @@
-/* strata-verb-new.c: strata new --example NAME DIR
+/* strata-verb-new.c: strata new (--example NAME | --dataset PATH) DIR
  *
  * Copyright 2026 The Strata authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -20,7 +20,7 @@ int
 strata_verb_new (int    argc,
                  char **argv)
 {
-  g_autofree char *example = NULL;
+  g_autofree char *example = NULL, *dataset = NULL;
   g_autofree char *path = NULL, *file = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(StrataProject) project = NULL;
@@ -29,6 +29,9 @@ strata_verb_new (int    argc,
   const GOptionEntry entries[] = {
     { "example", 0, 0, G_OPTION_ARG_STRING, &example,
       N_("Start from a built-in example: fashion-mnist"), N_("NAME") },
+    { "dataset", 0, 0, G_OPTION_ARG_FILENAME, &dataset,
+      N_("Start from your own images: a folder with a subfolder per class, a CSV of "
+         "Filename,Label, or a zip of either"), N_("PATH") },
     { "force", 0, 0, G_OPTION_ARG_NONE, &force,
       N_("Replace a project file that is already there"), NULL },
     { NULL }
@@ -40,20 +43,34 @@ strata_verb_new (int    argc,
     return 2;
   if (argc != 2)
     return strata_cli_usage_error (context, _("Say which folder to write the project into"));
-  if (example == NULL)
-    return strata_cli_usage_error (context, _("Say what to start from, e.g. --example "
-                                              "fashion-mnist"));
+  if ((example == NULL) == (dataset == NULL))
+    return strata_cli_usage_error (context, _("Say what to start from: --example fashion-mnist "
+                                              "or --dataset PATH"));
 
-  project = strata_project_new_example (example, &error);
-  if (project == NULL)
-    return strata_cli_fail (error, FALSE);
   if (g_mkdir_with_parents (argv[1], 0755) != 0)
     {
       g_set_error (&error, G_FILE_ERROR, g_file_error_from_errno (errno),
                    _("Could not make the folder “%s”: %s"), argv[1], g_strerror (errno));
       return strata_cli_fail (error, FALSE);
     }
-  file = g_strconcat (example, ".strata", NULL);
+  if (example)
+    project = strata_project_new_example (example, &error);
+  else
+    project = strata_project_new_for_dataset (dataset, argv[1], &error);
+  if (project == NULL)
+    return strata_cli_fail (error, FALSE);
+  if (example)
+    file = g_strconcat (example, ".strata", NULL);
+  else
+    {
+      g_autofree char *canonical = g_canonicalize_filename (dataset, NULL);
+      g_autofree char *base = g_path_get_basename (canonical);
+      char *dot = strrchr (base, '.');
+
+      if (dot && dot != base)
+        *dot = '\0';   /* images.zip, labels.csv → images, labels */
+      file = g_strconcat (base, ".strata", NULL);
+    }
   path = g_build_filename (argv[1], file, NULL);
   if (!force && g_file_test (path, G_FILE_TEST_EXISTS))
     {

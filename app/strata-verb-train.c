@@ -215,7 +215,7 @@ strata_verb_train (int    argc,
   options.max_batches = max_batches;
   options.checkpoint_interval = checkpoint_interval;
   trainer = strata_trainer_new (project, &options, &error);
-  if (trainer == NULL)
+  if (trainer == NULL || !strata_project_save (project, &error))   /* it lists the new run */
     return strata_cli_fail (error, json);
 
   job.trainer = trainer;

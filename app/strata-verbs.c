@@ -18,6 +18,8 @@ static const StrataVerb verbs[] = {
   { "new", N_("Write a new project, from an example or a folder of images"), strata_verb_new },
   { "train", N_("Train a project's model, or resume a run"), strata_verb_train },
   { "evaluate", N_("Measure a run on a split of the data"), strata_verb_evaluate },
+  { "dataset", N_("Inspect a project's data: counts, problems, duplicates"),
+    strata_verb_dataset },
 };
 
 const StrataVerb *

@@ -27,6 +27,7 @@ void              strata_verbs_print_usage (FILE *stream);
 int strata_verb_new      (int argc, char **argv);
 int strata_verb_train    (int argc, char **argv);
 int strata_verb_evaluate (int argc, char **argv);
+int strata_verb_dataset  (int argc, char **argv);
 
 /* Shared by the verbs */
 int  strata_cli_fail          (GError     *error,

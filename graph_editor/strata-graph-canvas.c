@@ -41,6 +41,8 @@
 #define MINIMAP_WIDTH   180
 #define MINIMAP_HEIGHT  140
 #define OVERLAY_MARGIN   12
+#define AUTOPAN_MARGIN   36     /* view pixels from an edge where dragging scrolls */
+#define AUTOPAN_SPEED    16     /* view pixels per frame at the very edge */
 
 typedef enum
 {
@@ -59,6 +61,8 @@ struct _StrataGraphCanvas
   GtkButton *zoom_button;
   StrataGraphMinimap *minimap;
   StrataGraphAddPopover *add_popover;
+  GMenuModel *context_menu_model;
+  GtkWidget *context_menu;
 
   /* Owned */
   StrataUndoManager *undo;
@@ -67,8 +71,10 @@ struct _StrataGraphCanvas
   GSignalGroup *undo_signals;
   GHashTable *nodes;               /* id → StrataGraphNode*, children of ours */
   StrataGraphGeometry *geometry;
-  GHashTable *selection;           /* id set */
+  GHashTable *selection;           /* id → the order it was selected in */
+  guint selection_serial;
   GHashTable *lost_selection;      /* ids deselected by a removal, for renames */
+  char *cursor;                    /* the node keyboard navigation starts from */
   char *selected_link_dst;
   guint selected_link_port;
   char *hover_link_dst;
@@ -85,6 +91,9 @@ struct _StrataGraphCanvas
   gboolean pointer_inside;
   gboolean focus_from_pointer;     /* a click focused the node: don't scroll to it */
   StrataPoint press;               /* where the current primary drag began */
+  StrataPoint drag_offset;         /* how far the pointer is from there */
+  StrataPoint drag_pan;            /* how far the view scrolled by itself since */
+  guint autopan_tick;
   gboolean moved;
   GHashTable *move_start;          /* id → StrataPoint* */
   GHashTable *box_base;            /* selection before the rubber band */
@@ -96,6 +105,7 @@ struct _StrataGraphCanvas
   gboolean link_hover_valid;
   gint64 last_click_time;
   StrataPoint last_click;
+  char *last_click_node;           /* for double clicks on a node */
   StrataViewTransform pan_start;
   double zoom_gesture_start;
 
@@ -119,12 +129,16 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   SELECTION_CHANGED,
+  NODE_ACTIVATED,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
 
 static void update_actions       (StrataGraphCanvas *self);
+static gboolean autopan_tick     (GtkWidget         *widget,
+                                  GdkFrameClock     *clock,
+                                  gpointer           user_data);
 static void update_minimap       (StrataGraphCanvas *self);
 static void ensure_visible       (StrataGraphCanvas *self,
                                   const char        *id);
@@ -362,7 +376,16 @@ set_node_selected (StrataGraphCanvas *self,
   if (widget == NULL)
     return;
   if (selected)
-    g_hash_table_add (self->selection, g_strdup (id));
+    {
+      if (!g_hash_table_contains (self->selection, id))
+        g_hash_table_insert (self->selection, g_strdup (id),
+                             GUINT_TO_POINTER (++self->selection_serial));
+      if (g_strcmp0 (self->cursor, id) != 0)
+        {
+          g_free (self->cursor);
+          self->cursor = g_strdup (id);
+        }
+    }
   else
     g_hash_table_remove (self->selection, id);
   strata_graph_node_set_selected (STRATA_GRAPH_NODE (widget), selected);
@@ -620,14 +643,15 @@ strata_graph_canvas_size_allocate (GtkWidget *widget,
                        gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (OVERLAY_MARGIN,
                                                                             OVERLAY_MARGIN)));
 
-  w = MIN (MINIMAP_WIDTH, width / 3);
-  h = MIN (MINIMAP_HEIGHT, height / 3);
+  w = MIN (MINIMAP_WIDTH, width / 4);
+  h = MIN (MINIMAP_HEIGHT, height / 4);
   gtk_widget_allocate (GTK_WIDGET (self->minimap), w, h, -1,
                        gsk_transform_translate (NULL,
                                                 &GRAPHENE_POINT_INIT (width - w - OVERLAY_MARGIN,
                                                                       height - h - OVERLAY_MARGIN)));
 
   gtk_popover_present (GTK_POPOVER (self->add_popover));
+  gtk_popover_present (GTK_POPOVER (self->context_menu));
   update_minimap (self);
   self->in_allocate = FALSE;
 }
@@ -702,16 +726,20 @@ link_is_detached (StrataGraphCanvas *self,
 }
 
 static void
-stroke_curve (cairo_t           *cr,
-              StrataGraphCanvas *self,
-              const StrataPoint  curve[4])
+stroke_path (cairo_t              *cr,
+             StrataGraphCanvas    *self,
+             const StrataLinkPath *path)
 {
-  StrataPoint p[4];
+  StrataPoint start = to_view (self, path->segments[0][0]);
 
-  for (guint i = 0; i < 4; i++)
-    p[i] = to_view (self, curve[i]);
-  cairo_move_to (cr, p[0].x, p[0].y);
-  cairo_curve_to (cr, p[1].x, p[1].y, p[2].x, p[2].y, p[3].x, p[3].y);
+  cairo_move_to (cr, start.x, start.y);
+  for (guint s = 0; s < path->n_segments; s++)
+    {
+      StrataPoint p[4];
+      for (guint i = 1; i < 4; i++)
+        p[i] = to_view (self, path->segments[s][i]);
+      cairo_curve_to (cr, p[1].x, p[1].y, p[2].x, p[2].y, p[3].x, p[3].y);
+    }
   cairo_stroke (cr);
 }
 
@@ -736,20 +764,24 @@ snapshot_links (StrataGraphCanvas *self,
                           self->selected_link_port == link->port;
       gboolean hovered = g_strcmp0 (self->hover_link_dst, link->dst) == 0 &&
                          self->hover_link_port == link->port;
-      StrataPoint curve[4];
+      StrataLinkPath path;
 
       if (link_is_detached (self, link) ||
-          !strata_graph_geometry_get_link_curve (self->geometry, link->src, link->dst,
-                                                 link->port, curve))
+          !strata_graph_geometry_get_link_path (self->geometry, link->src, link->dst,
+                                                link->port, &path))
         continue;
       gdk_cairo_set_source_rgba (cr, selected || hovered ? &colors->accent : &colors->link);
       cairo_set_line_width (cr, selected ? line_width + 1.5 : line_width);
-      stroke_curve (cr, self, curve);
+      stroke_path (cr, self, &path);
     }
   cairo_destroy (cr);
 }
 
-/* Each link is labelled with the shape it carries, Keras style, on a pill in its middle. */
+/*
+ * Links are labelled with the shape they carry, Keras style, on a pill. Every link out of
+ * one output carries the same shape, so the label sits once on them, just below the
+ * output, in the middle of the gap to the next layer when they go straight down.
+ */
 static void
 snapshot_link_labels (StrataGraphCanvas *self,
                       GtkSnapshot       *snapshot,
@@ -773,11 +805,14 @@ snapshot_link_labels (StrataGraphCanvas *self,
   pango_layout_set_font_description (layout, font);
   pango_font_description_free (font);
 
+  g_autoptr(GHashTable) labelled = g_hash_table_new (g_str_hash, g_str_equal);
+
   for (guint i = 0; i < links->len; i++)
     {
       StrataLink *link = g_ptr_array_index (links, i);
       g_autofree char *text = NULL;
-      StrataPoint curve[4], mid;
+      StrataPoint from, mid;
+      double drop = G_MAXDOUBLE;
       StrataShape shape;
       PangoRectangle ink, logical;
       GskRoundedRect pill;
@@ -786,15 +821,31 @@ snapshot_link_labels (StrataGraphCanvas *self,
       GdkRGBA border_color[4];
       double pad_x = 7 * zoom, pad_y = 2 * zoom;
 
-      if (link_is_detached (self, link) ||
+      if (link_is_detached (self, link) || g_hash_table_contains (labelled, link->src) ||
           !strata_graph_get_output_shape (self->graph, link->src, &shape) ||
-          !strata_graph_geometry_get_link_curve (self->geometry, link->src, link->dst,
-                                                 link->port, curve))
+          !strata_graph_geometry_get_port (self->geometry, link->src, STRATA_PORT_OUTPUT, 0,
+                                           &from))
         continue;
+      g_hash_table_add (labelled, link->src);
+
+      /* Halfway down to the nearest input it feeds below, but no further than a gap. */
+      for (guint k = i; k < links->len; k++)
+        {
+          StrataLink *other = g_ptr_array_index (links, k);
+          StrataPoint to;
+
+          if (g_str_equal (other->src, link->src) && !link_is_detached (self, other) &&
+              strata_graph_geometry_get_port (self->geometry, other->dst, STRATA_PORT_INPUT,
+                                              other->port, &to) &&
+              to.y > from.y)
+            drop = MIN (drop, (to.y - from.y) / 2);
+        }
+      drop = drop == G_MAXDOUBLE ? 20 : MIN (drop, 24);
+
       text = strata_shape_to_string (&shape);
       pango_layout_set_text (layout, text, -1);
       pango_layout_get_pixel_extents (layout, &ink, &logical);
-      mid = to_view (self, strata_link_curve_point (curve, 0.5));
+      mid = to_view (self, (StrataPoint) { from.x, from.y + drop });
       box = GRAPHENE_RECT_INIT (round (mid.x - logical.width / 2.0 - pad_x),
                                 round (mid.y - logical.height / 2.0 - pad_y),
                                 logical.width + 2 * pad_x, logical.height + 2 * pad_y);
@@ -825,7 +876,8 @@ snapshot_link_preview (StrataGraphCanvas *self,
                        double             height)
 {
   StrataLinkDrag *drag = self->link_drag;
-  StrataPoint fixed, loose, curve[4];
+  StrataPoint fixed, loose;
+  StrataLinkPath path = { 1 };
   cairo_t *cr;
 
   if (drag == NULL ||
@@ -838,9 +890,9 @@ snapshot_link_preview (StrataGraphCanvas *self,
                                     self->link_hover_direction, self->link_hover_port, &loose);
 
   if (drag->direction == STRATA_PORT_OUTPUT)
-    strata_link_curve (fixed, loose, curve);
+    strata_link_curve (fixed, loose, path.segments[0]);
   else
-    strata_link_curve (loose, fixed, curve);
+    strata_link_curve (loose, fixed, path.segments[0]);
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
@@ -853,7 +905,7 @@ snapshot_link_preview (StrataGraphCanvas *self,
     }
   else
     gdk_cairo_set_source_rgba (cr, &colors->accent);
-  stroke_curve (cr, self, curve);
+  stroke_path (cr, self, &path);
   cairo_destroy (cr);
 }
 
@@ -1106,6 +1158,8 @@ set_link_hover (StrataGraphCanvas   *self,
                                           self->link_hover_valid ? STRATA_PORT_STATE_TARGET
                                                                  : STRATA_PORT_STATE_REJECTED);
       g_clear_pointer (&self->link_hover_id, g_free);
+  g_clear_pointer (&self->cursor, g_free);
+  g_clear_pointer (&self->last_click_node, g_free);
     }
   if (id == NULL)
     return;
@@ -1279,7 +1333,8 @@ end_move (StrataGraphCanvas *self,
 static void
 update_box (StrataGraphCanvas *self)
 {
-  StrataPoint a = to_canvas (self, self->press.x, self->press.y);
+  StrataPoint start = { self->press.x + self->drag_pan.x, self->press.y + self->drag_pan.y };
+  StrataPoint a = to_canvas (self, start.x, start.y);
   StrataPoint b = to_canvas (self, self->pointer.x, self->pointer.y);
   StrataRect box = strata_rect_from_corners (a.x, a.y, b.x, b.y);
   g_autoptr(GPtrArray) hits = strata_graph_geometry_box_select (self->geometry, &box);
@@ -1287,8 +1342,7 @@ update_box (StrataGraphCanvas *self)
   GHashTableIter iter;
   gpointer key;
 
-  self->band = strata_rect_from_corners (self->press.x, self->press.y,
-                                         self->pointer.x, self->pointer.y);
+  self->band = strata_rect_from_corners (start.x, start.y, self->pointer.x, self->pointer.y);
   for (guint i = 0; i < hits->len; i++)
     g_hash_table_add (wanted, g_ptr_array_index (hits, i));
   g_hash_table_iter_init (&iter, self->box_base);
@@ -1322,7 +1376,10 @@ on_primary_drag_begin (GtkGestureDrag    *gesture,
   extend = (state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK)) != 0;
 
   self->press = self->pointer = (StrataPoint) { x, y };
+  self->drag_offset = self->drag_pan = (StrataPoint) { 0, 0 };
   self->moved = FALSE;
+  if (self->autopan_tick == 0)
+    self->autopan_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), autopan_tick, NULL, NULL);
   hit = hit_test (self, x, y, PORT_TOLERANCE);
 
   switch (hit.kind)
@@ -1395,12 +1452,13 @@ on_primary_drag_begin (GtkGestureDrag    *gesture,
     }
 }
 
+/* Everything a drag shows follows the pointer in canvas space, also while the view scrolls
+ * by itself under it. */
 static void
-on_primary_drag_update (GtkGestureDrag    *gesture,
-                        double             dx,
-                        double             dy,
-                        StrataGraphCanvas *self)
+apply_drag (StrataGraphCanvas *self)
 {
+  double dx = self->drag_offset.x, dy = self->drag_offset.y;
+
   self->pointer = (StrataPoint) { self->press.x + dx, self->press.y + dy };
 
   switch (self->interaction)
@@ -1415,6 +1473,8 @@ on_primary_drag_update (GtkGestureDrag    *gesture,
         if (!self->moved)
           gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "grabbing");
         self->moved = TRUE;
+        dx -= self->drag_pan.x;
+        dy -= self->drag_pan.y;
         g_hash_table_iter_init (&iter, self->move_start);
         while (g_hash_table_iter_next (&iter, &key, &value))
           {
@@ -1439,6 +1499,57 @@ on_primary_drag_update (GtkGestureDrag    *gesture,
     }
 }
 
+/* Near an edge, a drag scrolls the view that way, faster the closer it gets (imnodes). */
+static gboolean
+autopan_tick (GtkWidget     *widget,
+              GdkFrameClock *clock,
+              gpointer       user_data)
+{
+  StrataGraphCanvas *self = STRATA_GRAPH_CANVAS (widget);
+  double width = gtk_widget_get_width (widget);
+  double height = gtk_widget_get_height (widget);
+  double vx = 0, vy = 0;
+  StrataViewTransform view = self->view;
+
+  if (self->interaction == INTERACTION_NONE)
+    {
+      self->autopan_tick = 0;
+      return G_SOURCE_REMOVE;
+    }
+  if (self->interaction == INTERACTION_MOVE && !self->moved)
+    return G_SOURCE_CONTINUE;
+
+  if (self->pointer.x < AUTOPAN_MARGIN)
+    vx = MIN (AUTOPAN_MARGIN - self->pointer.x, AUTOPAN_MARGIN) / AUTOPAN_MARGIN;
+  else if (self->pointer.x > width - AUTOPAN_MARGIN)
+    vx = -MIN (self->pointer.x - (width - AUTOPAN_MARGIN), AUTOPAN_MARGIN) / AUTOPAN_MARGIN;
+  if (self->pointer.y < AUTOPAN_MARGIN)
+    vy = MIN (AUTOPAN_MARGIN - self->pointer.y, AUTOPAN_MARGIN) / AUTOPAN_MARGIN;
+  else if (self->pointer.y > height - AUTOPAN_MARGIN)
+    vy = -MIN (self->pointer.y - (height - AUTOPAN_MARGIN), AUTOPAN_MARGIN) / AUTOPAN_MARGIN;
+  if (vx == 0 && vy == 0)
+    return G_SOURCE_CONTINUE;
+
+  vx = round (vx * AUTOPAN_SPEED);
+  vy = round (vy * AUTOPAN_SPEED);
+  strata_view_transform_pan (&view, vx, vy);
+  set_view (self, &view);
+  self->drag_pan.x += vx;
+  self->drag_pan.y += vy;
+  apply_drag (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_primary_drag_update (GtkGestureDrag    *gesture,
+                        double             dx,
+                        double             dy,
+                        StrataGraphCanvas *self)
+{
+  self->drag_offset = (StrataPoint) { dx, dy };
+  apply_drag (self);
+}
+
 static void
 on_primary_drag_end (GtkGestureDrag    *gesture,
                      double             dx,
@@ -1453,7 +1564,30 @@ on_primary_drag_end (GtkGestureDrag    *gesture,
   switch (interaction)
     {
     case INTERACTION_MOVE:
-      end_move (self, FALSE);
+      {
+        gint64 now = g_get_monotonic_time ();
+        int double_click_ms = 400;
+        gboolean clicked = !self->moved;
+
+        end_move (self, FALSE);
+        if (!clicked || self->cursor == NULL)
+          break;
+        g_object_get (gtk_widget_get_settings (GTK_WIDGET (self)), "gtk-double-click-time",
+                      &double_click_ms, NULL);
+        /* A double click on a node asks to see its settings. */
+        if (now - self->last_click_time < double_click_ms * 1000 &&
+            g_strcmp0 (self->last_click_node, self->cursor) == 0)
+          {
+            self->last_click_time = 0;
+            g_signal_emit (self, signals[NODE_ACTIVATED], 0, self->cursor);
+          }
+        else
+          {
+            self->last_click_time = now;
+            g_free (self->last_click_node);
+            self->last_click_node = g_strdup (self->cursor);
+          }
+      }
       break;
 
     case INTERACTION_LINK:
@@ -1482,6 +1616,7 @@ on_primary_drag_end (GtkGestureDrag    *gesture,
           {
             self->last_click_time = now;
             self->last_click = self->press;
+            g_clear_pointer (&self->last_click_node, g_free);
           }
       }
       break;
@@ -1791,6 +1926,8 @@ update_actions (StrataGraphCanvas *self)
   gtk_widget_action_set_enabled (widget, "canvas.select-all", nodes);
   gtk_widget_action_set_enabled (widget, "canvas.add-node", has_graph);
   gtk_widget_action_set_enabled (widget, "canvas.arrange", nodes);
+  gtk_widget_action_set_enabled (widget, "canvas.connect-selection",
+                                 g_hash_table_size (self->selection) >= 2);
   gtk_widget_action_set_enabled (widget, "canvas.undo",
                                  self->undo && strata_undo_manager_get_can_undo (self->undo));
   gtk_widget_action_set_enabled (widget, "canvas.redo",
@@ -1987,34 +2124,162 @@ action_nudge (GtkWidget  *widget,
   ensure_visible (self, ids[0]);
 }
 
-/* Alt+arrows: select the nearest node that way. */
 static void
-action_select_neighbour (GtkWidget  *widget,
-                         const char *action_name,
-                         GVariant   *parameter)
+move_cursor (StrataGraphCanvas *self,
+             int                dx,
+             int                dy,
+             gboolean           extend)
 {
-  StrataGraphCanvas *self = STRATA_GRAPH_CANVAS (widget);
-  g_auto(GStrv) ids = dup_selection (self);
   g_autofree char *next = NULL;
-  int dx, dy;
+  GtkWidget *node;
 
-  g_variant_get (parameter, "(ii)", &dx, &dy);
-  if (ids[0] == NULL)
+  if (self->cursor && is_selected (self, self->cursor))
+    next = strata_graph_geometry_dup_neighbour (self->geometry, self->cursor, dx, dy);
+  else
     {
       /* Nothing selected: start at the top, where the input is. */
       StrataNode *input = self->graph ? strata_graph_find_input (self->graph) : NULL;
       next = input ? g_strdup (strata_node_get_id (input)) : NULL;
     }
-  else
-    next = strata_graph_geometry_dup_neighbour (self->geometry, ids[0], dx, dy);
-  if (next)
+  if (next == NULL)
     {
-      GtkWidget *node = g_hash_table_lookup (self->nodes, next);
-      select_only (self, next);
-      if (node)
-        gtk_widget_grab_focus (node);
-      ensure_visible (self, next);
+      gtk_widget_error_bell (GTK_WIDGET (self));
+      return;
     }
+  if (extend)
+    {
+      set_node_selected (self, next, TRUE);
+      selection_changed (self);
+    }
+  else
+    select_only (self, next);
+  node = g_hash_table_lookup (self->nodes, next);
+  if (node)
+    gtk_widget_grab_focus (node);
+  ensure_visible (self, next);
+}
+
+/* Alt+arrows: select the nearest node that way; with Shift, add it to the selection. */
+static void
+action_select_neighbour (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  int dx, dy;
+
+  g_variant_get (parameter, "(ii)", &dx, &dy);
+  move_cursor (STRATA_GRAPH_CANVAS (widget), dx, dy,
+               g_str_equal (action_name, "canvas.extend-neighbour"));
+}
+
+static int
+compare_by_selection_order (gconstpointer a,
+                            gconstpointer b,
+                            gpointer      user_data)
+{
+  StrataGraphCanvas *self = user_data;
+  guint sa = GPOINTER_TO_UINT (g_hash_table_lookup (self->selection, *(const char **) a));
+  guint sb = GPOINTER_TO_UINT (g_hash_table_lookup (self->selection, *(const char **) b));
+
+  return sa < sb ? -1 : sa > sb;
+}
+
+/* J: link the selected layers in the order they were selected, each into the next one's
+ * first free input. With the keyboard alone (Alt+arrows, Alt+Shift+arrows, J) a model can
+ * be wired. */
+static void
+action_connect_selection (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  StrataGraphCanvas *self = STRATA_GRAPH_CANVAS (widget);
+  g_auto(GStrv) ids = dup_selection (self);
+  guint n = g_strv_length (ids);
+  gboolean any = FALSE;
+
+  if (self->undo == NULL || n < 2)
+    return;
+  g_qsort_with_data (ids, n, sizeof (char *), compare_by_selection_order, self);
+
+  strata_undo_manager_begin_group (self->undo, _("Connect"));
+  for (guint i = 0; i + 1 < n; i++)
+    {
+      g_autoptr(StrataLinkDrag) drag = NULL;
+      StrataHit hit = { STRATA_HIT_NODE, ids[i + 1], STRATA_PORT_INPUT, 0, NULL };
+      StrataLinkEnds ends;
+
+      if (!strata_node_get_op (strata_graph_get_node (self->graph, ids[i]))->has_output)
+        continue;
+      drag = strata_link_drag_new (self->graph, ids[i], STRATA_PORT_OUTPUT, 0);
+      if (strata_link_drag_resolve (drag, self->graph, &hit, &ends) == STRATA_LINK_DROP_CONNECT)
+        any |= strata_undo_manager_connect (self->undo, ends.src, ends.dst, ends.port, NULL);
+    }
+  strata_undo_manager_end_group (self->undo);
+  if (!any)
+    gtk_widget_error_bell (widget);
+}
+
+static void
+action_activate (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  StrataGraphCanvas *self = STRATA_GRAPH_CANVAS (widget);
+
+  if (self->cursor && is_selected (self, self->cursor))
+    g_signal_emit (self, signals[NODE_ACTIVATED], 0, self->cursor);
+}
+
+/* Shift+F10 or the Menu key: the context menu at the selection, or the pointer. */
+static void
+action_context_menu (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  StrataGraphCanvas *self = STRATA_GRAPH_CANVAS (widget);
+  StrataPoint at = focus_point (self);
+  StrataRect rect;
+
+  if (self->cursor && is_selected (self, self->cursor) &&
+      strata_graph_geometry_get_rect (self->geometry, self->cursor, &rect))
+    at = to_view (self, (StrataPoint) { rect.x + rect.width / 2, rect.y + rect.height });
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu),
+                               &(GdkRectangle) { (int) at.x, (int) at.y, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (self->context_menu));
+}
+
+static void
+on_context_click (GtkGestureClick   *gesture,
+                  int                n_press,
+                  double             x,
+                  double             y,
+                  StrataGraphCanvas *self)
+{
+  StrataHit hit;
+
+  if (self->graph == NULL || self->interaction != INTERACTION_NONE)
+    return;
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  self->pointer = (StrataPoint) { x, y };
+  hit = hit_test (self, x, y, PORT_TOLERANCE);
+  /* Right-clicking an unselected node makes the menu about that node. */
+  if (hit.kind == STRATA_HIT_NODE && !is_selected (self, hit.node_id))
+    {
+      g_autofree char *id = g_strdup (hit.node_id);
+      select_only (self, id);
+    }
+  else if (hit.kind == STRATA_HIT_LINK)
+    {
+      clear_selection (self);
+      g_free (self->selected_link_dst);
+      self->selected_link_dst = g_strdup (hit.node_id);
+      self->selected_link_port = hit.port;
+      selection_changed (self);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu),
+                               &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (self->context_menu));
 }
 
 /* GObject ------------------------------------------------------------------------------------- */
@@ -2039,6 +2304,12 @@ strata_graph_canvas_dispose (GObject *object)
     g_signal_group_set_target (self->undo_signals, NULL);
   g_clear_object (&self->graph_signals);
   g_clear_object (&self->undo_signals);
+  g_clear_pointer (&self->context_menu, gtk_widget_unparent);
+  if (self->autopan_tick)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->autopan_tick);
+      self->autopan_tick = 0;
+    }
   g_clear_object (&self->graph);
   g_clear_object (&self->undo);
   gtk_widget_dispose_template (GTK_WIDGET (self), STRATA_TYPE_GRAPH_CANVAS);
@@ -2158,6 +2429,15 @@ strata_graph_canvas_class_init (StrataGraphCanvasClass *klass)
   signals[SELECTION_CHANGED] =
     g_signal_new ("selection-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * StrataGraphCanvas::node-activated:
+   * @id: the node
+   *
+   * A node was double-clicked or Enter was pressed on it: show its settings.
+   */
+  signals[NODE_ACTIVATED] =
+    g_signal_new ("node-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   g_type_ensure (STRATA_TYPE_GRAPH_MINIMAP);
   g_type_ensure (STRATA_TYPE_GRAPH_ADD_POPOVER);
@@ -2168,6 +2448,7 @@ strata_graph_canvas_class_init (StrataGraphCanvasClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataGraphCanvas, zoom_button);
   gtk_widget_class_bind_template_child (widget_class, StrataGraphCanvas, minimap);
   gtk_widget_class_bind_template_child (widget_class, StrataGraphCanvas, add_popover);
+  gtk_widget_class_bind_template_child (widget_class, StrataGraphCanvas, context_menu_model);
   gtk_widget_class_bind_template_callback (widget_class, on_minimap_navigate);
   gtk_widget_class_bind_template_callback (widget_class, on_add_popover_add);
   gtk_widget_class_bind_template_callback (widget_class, on_add_popover_closed);
@@ -2190,6 +2471,13 @@ strata_graph_canvas_class_init (StrataGraphCanvasClass *klass)
   gtk_widget_class_install_action (widget_class, "canvas.nudge", "(ii)", action_nudge);
   gtk_widget_class_install_action (widget_class, "canvas.select-neighbour", "(ii)",
                                    action_select_neighbour);
+  gtk_widget_class_install_action (widget_class, "canvas.extend-neighbour", "(ii)",
+                                   action_select_neighbour);
+  gtk_widget_class_install_action (widget_class, "canvas.connect-selection", NULL,
+                                   action_connect_selection);
+  gtk_widget_class_install_action (widget_class, "canvas.activate", NULL, action_activate);
+  gtk_widget_class_install_action (widget_class, "canvas.context-menu", NULL,
+                                   action_context_menu);
 
   add_binding (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "canvas.zoom-in", NULL);
   add_binding (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "canvas.zoom-in", NULL);
@@ -2217,6 +2505,11 @@ strata_graph_canvas_class_init (StrataGraphCanvasClass *klass)
   add_binding (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "canvas.redo", NULL);
   add_binding (widget_class, GDK_KEY_y, GDK_CONTROL_MASK, "canvas.redo", NULL);
   add_binding (widget_class, GDK_KEY_Escape, 0, "canvas.escape", NULL);
+  add_binding (widget_class, GDK_KEY_j, 0, "canvas.connect-selection", NULL);
+  add_binding (widget_class, GDK_KEY_Return, 0, "canvas.activate", NULL);
+  add_binding (widget_class, GDK_KEY_KP_Enter, 0, "canvas.activate", NULL);
+  add_binding (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, "canvas.context-menu", NULL);
+  add_binding (widget_class, GDK_KEY_Menu, 0, "canvas.context-menu", NULL);
   for (guint i = 0; i < G_N_ELEMENTS (arrows); i++)
     {
       add_binding (widget_class, arrows[i].key, 0, "canvas.nudge",
@@ -2225,6 +2518,8 @@ strata_graph_canvas_class_init (StrataGraphCanvasClass *klass)
                    g_variant_new ("(ii)", arrows[i].dx * NUDGE_LARGE, arrows[i].dy * NUDGE_LARGE));
       add_binding (widget_class, arrows[i].key, GDK_ALT_MASK, "canvas.select-neighbour",
                    g_variant_new ("(ii)", arrows[i].dx, arrows[i].dy));
+      add_binding (widget_class, arrows[i].key, GDK_ALT_MASK | GDK_SHIFT_MASK,
+                   "canvas.extend-neighbour", g_variant_new ("(ii)", arrows[i].dx, arrows[i].dy));
     }
 
   gtk_widget_class_set_css_name (widget_class, "graphcanvas");
@@ -2248,6 +2543,12 @@ strata_graph_canvas_init (StrataGraphCanvas *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   _strata_graph_editor_ensure_style (GTK_WIDGET (self));
+
+  self->context_menu = gtk_popover_menu_new_from_model (self->context_menu_model);
+  gtk_popover_set_has_arrow (GTK_POPOVER (self->context_menu), FALSE);
+  gtk_popover_set_position (GTK_POPOVER (self->context_menu), GTK_POS_BOTTOM);
+  gtk_widget_set_halign (self->context_menu, GTK_ALIGN_START);
+  gtk_widget_set_parent (self->context_menu, GTK_WIDGET (self));
 
   self->graph_signals = g_signal_group_new (STRATA_TYPE_GRAPH);
   g_signal_group_connect_swapped (self->graph_signals, "node-added",
@@ -2275,6 +2576,11 @@ strata_graph_canvas_init (StrataGraphCanvas *self)
   g_signal_connect (gesture, "cancel", G_CALLBACK (on_primary_drag_cancel), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
   self->primary_drag = gesture;
+
+  gesture = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_SECONDARY);
+  g_signal_connect (gesture, "pressed", G_CALLBACK (on_context_click), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
 
   gesture = gtk_gesture_drag_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_MIDDLE);
@@ -2457,7 +2763,8 @@ strata_graph_canvas_arrange (StrataGraphCanvas *self)
  * strata_graph_canvas_add_node_at_center:
  * @type: an op type such as "Dense"
  *
- * Adds a layer in the middle of the view, as activating it in the palette does.
+ * Adds a layer in the middle of the view (or the nearest free place there), as activating
+ * it in the palette does.
  *
  * Returns: (nullable): the new node's id
  */
@@ -2465,13 +2772,21 @@ const char *
 strata_graph_canvas_add_node_at_center (StrataGraphCanvas *self,
                                         const char        *type)
 {
-  StrataPoint center;
+  StrataPoint center, spot;
+  StrataRect wanted;
 
   g_return_val_if_fail (STRATA_IS_GRAPH_CANVAS (self), NULL);
 
-  center = (StrataPoint) { gtk_widget_get_width (GTK_WIDGET (self)) / 2.0,
-                           gtk_widget_get_height (GTK_WIDGET (self)) / 2.0 };
-  return add_node (self, type, to_canvas (self, center.x, center.y), NULL, NULL, 0);
+  center = to_canvas (self, gtk_widget_get_width (GTK_WIDGET (self)) / 2.0,
+                      gtk_widget_get_height (GTK_WIDGET (self)) / 2.0);
+  /* The middle of the view, or the nearest place there that is free. */
+  wanted = (StrataRect) { center.x - STRATA_NODE_DEFAULT_WIDTH / 2,
+                          center.y - STRATA_NODE_DEFAULT_HEIGHT / 2,
+                          STRATA_NODE_DEFAULT_WIDTH, STRATA_NODE_DEFAULT_HEIGHT };
+  spot = strata_graph_geometry_find_free_spot (self->geometry, &wanted, 16);
+  center = (StrataPoint) { spot.x + STRATA_NODE_DEFAULT_WIDTH / 2,
+                           spot.y + STRATA_NODE_DEFAULT_HEIGHT / 2 };
+  return add_node (self, type, center, NULL, NULL, 0);
 }
 
 StrataGraphGeometry *

@@ -17,6 +17,7 @@
 #include "strata-graph-editor-private.h"
 #include "strata-graph-editor-resources.h"
 #include "strata-graph-inspector.h"
+#include "strata-graph-inspector-private.h"
 #include "strata-graph-palette.h"
 #include "strata-graph-palette-private.h"
 
@@ -35,11 +36,12 @@ struct _StrataGraphEditor
   GtkWidget parent_instance;
 
   /* Template widgets */
+  AdwFlap *palette_flap;
+  AdwFlap *inspector_flap;
   StrataGraphPalette *palette;
-  GtkWidget *separator_start;
   StrataGraphCanvas *canvas;
-  GtkWidget *separator_end;
   StrataGraphInspector *inspector;
+  GtkWidget *pane_toggles;
 
   /* Owned */
   StrataGraph *graph;
@@ -266,6 +268,24 @@ on_selection_changed (StrataGraphEditor *self)
   strata_graph_inspector_set_node_id (self->inspector, n == 1 ? ids[0] : NULL);
 }
 
+/* Double click or Enter on a node: make sure its settings are on screen. */
+static void
+on_node_activated (StrataGraphEditor *self,
+                   const char        *id)
+{
+  if (adw_flap_get_folded (self->inspector_flap))
+    adw_flap_set_reveal_flap (self->inspector_flap, TRUE);
+}
+
+static void
+on_folded_changed (StrataGraphEditor *self)
+{
+  gboolean any = adw_flap_get_folded (self->palette_flap) ||
+                 adw_flap_get_folded (self->inspector_flap);
+
+  gtk_widget_set_visible (self->pane_toggles, any);
+}
+
 static void
 on_modified_changed (StrataGraphEditor *self)
 {
@@ -295,6 +315,8 @@ action_search_layers (GtkWidget  *widget,
   StrataGraphEditor *self = STRATA_GRAPH_EDITOR (widget);
   GtkWidget *entry = gtk_widget_get_first_child (GTK_WIDGET (self->palette));
 
+  if (adw_flap_get_folded (self->palette_flap))
+    adw_flap_set_reveal_flap (self->palette_flap, TRUE);
   if (entry)
     gtk_widget_grab_focus (entry);
 }
@@ -404,19 +426,23 @@ strata_graph_editor_class_init (StrataGraphEditorClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (ADW_TYPE_FLAP);
   g_type_ensure (STRATA_TYPE_GRAPH_PALETTE);
   g_type_ensure (STRATA_TYPE_GRAPH_CANVAS);
   g_type_ensure (STRATA_TYPE_GRAPH_INSPECTOR);
   _strata_graph_editor_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class, STRATA_GRAPH_EDITOR_RESOURCE_PATH
                                                "/strata-graph-editor.ui");
+  gtk_widget_class_bind_template_child (widget_class, StrataGraphEditor, palette_flap);
+  gtk_widget_class_bind_template_child (widget_class, StrataGraphEditor, inspector_flap);
   gtk_widget_class_bind_template_child (widget_class, StrataGraphEditor, palette);
-  gtk_widget_class_bind_template_child (widget_class, StrataGraphEditor, separator_start);
   gtk_widget_class_bind_template_child (widget_class, StrataGraphEditor, canvas);
-  gtk_widget_class_bind_template_child (widget_class, StrataGraphEditor, separator_end);
   gtk_widget_class_bind_template_child (widget_class, StrataGraphEditor, inspector);
+  gtk_widget_class_bind_template_child (widget_class, StrataGraphEditor, pane_toggles);
   gtk_widget_class_bind_template_callback (widget_class, on_palette_activate_op);
   gtk_widget_class_bind_template_callback (widget_class, on_selection_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_node_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_folded_changed);
 
   /* Undo from the palette or inspector too (text fields keep their own Ctrl+Z). */
   gtk_widget_class_install_action (widget_class, "editor.undo", NULL, action_undo);
@@ -664,6 +690,31 @@ _strata_graph_editor_dup_test_layout (StrataGraphEditor *self)
         }
       json_builder_end_object (b);
     }
+  json_builder_end_object (b);
+
+  /* The inspector's fields for the shown node, by parameter name. */
+  json_builder_set_member_name (b, "inspector");
+  json_builder_begin_object (b);
+  {
+    const char *node_id = strata_graph_inspector_get_node_id (self->inspector);
+    StrataNode *node = node_id && self->graph ? strata_graph_get_node (self->graph, node_id) : NULL;
+    const StrataOpInfo *op = node ? strata_node_get_op (node) : NULL;
+
+    for (guint i = 0; op && i <= op->n_params; i++)
+      {
+        const char *name = i < op->n_params ? op->params[i].name : "name";
+        GtkWidget *field = _strata_graph_inspector_get_field (self->inspector, name);
+        StrataPoint p;
+
+        if (field && gtk_widget_get_mapped (field) &&
+            window_point (field, gtk_widget_get_width (field) / 4.0,
+                          gtk_widget_get_height (field) / 2.0, &p))
+          {
+            json_builder_set_member_name (b, name);
+            add_point (b, p);
+          }
+      }
+  }
   json_builder_end_object (b);
 
   json_builder_set_member_name (b, "selection");

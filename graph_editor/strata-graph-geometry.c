@@ -155,6 +155,47 @@ strata_link_curve_bounds (const StrataPoint  curve[4],
   *bounds = (StrataRect) { x0, y0, x1 - x0, y1 - y0 };
 }
 
+/* Paths: a link as one or three curves -------------------------------------------------------- */
+
+/**
+ * strata_link_path_point:
+ * @t: from 0 (the output) to 1 (the input), spread evenly over the segments
+ */
+StrataPoint
+strata_link_path_point (const StrataLinkPath *path,
+                        double                t)
+{
+  double scaled = CLAMP (t, 0, 1) * path->n_segments;
+  guint segment = MIN ((guint) scaled, path->n_segments - 1);
+
+  return strata_link_curve_point (path->segments[segment], scaled - segment);
+}
+
+double
+strata_link_path_distance (const StrataLinkPath *path,
+                           double                x,
+                           double                y)
+{
+  double best = G_MAXDOUBLE;
+
+  for (guint i = 0; i < path->n_segments; i++)
+    best = MIN (best, strata_link_curve_distance (path->segments[i], x, y));
+  return best;
+}
+
+void
+strata_link_path_bounds (const StrataLinkPath *path,
+                         StrataRect           *bounds)
+{
+  strata_link_curve_bounds (path->segments[0], bounds);
+  for (guint i = 1; i < path->n_segments; i++)
+    {
+      StrataRect more;
+      strata_link_curve_bounds (path->segments[i], &more);
+      strata_rect_union (bounds, &more, bounds);
+    }
+}
+
 /* The scene ----------------------------------------------------------------------------------- */
 
 typedef struct
@@ -332,6 +373,107 @@ strata_graph_geometry_get_link_curve (StrataGraphGeometry *self,
   return TRUE;
 }
 
+#define DETOUR_CLEARANCE 28.0   /* between a detouring link and the nodes it passes */
+#define DETOUR_TURN      22.0   /* how far below the output / above the input it turns */
+
+/* The nodes other than @src and @dst that overlap the vertical band [x0, x1] × (y0, y1). */
+static gboolean
+band_obstacles (StrataGraphGeometry *self,
+                const char          *src,
+                const char          *dst,
+                double               x0,
+                double               x1,
+                double               y0,
+                double               y1,
+                StrataRect          *bounds)
+{
+  StrataRect band = { x0, y0, x1 - x0, y1 - y0 };
+  gboolean any = FALSE;
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      NodeGeometry *node = g_ptr_array_index (self->nodes, i);
+
+      if (g_str_equal (node->id, src) || g_str_equal (node->id, dst) ||
+          !strata_rect_intersects (&node->rect, &band))
+        continue;
+      if (any)
+        strata_rect_union (bounds, &node->rect, bounds);
+      else
+        *bounds = node->rect;
+      any = TRUE;
+    }
+  return any;
+}
+
+/**
+ * strata_graph_geometry_get_link_path:
+ *
+ * The link as drawn. A link going down whose straight course would pass through other
+ * nodes (a skip connection beside a chain of layers, as in ResNet) turns aside just below
+ * its output, runs down beside those nodes and turns back in just above its input, so it
+ * stays visible and never looks like part of the chain it passes.
+ */
+gboolean
+strata_graph_geometry_get_link_path (StrataGraphGeometry *self,
+                                     const char          *src,
+                                     const char          *dst,
+                                     guint                port,
+                                     StrataLinkPath      *path)
+{
+  StrataPoint from, to;
+  StrataRect obstacles;
+  double turn, lane, y_a, y_b;
+  gboolean right;
+
+  if (!strata_graph_geometry_get_port (self, src, STRATA_PORT_OUTPUT, 0, &from) ||
+      !strata_graph_geometry_get_port (self, dst, STRATA_PORT_INPUT, port, &to))
+    return FALSE;
+
+  turn = MIN (DETOUR_TURN, (to.y - from.y) / 4);
+  if (to.y - from.y < 4 * DETOUR_TURN ||
+      !band_obstacles (self, src, dst, MIN (from.x, to.x) - 2, MAX (from.x, to.x) + 2,
+                       from.y + turn, to.y - turn, &obstacles))
+    {
+      path->n_segments = 1;
+      strata_link_curve (from, to, path->segments[0]);
+      return TRUE;
+    }
+
+  /* Go round on the side that is the shorter way, widening the lane past any node that
+   * sits in it, a few times at most. */
+  right = (from.x + to.x) / 2 >= obstacles.x + obstacles.width / 2;
+  for (guint i = 0; i < 4; i++)
+    {
+      StrataRect more;
+
+      lane = right ? obstacles.x + obstacles.width + DETOUR_CLEARANCE
+                   : obstacles.x - DETOUR_CLEARANCE;
+      if (!band_obstacles (self, src, dst, lane - DETOUR_CLEARANCE / 2,
+                           lane + DETOUR_CLEARANCE / 2, from.y + turn, to.y - turn, &more))
+        break;
+      strata_rect_union (&obstacles, &more, &obstacles);
+    }
+
+  /* An S down to the lane, straight down it, an S back in; tangents vertical throughout. */
+  y_a = from.y + 2 * turn;
+  y_b = to.y - 2 * turn;
+  path->n_segments = 3;
+  path->segments[0][0] = from;
+  path->segments[0][1] = (StrataPoint) { from.x, from.y + turn };
+  path->segments[0][2] = (StrataPoint) { lane, from.y + turn };
+  path->segments[0][3] = (StrataPoint) { lane, y_a };
+  path->segments[1][0] = path->segments[0][3];
+  path->segments[1][1] = (StrataPoint) { lane, y_a + (y_b - y_a) / 3 };
+  path->segments[1][2] = (StrataPoint) { lane, y_b - (y_b - y_a) / 3 };
+  path->segments[1][3] = (StrataPoint) { lane, y_b };
+  path->segments[2][0] = path->segments[1][3];
+  path->segments[2][1] = (StrataPoint) { lane, to.y - turn };
+  path->segments[2][2] = (StrataPoint) { to.x, to.y - turn };
+  path->segments[2][3] = to;
+  return TRUE;
+}
+
 gboolean
 strata_graph_geometry_get_bounds (StrataGraphGeometry *self,
                                   StrataRect          *bounds)
@@ -402,19 +544,19 @@ strata_graph_geometry_hit_test (StrataGraphGeometry *self,
   for (guint i = 0; links && i < links->len; i++)
     {
       StrataLink *link = g_ptr_array_index (links, i);
-      StrataPoint curve[4];
+      StrataLinkPath path;
       StrataRect box;
       NodeGeometry *dst;
       double d;
 
-      if (!strata_graph_geometry_get_link_curve (self, link->src, link->dst, link->port, curve))
+      if (!strata_graph_geometry_get_link_path (self, link->src, link->dst, link->port, &path))
         continue;
-      strata_link_curve_bounds (curve, &box);
+      strata_link_path_bounds (&path, &box);
       box = (StrataRect) { box.x - tolerance, box.y - tolerance,
                            box.width + 2 * tolerance, box.height + 2 * tolerance };
       if (!strata_rect_contains (&box, x, y))
         continue;
-      d = strata_link_curve_distance (curve, x, y);
+      d = strata_link_path_distance (&path, x, y);
       if (d <= tolerance && d < best)
         {
           best = d;
@@ -447,6 +589,68 @@ strata_graph_geometry_box_select (StrataGraphGeometry *self,
         g_ptr_array_add (ids, node->id);
     }
   return ids;
+}
+
+static gboolean
+is_free (StrataGraphGeometry *self,
+         const StrataRect    *rect,
+         double               spacing)
+{
+  StrataRect padded = { rect->x - spacing, rect->y - spacing, rect->width + 2 * spacing,
+                        rect->height + 2 * spacing };
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    if (strata_rect_intersects (&((NodeGeometry *) g_ptr_array_index (self->nodes, i))->rect,
+                                &padded))
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * strata_graph_geometry_find_free_spot:
+ * @wanted: where a new node would go and its size
+ * @spacing: room to keep from other nodes
+ *
+ * Returns: the top-left corner nearest to @wanted's where a node of that size overlaps no
+ *   other, searched on rings of growing radius, so an added layer is never hidden under one
+ *   that is already there
+ */
+StrataPoint
+strata_graph_geometry_find_free_spot (StrataGraphGeometry *self,
+                                      const StrataRect    *wanted,
+                                      double               spacing)
+{
+  const double step = 24;
+
+  if (is_free (self, wanted, spacing))
+    return (StrataPoint) { wanted->x, wanted->y };
+  for (int ring = 1; ring < 200; ring++)
+    {
+      StrataPoint best = { 0, 0 };
+      double best_distance = G_MAXDOUBLE;
+
+      /* Every grid point on the square ring; the nearest free one wins. */
+      for (int i = -ring; i <= ring; i++)
+        for (int j = -ring; j <= ring; j++)
+          {
+            StrataRect candidate;
+            double distance;
+
+            if (ABS (i) != ring && ABS (j) != ring)
+              continue;
+            candidate = (StrataRect) { wanted->x + i * step, wanted->y + j * step,
+                                       wanted->width, wanted->height };
+            distance = hypot (i, j);
+            if (distance < best_distance && is_free (self, &candidate, spacing))
+              {
+                best_distance = distance;
+                best = (StrataPoint) { candidate.x, candidate.y };
+              }
+          }
+      if (best_distance < G_MAXDOUBLE)
+        return best;
+    }
+  return (StrataPoint) { wanted->x, wanted->y };
 }
 
 /**

@@ -66,6 +66,27 @@ double      strata_link_curve_distance (const StrataPoint  curve[4],
 void        strata_link_curve_bounds   (const StrataPoint  curve[4],
                                         StrataRect        *bounds);
 
+/**
+ * StrataLinkPath:
+ * @n_segments: 1 for a plain curve, 3 for a link that detours around nodes in its way
+ * @segments: cubic Bézier control points, each segment starting where the last ended
+ *
+ * How a link is drawn and hit-tested.
+ */
+typedef struct
+{
+  guint n_segments;
+  StrataPoint segments[3][4];
+} StrataLinkPath;
+
+StrataPoint strata_link_path_point    (const StrataLinkPath *path,
+                                       double                t);
+double      strata_link_path_distance (const StrataLinkPath *path,
+                                       double                x,
+                                       double                y);
+void        strata_link_path_bounds   (const StrataLinkPath *path,
+                                       StrataRect           *bounds);
+
 typedef enum
 {
   STRATA_HIT_NONE,
@@ -133,6 +154,11 @@ gboolean             strata_graph_geometry_get_link_curve (StrataGraphGeometry *
                                                            const char          *dst,
                                                            guint                port,
                                                            StrataPoint          curve[4]);
+gboolean             strata_graph_geometry_get_link_path (StrataGraphGeometry *self,
+                                                          const char          *src,
+                                                          const char          *dst,
+                                                          guint                port,
+                                                          StrataLinkPath      *path);
 gboolean             strata_graph_geometry_get_bounds  (StrataGraphGeometry *self,
                                                         StrataRect          *bounds);
 StrataHit            strata_graph_geometry_hit_test    (StrataGraphGeometry *self,
@@ -142,6 +168,9 @@ StrataHit            strata_graph_geometry_hit_test    (StrataGraphGeometry *sel
                                                         double               tolerance);
 GPtrArray           *strata_graph_geometry_box_select  (StrataGraphGeometry *self,
                                                         const StrataRect    *box);
+StrataPoint          strata_graph_geometry_find_free_spot (StrataGraphGeometry *self,
+                                                           const StrataRect    *wanted,
+                                                           double               spacing);
 char                *strata_graph_geometry_dup_neighbour (StrataGraphGeometry *self,
                                                           const char          *id,
                                                           int                  dx,

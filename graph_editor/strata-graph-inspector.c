@@ -13,6 +13,7 @@
 #include <math.h>
 
 #include "strata-graph-inspector.h"
+#include "strata-graph-inspector-private.h"
 #include "strata-graph-editor-private.h"
 
 /*
@@ -266,6 +267,7 @@ on_inputs_changed (GtkSpinButton        *spin,
 
 /* Building rows ------------------------------------------------------------------------------- */
 
+/* The row's widgets carry their ParamRow (freed with the row), the array only borrows. */
 static ParamRow *
 param_row_new (StrataGraphInspector  *self,
                const StrataParamSpec *spec)
@@ -276,6 +278,38 @@ param_row_new (StrataGraphInspector  *self,
   param->spec = spec;
   g_ptr_array_add (self->param_rows, param);
   return param;
+}
+
+static void
+param_row_attach (ParamRow  *param,
+                  GtkWidget *row)
+{
+  param->row = row;
+  g_object_set_data_full (G_OBJECT (row), "strata-param-row", param, g_free);
+}
+
+/*
+ * Ctrl+Z in a number field undoes the model edit (through the editor's actions), not the
+ * typing: the value is committed on Enter, so the text's own history only confuses. The
+ * text would take the keys first, so catch them on the way down.
+ */
+static void
+model_undo_keys (GtkWidget *field)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  gtk_editable_set_enable_undo (GTK_EDITABLE (field), FALSE);
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_z,
+                                                                                  GDK_CONTROL_MASK),
+                                                          gtk_named_action_new ("editor.undo")));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_z,
+                                                                                  GDK_CONTROL_MASK |
+                                                                                  GDK_SHIFT_MASK),
+                                                          gtk_named_action_new ("editor.redo")));
+  gtk_widget_add_controller (field, controller);
 }
 
 /* Enough digits to show the default and to step through the range in sensible steps. */
@@ -302,6 +336,7 @@ new_spin (const StrataParamSpec *spec,
 
   gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
   gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), TRUE);
+  model_undo_keys (spin);
   gtk_editable_set_width_chars (GTK_EDITABLE (spin), integer && spec->max >= 10000 ? 6 : 4);
   gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _(spec->label), -1);
@@ -398,7 +433,7 @@ build_param_row (StrataGraphInspector  *self,
   gtk_widget_set_tooltip_text (row, _(spec->description));
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   _(spec->description), -1);
-  param->row = row;
+  param_row_attach (param, row);
   return row;
 }
 
@@ -423,7 +458,7 @@ build_percent_row (StrataGraphInspector  *self,
   gtk_widget_set_tooltip_text (row, _(spec->description));
   g_signal_connect (scale, "value-changed", G_CALLBACK (on_scale_changed), param);
   watch_focus (self, scale);
-  param->row = row;
+  param_row_attach (param, row);
   param->widgets[param->n_widgets++] = scale;
   self->percent_row = ADW_ACTION_ROW (row);
   return row;
@@ -444,11 +479,16 @@ value_label (void)
 static void
 clear_rows (StrataGraphInspector *self)
 {
+  gboolean was_updating = self->updating;
   GtkWidget *child;
 
+  /* Widgets going away may still notify (a combo row losing its model); by then the node
+   * shown can be another one, which their handlers must not touch. */
+  self->updating = TRUE;
+  g_ptr_array_set_size (self->param_rows, 0);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->groups_box))))
     gtk_box_remove (self->groups_box, child);
-  g_ptr_array_set_size (self->param_rows, 0);
+  self->updating = was_updating;
   self->name_row = NULL;
   self->error_row = NULL;
   self->shape_value = NULL;
@@ -864,7 +904,7 @@ strata_graph_inspector_class_init (StrataGraphInspectorClass *klass)
 static void
 strata_graph_inspector_init (StrataGraphInspector *self)
 {
-  self->param_rows = g_ptr_array_new_with_free_func (g_free);
+  self->param_rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->graph_signals = g_signal_group_new (STRATA_TYPE_GRAPH);
@@ -962,4 +1002,22 @@ strata_graph_inspector_set_n_selected (StrataGraphInspector *self,
   self->n_selected = n_selected;
   if (self->node_id == NULL)
     rebuild (self);
+}
+
+/* The widget that edits parameter @name (the first of a pair), or "name" for the name row. */
+GtkWidget *
+_strata_graph_inspector_get_field (StrataGraphInspector *self,
+                                   const char           *name)
+{
+  g_return_val_if_fail (STRATA_IS_GRAPH_INSPECTOR (self), NULL);
+
+  if (g_str_equal (name, "name"))
+    return self->name_row ? GTK_WIDGET (self->name_row) : NULL;
+  for (guint i = 0; i < self->param_rows->len; i++)
+    {
+      ParamRow *param = g_ptr_array_index (self->param_rows, i);
+      if (g_str_equal (param->spec->name, name))
+        return param->widgets[0];
+    }
+  return NULL;
 }

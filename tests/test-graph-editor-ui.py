@@ -224,15 +224,61 @@ def run(demo_path, outdir):
         if outdir:
             subprocess.run(["import", "-window", "root", os.path.join(outdir, "ui-3-final.png")])
 
-        # 7. Close: the demo saves; the file holds what the user built.
+        # 7. Let a link from dense_2's output go on empty canvas: the add menu opens there;
+        #    typing filters it and Enter adds a Dropout already linked.
+        layout = demo.layout()
+        spot = empty_spot(layout, layout["canvas"])
+        demo.drag(layout["nodes"]["dense_2"]["output"], spot)
+        time.sleep(0.5)
+        xdotool("type", "--delay", "60", "dropout")
+        time.sleep(0.6)
+        demo.key("Return")
+        layout = demo.layout()
+        graph = layout["graph"]
+        check(node_of(graph, "dropout_2") is not None and node_of(graph, "dropout_2")["type"] == "Dropout",
+              "the add menu from a dropped link adds the chosen layer")
+        check(("dense_2", "dropout_2", 0) in links_of(graph), "…linked to where the link came from")
+        check(layout["selection"] == ["dropout_2"], "…and selected")
+        if outdir:
+            subprocess.run(["import", "-window", "root", os.path.join(outdir, "ui-4-added.png")])
+
+        # 8. The inspector edits the selected layer; Ctrl+Z in the field undoes the model edit.
+        rate = layout["inspector"].get("rate")
+        check(rate is not None, "the inspector shows the Dropout's rate")
+        demo.click(rate)
+        demo.key("ctrl+a")
+        xdotool("type", "0.3")
+        demo.key("Return")
+        graph = demo.layout()["graph"]
+        check(abs(node_of(graph, "dropout_2")["params"]["rate"] - 0.3) < 1e-9,
+              "typing a rate in the inspector sets it")
+        demo.key("ctrl+z")
+        graph = demo.layout()["graph"]
+        check(node_of(graph, "dropout_2")["params"]["rate"] == 0.5, "Ctrl+Z there restores it")
+
+        # 9. Keyboard wiring: detach dense_2 → dropout_2, select both, press J.
+        layout = demo.layout()
+        demo.drag(layout["nodes"]["dropout_2"]["inputs"][0], empty_spot(layout, layout["canvas"]))
+        check(("dense_2", "dropout_2", 0) not in links_of(demo.layout()["graph"]), "detached")
+        layout = demo.layout()
+        demo.click(layout["nodes"]["dense_2"]["center"])
+        xdotool("keydown", "shift")
+        demo.click(layout["nodes"]["dropout_2"]["center"])
+        xdotool("keyup", "shift")
+        demo.key("j")
+        graph = demo.layout()["graph"]
+        check(("dense_2", "dropout_2", 0) in links_of(graph), "J links the selected layers")
+
+        # 10. Close: the demo saves; the file holds what the user built.
         demo.close()
         with open(demo.save_path) as f:
             saved = json.load(f)
-        check(len(saved["nodes"]) == 11, "the saved model has the 11 layers")
-        check(links_of(saved) == before_links | {("flatten", "dense_2", 0)},
-              "the saved model has the example's links plus flatten → dense_2")
+        check(len(saved["nodes"]) == 12, "the saved model has the 12 layers")
+        check(links_of(saved) == before_links | {("flatten", "dense_2", 0), ("dense_2", "dropout_2", 0)},
+              "the saved model has the example's links plus flatten → dense_2 → dropout_2")
         check(node_of(saved, "dense_2")["position"] == moved, "and the layer where it was moved")
         check(node_of(saved, "dense_2")["params"]["units"] == 128, "with Dense's default units")
+        check(node_of(saved, "dropout_2")["params"]["rate"] == 0.5, "and the rate as undone")
     finally:
         if demo.proc.poll() is None:
             demo.proc.kill()
@@ -268,7 +314,8 @@ def main():
     except Failure as e:
         print(f"not ok - {e}")
         return 1
-    print("ok - palette drop, port-to-port link, undo/redo, detach, move, delete, save")
+    print("ok - palette drop, port-to-port link, undo/redo, detach, move, delete, add menu, "
+          "inspector edit, keyboard link, save")
     return 0
 
 

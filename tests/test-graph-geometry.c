@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include "strata-graph-geometry.h"
 #include "strata-link-drag.h"
 
@@ -151,6 +153,85 @@ test_curve_distance (void)
   strata_link_curve ((StrataPoint) { 0, 200 }, (StrataPoint) { 300, 0 }, curve);
   g_assert_cmpfloat (curve[1].y, >, 200);
   g_assert_cmpfloat (curve[2].y, <, 0);
+}
+
+/* A skip link beside a chain goes round the chain instead of through it. */
+static void
+test_link_detours (void)
+{
+  g_autoptr(StrataGraph) graph = strata_graph_new ();
+  g_autoptr(StrataGraphGeometry) geometry = strata_graph_geometry_new ();
+  g_autoptr(GPtrArray) links = NULL;
+  const char *ids[] = { "a", "b", "c", "add" };
+  StrataLinkPath path;
+  StrataRect b, c;
+  StrataHit hit;
+  StrataPoint lane;
+
+  add (graph, "Input", "a", NULL);
+  add (graph, "Conv2D", "b", "a");
+  add (graph, "Conv2D", "c", "b");
+  add (graph, "Add", "add", "c");
+  g_assert_true (strata_graph_connect (graph, "a", "add", 1, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      StrataNode *node = strata_graph_get_node (graph, ids[i]);
+      StrataRect rect = { 0, 120.0 * i, 200, 64 };
+      strata_graph_geometry_set_node (geometry, ids[i], &rect, strata_node_get_n_inputs (node),
+                                      strata_node_get_op (node)->has_output);
+    }
+  strata_graph_geometry_get_rect (geometry, "b", &b);
+  strata_graph_geometry_get_rect (geometry, "c", &c);
+
+  /* Neighbours: one plain curve. */
+  g_assert_true (strata_graph_geometry_get_link_path (geometry, "a", "b", 0, &path));
+  g_assert_cmpuint (path.n_segments, ==, 1);
+
+  /* a → add:1 passes b and c: it detours, right of them (its input is right of centre). */
+  g_assert_true (strata_graph_geometry_get_link_path (geometry, "a", "add", 1, &path));
+  g_assert_cmpuint (path.n_segments, ==, 3);
+  for (int i = 0; i <= 200; i++)
+    {
+      StrataPoint p = strata_link_path_point (&path, i / 200.0);
+      g_assert_false (strata_rect_contains (&b, p.x, p.y));
+      g_assert_false (strata_rect_contains (&c, p.x, p.y));
+    }
+  g_assert_cmpfloat (path.segments[0][0].x, ==, 100);       /* from a's output */
+  g_assert_cmpfloat (path.segments[2][3].y, ==, 360);       /* to add's top */
+  lane = strata_link_path_point (&path, 0.5);
+  g_assert_cmpfloat (lane.x, >, 200);
+
+  /* The detour is what gets hit, not the straight line through b. */
+  links = g_ptr_array_ref (strata_graph_get_links (graph));
+  hit = strata_graph_geometry_hit_test (geometry, links, lane.x + 2, lane.y, 4);
+  g_assert_cmpint (hit.kind, ==, STRATA_HIT_LINK);
+  g_assert_cmpstr (hit.link_src, ==, "a");
+  g_assert_cmpstr (hit.node_id, ==, "add");
+  g_assert_cmpuint (hit.port, ==, 1);
+}
+
+static void
+test_free_spot (void)
+{
+  g_autoptr(StrataGraph) graph = NULL;
+  g_autoptr(StrataGraphGeometry) geometry = NULL;
+  StrataRect on_dense = { 10, 130, 200, 64 };
+  StrataRect free_place = { 0, 400, 200, 64 };
+  StrataPoint p;
+  StrataRect placed;
+  g_autoptr(GPtrArray) hits = NULL;
+
+  build (&graph, &geometry);
+  /* Already free: unchanged. */
+  p = strata_graph_geometry_find_free_spot (geometry, &free_place, 16);
+  g_assert_cmpfloat (p.x, ==, 0);
+  g_assert_cmpfloat (p.y, ==, 400);
+  /* On top of dense: moved to the nearest place that overlaps nothing, with the spacing. */
+  p = strata_graph_geometry_find_free_spot (geometry, &on_dense, 16);
+  placed = (StrataRect) { p.x - 15, p.y - 15, 230, 94 };
+  hits = strata_graph_geometry_box_select (geometry, &placed);
+  g_assert_cmpuint (hits->len, ==, 0);
+  g_assert_cmpfloat (hypot (p.x - on_dense.x, p.y - on_dense.y), <, 300);
 }
 
 static void
@@ -333,6 +414,8 @@ main (int   argc,
   g_test_add_func ("/graph-editor/geometry/hit-test", test_hit_test);
   g_test_add_func ("/graph-editor/geometry/curve-distance", test_curve_distance);
   g_test_add_func ("/graph-editor/geometry/box-select", test_box_select);
+  g_test_add_func ("/graph-editor/geometry/link-detours", test_link_detours);
+  g_test_add_func ("/graph-editor/geometry/free-spot", test_free_spot);
   g_test_add_func ("/graph-editor/geometry/neighbours", test_neighbours);
   g_test_add_func ("/graph-editor/link-drag/from-output", test_link_drag_from_output);
   g_test_add_func ("/graph-editor/link-drag/detach", test_link_drag_detach);

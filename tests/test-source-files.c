@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 #include "strata-dataset.h"
@@ -368,6 +369,16 @@ test_csv_variants (Fixture       *fixture,
     g_assert_error (error, STRATA_DATASET_ERROR, STRATA_DATASET_ERROR_INVALID);
     g_assert_nonnull (strstr (error->message, "species"));
     g_clear_error (&error);
+  }
+
+  /* Windows-1252 text: "café" */
+  {
+    g_autoptr(StrataDatasetSettings) settings = settings_for (STRATA_SOURCE_CSV, csv);
+    g_autoptr(StrataDataset) dataset = NULL;
+
+    g_file_set_contents (csv, "imgs/x/000.png,caf\xe9\nimgs/x/001.jpg,tea\n", -1, NULL);
+    dataset = open_ok (settings, NULL);
+    g_assert_cmpstr (strata_dataset_get_class_names (dataset)[0], ==, "caf\xc3\xa9");
   }
 
   /* a label outside the project's classes */
@@ -785,6 +796,60 @@ test_augmented_loader (Fixture       *fixture,
   g_assert_true (memcmp (one->data, later->data, one->len * 4) != 0);
 }
 
+/* One file outside the dataset, and previews ------------------------------------------------- */
+
+static void
+test_preprocess_and_preview (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autofree char *root = path_in (fixture, "photos", NULL);
+  g_autoptr(StrataDatasetSettings) settings = NULL;
+  g_autoptr(StrataAugmentation) stage = strata_augmentation_new ();
+  g_autoptr(StrataDataset) dataset = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+  gsize n;
+  g_autofree float *a = NULL;
+  g_autofree float *b = NULL;
+  g_autofree guint8 *preview = NULL;
+
+  write_class (root, "a", 0, 4, 1);
+  write_class (root, "b", 0, 4, 2);
+  settings = settings_for (STRATA_SOURCE_FOLDER, root);
+  g_object_set (settings, "normalization", STRATA_NORMALIZE_UNIT, "validation-fraction", 0.0,
+                "test-fraction", 0.0, "resize-mode", STRATA_RESIZE_CENTER_CROP, NULL);
+  g_object_set (stage, "rotation-range", 30.0, "horizontal-flip", TRUE, NULL);
+  strata_dataset_settings_add_stage (settings, stage);
+  dataset = open_ok (settings, NULL);
+  n = strata_dataset_get_image_n_floats (dataset);
+  a = g_new (float, n);
+  b = g_new (float, n);
+  preview = g_malloc (n);
+
+  /* a file prepared for prediction is what the loader gives without augmentation */
+  name = strata_dataset_dup_item_name (dataset, STRATA_SPLIT_TRAIN, 3);
+  path = g_build_filename (root, name, NULL);
+  g_assert_true (strata_preprocess_image_file (settings, path, a, &error));
+  g_assert_no_error (error);
+  g_assert_true (strata_dataset_load_image (dataset, STRATA_SPLIT_TRAIN, 3, 5, 1, FALSE, b, NULL));
+  g_assert_cmpmem (a, n * sizeof (float), b, n * sizeof (float));
+  g_assert_false (strata_preprocess_image_file (settings, "/nonexistent.png", a, &error));
+  g_assert_error (error, STRATA_DATASET_ERROR, STRATA_DATASET_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* the preview is the model's input before normalisation, augmented or not */
+  for (int augment = 0; augment < 2; augment++)
+    {
+      g_assert_true (strata_dataset_load_preview (dataset, STRATA_SPLIT_TRAIN, 3, 5, 1, augment,
+                                                  preview, NULL));
+      g_assert_true (strata_dataset_load_image (dataset, STRATA_SPLIT_TRAIN, 3, 5, 1, augment, b,
+                                                NULL));
+      for (gsize i = 0; i < n; i++)
+        g_assert_cmpfloat (fabs (preview[i] - b[i] * 255), <=, 0.5001);
+    }
+}
+
 /* A folder export of Fashion-MNIST gives the IDX data ------------------------------------------ */
 
 static void
@@ -886,6 +951,7 @@ main (int   argc,
   ADD ("bad-images", test_bad_images);
   ADD ("cache", test_cache);
   ADD ("augmented-loader", test_augmented_loader);
+  ADD ("preprocess-preview", test_preprocess_and_preview);
   ADD ("fashion-mnist-export", test_fashion_mnist_export);
 #undef ADD
   return g_test_run ();

@@ -7,7 +7,9 @@
  * dropout masks and the plan's loss, probabilities, gradients and moving statistics as .npy
  * files, and lets tests/torch_reference.py rebuild the network in PyTorch (float64) and
  * compare: loss and probabilities to 1e-5, every gradient to 1e-4 of its largest value,
- * moving statistics to 1e-5. Skipped when python3-torch is missing.
+ * moving statistics to 1e-5, and the weights after one step of each of the seven optimizers
+ * (Keras' rules applied to PyTorch's gradients) to 1e-3 of the largest update. Skipped when
+ * python3-torch is missing.
  */
 
 #include "config.h"
@@ -15,6 +17,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "strata-optimizer.h"
 #include "strata-plan-private.h"
 #include "strata-random.h"
 #include "strata-test-util.h"
@@ -65,6 +68,86 @@ write_shaped (const char        *dir,
   for (int i = 0; i < shape->rank; i++)
     dims[i + 1] = shape->dims[i];
   write_npy (dir, name, "", values, shape->rank + 1, dims);
+}
+
+/*
+ * One step of each optimizer from the weights and the gradients just computed; the reference
+ * applies Keras' rules (optimizer-reference.py) to PyTorch's own gradients.
+ */
+static const char *const optimizers[] = {
+  "sgd", "rmsprop", "adagrad", "adadelta", "adam", "adamax", "nadam"
+};
+
+#define STEP_LR 0.01
+
+static void
+step_each_optimizer (StrataModel *model,
+                     const char  *dir)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json = NULL, *path = g_build_filename (dir, "optimizers.json", NULL);
+
+  json_builder_begin_array (b);
+  for (guint o = 0; o < G_N_ELEMENTS (optimizers); o++)
+    {
+      g_autoptr(GPtrArray) params = g_ptr_array_new_with_free_func ((GDestroyNotify) strata_tensor_free);
+      g_autoptr(StrataOptimizer) optimizer = NULL;
+      g_autoptr(GError) error = NULL;
+      StrataOptimizerConfig config;
+
+      strata_optimizer_config_init (&config, optimizers[o]);
+      config.decay = 0.01;
+      if (g_str_equal (optimizers[o], "sgd"))
+        {
+          config.momentum = 0.9;
+          config.nesterov = TRUE;
+        }
+      for (guint t = 0; t < strata_model_get_n_tensors (model); t++)
+        {
+          StrataTensor *tensor = strata_model_get_tensor (model, t);
+          StrataTensor *copy;
+
+          if (!tensor->trainable)
+            continue;
+          copy = strata_tensor_new (tensor->name, tensor->layer, tensor->rank, tensor->dims, TRUE);
+          memcpy (copy->data, tensor->data, tensor->n * sizeof (float));
+          memcpy (copy->diff, tensor->diff, tensor->n * sizeof (float));
+          g_ptr_array_add (params, copy);
+        }
+      optimizer = strata_optimizer_new_for_tensors (&config, params, &error);
+      g_assert_no_error (error);
+      strata_optimizer_step (optimizer, STEP_LR);
+      for (guint t = 0; t < params->len; t++)
+        {
+          StrataTensor *tensor = g_ptr_array_index (params, t);
+          g_autofree char *suffix = g_strdup_printf (".%s.npy", optimizers[o]);
+          write_npy (dir, tensor->name, suffix, tensor->data, tensor->rank, tensor->dims);
+        }
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, config.name);
+      json_builder_set_member_name (b, "lr");
+      json_builder_add_double_value (b, STEP_LR);
+#define MEMBER(field, add) json_builder_set_member_name (b, #field); add (b, config.field)
+      MEMBER (momentum, json_builder_add_double_value);
+      MEMBER (nesterov, json_builder_add_boolean_value);
+      MEMBER (centered, json_builder_add_boolean_value);
+      MEMBER (rho, json_builder_add_double_value);
+      MEMBER (beta_1, json_builder_add_double_value);
+      MEMBER (beta_2, json_builder_add_double_value);
+      MEMBER (epsilon, json_builder_add_double_value);
+      MEMBER (decay, json_builder_add_double_value);
+      MEMBER (initial_accumulator, json_builder_add_double_value);
+      MEMBER (schedule_decay, json_builder_add_double_value);
+#undef MEMBER
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  root = json_builder_get_root (b);
+  json = json_to_string (root, TRUE);
+  g_assert_true (g_file_set_contents (path, json, -1, NULL));
 }
 
 static void
@@ -148,6 +231,8 @@ run_network (StrataGraph *graph,
       if (tensor->role == STRATA_TENSOR_STATE)
         write_npy (dir, tensor->name, ".after.npy", tensor->data, tensor->rank, tensor->dims);
     }
+
+  step_each_optimizer (model, dir);
 
   /* the dropout masks, as the plan's hash gives them, scaled by 1 / (1 − rate) */
   order = strata_graph_dup_topo_order (strata_model_get_graph (model), NULL);

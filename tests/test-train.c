@@ -75,6 +75,7 @@ train (const StrataTrainOptions *options,
   g_assert_nonnull (project);
   trainer = strata_trainer_new (project, options, &error);
   g_assert_no_error (error);
+  g_assert_true (strata_project_save (project, &error));   /* as the CLI does */
   g_assert_true (strata_trainer_run (trainer, NULL, count_events, counts, &error));
   g_assert_no_error (error);
   g_assert_cmpint (counts[STRATA_TRAIN_EVENT_STARTED], ==, 1);
@@ -224,6 +225,66 @@ test_sigkill_then_resume (void)
   g_assert_cmpfloat (max_weight_difference ("whole", "killed"), <, RESUME_TOLERANCE);
 }
 
+/* A model that does not fit the data is refused with a message, and leaves no run behind. */
+static void
+test_mismatch_leaves_no_run (void)
+{
+  g_autoptr(StrataProject) project = strata_project_load (project_path, NULL);
+  g_autoptr(StrataTrainer) trainer = NULL;
+  g_autoptr(GError) error = NULL;
+  StrataTrainOptions options = { .run_name = "misfit" };
+  g_autofree char *dir = g_build_filename (tmpdir, "small.runs", "misfit", NULL);
+
+  g_assert_true (strata_graph_set_param (strata_project_get_graph (project), "input", "width",
+                                         g_variant_new_int32 (32), NULL));
+  trainer = strata_trainer_new (project, &options, &error);
+  g_assert_null (trainer);
+  g_assert_error (error, STRATA_TRAIN_ERROR, STRATA_TRAIN_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "28×28×1"));
+  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+}
+
+/* Ctrl+C: the process stops at a batch boundary, says so, exits cleanly and can resume. */
+static void
+test_sigint_stops_cleanly (void)
+{
+  const char *strata = g_getenv ("STRATA_BIN");
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *last = NULL;
+  g_autoptr(JsonNode) summary = NULL;
+  StrataTrainOptions resume = { .resume = "interrupted" };
+  char *line;
+
+  if (strata == NULL)
+    {
+      g_test_skip ("STRATA_BIN is not set");
+      return;
+    }
+  child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, strata, "train",
+                            project_path, "--run", "interrupted", "--json", NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child));
+  wait_for_batch (lines, 200);
+  g_subprocess_send_signal (child, SIGINT);
+  while ((line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, NULL)) != NULL)
+    {
+      g_free (last);
+      last = line;
+    }
+  g_assert_true (g_subprocess_wait_check (child, NULL, &error));
+  g_assert_no_error (error);
+
+  summary = json_from_string (last, NULL);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (summary), "event"), ==,
+                   "summary");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (summary), "status"), ==,
+                   "stopped");
+  train (&resume, "finished");
+  g_assert_cmpfloat (max_weight_difference ("whole", "interrupted"), <, RESUME_TOLERANCE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -235,7 +296,9 @@ main (int   argc,
   write_small_project ();
   g_test_add_func ("/train/resume-is-exact", test_resume_is_exact);
   g_test_add_func ("/train/evaluate", test_evaluate);
+  g_test_add_func ("/train/mismatch-leaves-no-run", test_mismatch_leaves_no_run);
   g_test_add_func ("/train/sigkill-then-resume", test_sigkill_then_resume);
+  g_test_add_func ("/train/sigint-stops-cleanly", test_sigint_stops_cleanly);
   ret = g_test_run ();
   g_spawn_command_line_sync (g_strdup_printf ("rm -rf %s", tmpdir), NULL, NULL, NULL, NULL);
   return ret;

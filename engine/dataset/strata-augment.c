@@ -211,20 +211,20 @@ fill_index (int i,
     }
 }
 
+/* Bilinear sampling near or beyond the edges: the fill mode decides each neighbour. */
 static void
-sample_bilinear (const float *src,
-                 int          width,
-                 int          height,
-                 int          channels,
-                 double       y,
-                 double       x,
-                 int          mode,
-                 float        cval,
-                 float       *out)
+sample_filled (const float *src,
+               int          width,
+               int          height,
+               int          channels,
+               int          y0,
+               int          x0,
+               float        wy,
+               float        wx,
+               int          mode,
+               float        cval,
+               float       *out)
 {
-  double fy = floor (y), fx = floor (x);
-  int y0 = (int) fy, x0 = (int) fx;
-  float wy = (float) (y - fy), wx = (float) (x - fx);
   int rows[2] = { fill_index (y0, height, mode), fill_index (y0 + 1, height, mode) };
   int cols[2] = { fill_index (x0, width, mode), fill_index (x0 + 1, width, mode) };
   float w[2][2] = { { (1 - wy) * (1 - wx), (1 - wy) * wx }, { wy * (1 - wx), wy * wx } };
@@ -247,6 +247,35 @@ sample_bilinear (const float *src,
               out[c] += w[a][b] * p[c];
           }
       }
+}
+
+static inline void
+sample_bilinear (const float *src,
+                 int          width,
+                 int          height,
+                 int          channels,
+                 double       y,
+                 double       x,
+                 int          mode,
+                 float        cval,
+                 float       *out)
+{
+  double fy = floor (y), fx = floor (x);
+  int y0 = (int) fy, x0 = (int) fx;
+  float wy = (float) (y - fy), wx = (float) (x - fx);
+
+  /* inside: the common case, no fill mode to consult */
+  if (y0 >= 0 && x0 >= 0 && y0 + 1 < height && x0 + 1 < width)
+    {
+      const float *p = src + ((gsize) y0 * width + x0) * channels;
+      const float *q = p + (gsize) width * channels;
+      float w00 = (1 - wy) * (1 - wx), w01 = (1 - wy) * wx, w10 = wy * (1 - wx), w11 = wy * wx;
+
+      for (int c = 0; c < channels; c++)
+        out[c] = w00 * p[c] + w01 * p[channels + c] + w10 * q[c] + w11 * q[channels + c];
+      return;
+    }
+  sample_filled (src, width, height, channels, y0, x0, wy, wx, mode, cval, out);
 }
 
 /**
@@ -326,12 +355,13 @@ strata_augment_apply (const StrataAugmentParams *p,
         {
           /* flips mirror the transformed image, so they come first on the way back */
           double o_r = (d->flip_v ? height - 1 - r : r) - cy;
+          double row_r = m[0][0] * o_r + t_r, row_c = m[1][0] * o_r + t_c;
 
           for (int col = 0; col < width; col++)
             {
               double o_c = (d->flip_h ? width - 1 - col : col) - cx;
-              double in_r = m[0][0] * o_r + m[0][1] * o_c + t_r;
-              double in_c = m[1][0] * o_r + m[1][1] * o_c + t_c;
+              double in_r = row_r + m[0][1] * o_c;
+              double in_c = row_c + m[1][1] * o_c;
 
               sample_bilinear (image, width, height, channels, in_r, in_c, p->fill_mode,
                                (float) p->fill_value,

@@ -23,6 +23,10 @@ StrataDatasetSettings *strata_dataset_settings_new               (void);
 StrataDatasetSettings *strata_dataset_settings_new_fashion_mnist (void);
 StrataDatasetSettings *strata_dataset_settings_new_from_json     (JsonNode              *node,
                                                                   GError               **error);
+StrataDatasetSettings *strata_dataset_settings_new_for_path      (const char            *path,
+                                                                  GError               **error);
+void                   strata_dataset_settings_make_path_relative (StrataDatasetSettings *self,
+                                                                   const char            *project_dir);
 JsonNode              *strata_dataset_settings_to_json           (StrataDatasetSettings *self);
 StrataDatasetSettings *strata_dataset_settings_copy              (StrataDatasetSettings *self);
 gboolean               strata_dataset_settings_validate          (StrataDatasetSettings *self,

@@ -609,48 +609,6 @@ _strata_dataset_get_pixels (StrataDataset  *self,
   return TRUE;
 }
 
-static void
-normalize_u8 (StrataDataset *self,
-              const guint8  *src,
-              float         *dst,
-              gsize          n_pixels)
-{
-  int C = self->resize.channels;
-
-  if (C == 1)
-    {
-      float s = self->scale[0], o = self->offset[0];
-
-      for (gsize i = 0; i < n_pixels; i++)
-        dst[i] = src[i] * s + o;
-      return;
-    }
-  for (gsize i = 0; i < n_pixels; i++)
-    for (int c = 0; c < 3; c++)
-      dst[3 * i + c] = src[3 * i + (self->bgr ? 2 - c : c)] * self->scale[c] + self->offset[c];
-}
-
-static void
-normalize_float (StrataDataset *self,
-                 const float   *src,
-                 float         *dst,
-                 gsize          n_pixels)
-{
-  int C = self->resize.channels;
-
-  if (C == 1)
-    {
-      float s = self->scale[0], o = self->offset[0];
-
-      for (gsize i = 0; i < n_pixels; i++)
-        dst[i] = src[i] * s + o;
-      return;
-    }
-  for (gsize i = 0; i < n_pixels; i++)
-    for (int c = 0; c < 3; c++)
-      dst[3 * i + c] = src[3 * i + (self->bgr ? 2 - c : c)] * self->scale[c] + self->offset[c];
-}
-
 /* One image as the model sees it: resized, augmented by @stage (if any) with the random
  * numbers of (seed, epoch, image), normalised. */
 gboolean
@@ -669,7 +627,8 @@ _strata_dataset_fill (StrataDataset             *self,
     return FALSE;
   if (stage == NULL)
     {
-      normalize_u8 (self, scratch->pixels, dst, n_pixels);
+      strata_image_normalize_u8 (scratch->pixels, dst, n_pixels, self->resize.channels,
+                                 self->scale, self->offset, self->bgr);
       return TRUE;
     }
   strata_augment_image (stage,
@@ -677,7 +636,8 @@ _strata_dataset_fill (StrataDataset             *self,
                                      strata_source_get_item (self->source, source_index)->key),
                         scratch->pixels, self->resize.width, self->resize.height,
                         self->resize.channels, scratch->work, scratch->tmp);
-  normalize_float (self, scratch->work, dst, n_pixels);
+  strata_image_normalize_float (scratch->work, dst, n_pixels, self->resize.channels,
+                                self->scale, self->offset, self->bgr);
   return TRUE;
 }
 
@@ -735,6 +695,53 @@ strata_dataset_load_image (StrataDataset  *self,
   ok = _strata_dataset_fill (self, _strata_dataset_get_source_index (self, split, index),
                              augment ? _strata_dataset_get_stage (self, epoch) : NULL,
                              seed, epoch, &scratch, dst, error);
+  _strata_fill_scratch_clear (&scratch);
+  return ok;
+}
+
+/**
+ * strata_dataset_load_preview:
+ * @dst: (out caller-allocates): height × width × channels bytes
+ *
+ * The image as strata_dataset_load_image() prepares it but before normalisation, as 8-bit
+ * pixels: for the Data page's preview of resizing and augmentation.
+ */
+gboolean
+strata_dataset_load_preview (StrataDataset  *self,
+                             StrataSplit     split,
+                             guint           index,
+                             int             epoch,
+                             guint64         seed,
+                             gboolean        augment,
+                             guint8         *dst,
+                             GError        **error)
+{
+  StrataFillScratch scratch;
+  const StrataAugmentParams *stage;
+  gsize n = strata_dataset_get_image_n_floats (self);
+  guint source_index;
+  gboolean ok;
+
+  g_return_val_if_fail (STRATA_IS_DATASET (self), FALSE);
+  g_return_val_if_fail (split < STRATA_N_SPLITS, FALSE);
+  g_return_val_if_fail (index < self->items[split]->len, FALSE);
+
+  source_index = _strata_dataset_get_source_index (self, split, index);
+  stage = augment ? _strata_dataset_get_stage (self, epoch) : NULL;
+  _strata_fill_scratch_init (&scratch, self);
+  ok = _strata_dataset_get_pixels (self, source_index, scratch.pixels, error);
+  if (ok && stage)
+    {
+      strata_augment_image (stage,
+                            strata_key3 (seed, (guint64) epoch,
+                                         strata_source_get_item (self->source, source_index)->key),
+                            scratch.pixels, self->resize.width, self->resize.height,
+                            self->resize.channels, scratch.work, scratch.tmp);
+      for (gsize i = 0; i < n; i++)
+        dst[i] = (guint8) CLAMP (scratch.work[i] + 0.5f, 0.0f, 255.0f);
+    }
+  else if (ok)
+    memcpy (dst, scratch.pixels, n);
   _strata_fill_scratch_clear (&scratch);
   return ok;
 }

@@ -76,10 +76,24 @@ gboolean            strata_dataset_load_image      (StrataDataset         *self,
                                                     gboolean               augment,
                                                     float                 *dst,
                                                     GError               **error);
+gboolean            strata_dataset_load_preview    (StrataDataset         *self,
+                                                    StrataSplit            split,
+                                                    guint                  index,
+                                                    int                    epoch,
+                                                    guint64                seed,
+                                                    gboolean               augment,
+                                                    guint8                *dst,
+                                                    GError               **error);
 gboolean            strata_dataset_has_augmentation (StrataDataset        *self,
                                                      int                   epoch);
 guint               strata_dataset_get_n_problems  (StrataDataset         *self);
 char              **strata_dataset_dup_problems    (StrataDataset         *self);
+
+/* One image file outside the dataset, prepared as the model sees it (for predictions) */
+gboolean            strata_preprocess_image_file   (StrataDatasetSettings *settings,
+                                                    const char            *path,
+                                                    float                 *dst,
+                                                    GError               **error);
 
 /* Loader: batches of preprocessed float images (NHWC) with their labels ------------------- */
 
@@ -92,6 +106,11 @@ typedef struct _StrataLoader StrataLoader;
  * @augment: apply the settings' augmentation schedule for the epoch
  * @seed: the run's seed
  * @n_threads: decode threads; 0 picks from the machine
+ *
+ * Epochs are counted from 0 in the loader's API (strata_loader_start_epoch()); the
+ * augmentation stages' first epochs count from 1, as users do: epoch index 3 is the fourth
+ * epoch. Batch b of epoch e holds the same images, augmented the same way, whatever the
+ * number of threads.
  */
 typedef struct
 {

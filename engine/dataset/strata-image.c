@@ -364,3 +364,52 @@ strata_image_resize (const StrataImage      *src,
           }
     }
 }
+
+/**
+ * strata_image_normalize_u8:
+ * @scale: per model channel, see strata_dataset_settings_get_normalization_constants()
+ * @offset: per model channel
+ * @bgr: reverse the channel order (caffe)
+ *
+ * dst = src × scale + offset, channel by channel, the model's channel c taken from the
+ * image's channel 2 - c when @bgr.
+ */
+void
+strata_image_normalize_u8 (const guint8 *src,
+                           float        *dst,
+                           gsize         n_pixels,
+                           int           channels,
+                           const float  *scale,
+                           const float  *offset,
+                           gboolean      bgr)
+{
+  if (channels == 1)
+    {
+      for (gsize i = 0; i < n_pixels; i++)
+        dst[i] = src[i] * scale[0] + offset[0];
+      return;
+    }
+  for (gsize i = 0; i < n_pixels; i++)
+    for (int c = 0; c < 3; c++)
+      dst[3 * i + c] = src[3 * i + (bgr ? 2 - c : c)] * scale[c] + offset[c];
+}
+
+void
+strata_image_normalize_float (const float *src,
+                              float       *dst,
+                              gsize        n_pixels,
+                              int          channels,
+                              const float *scale,
+                              const float *offset,
+                              gboolean     bgr)
+{
+  if (channels == 1)
+    {
+      for (gsize i = 0; i < n_pixels; i++)
+        dst[i] = src[i] * scale[0] + offset[0];
+      return;
+    }
+  for (gsize i = 0; i < n_pixels; i++)
+    for (int c = 0; c < 3; c++)
+      dst[3 * i + c] = src[3 * i + (bgr ? 2 - c : c)] * scale[c] + offset[c];
+}

@@ -65,4 +65,19 @@ void     strata_image_resize     (const StrataImage      *src,
                                   const StrataResizeSpec *spec,
                                   guint8                 *dst);
 
+void     strata_image_normalize_u8    (const guint8 *src,
+                                       float        *dst,
+                                       gsize         n_pixels,
+                                       int           channels,
+                                       const float  *scale,
+                                       const float  *offset,
+                                       gboolean      bgr);
+void     strata_image_normalize_float (const float  *src,
+                                       float        *dst,
+                                       gsize         n_pixels,
+                                       int           channels,
+                                       const float  *scale,
+                                       const float  *offset,
+                                       gboolean      bgr);
+
 G_END_DECLS

@@ -42,7 +42,7 @@ strata_param_spec_get_variant_type (const StrataParamSpec *spec)
 /**
  * strata_param_spec_dup_default:
  *
- * Returns: (transfer full): the default value, a floating-free reference
+ * Returns: (transfer full): the default value
  */
 GVariant *
 strata_param_spec_dup_default (const StrataParamSpec *spec)
@@ -56,7 +56,7 @@ strata_param_spec_dup_default (const StrataParamSpec *spec)
   if (value == NULL)
     g_error ("Bad default “%s” for parameter %s: %s", spec->default_value, spec->name,
              error->message);
-  return g_variant_ref_sink (value);
+  return value;   /* g_variant_parse() gives a full, non-floating reference */
 }
 
 static gboolean

@@ -12,6 +12,7 @@
 
 #include "strata-examples.h"
 #include "strata-project.h"
+#include "strata-source-idx.h"
 
 #define ROW_HEIGHT 120.0
 
@@ -70,6 +71,53 @@ build_chain (const Layer *layers,
   return g_steal_pointer (&graph);
 }
 
+/* A small CNN a user would start from on their own images; sized to them and their classes. */
+static const Layer starter_cnn[] = {
+  { "Input", "input", NULL },
+  { "Conv2D", "conv2d", "{'filters': <32>, 'padding': <'same'>, 'activation': <'relu'>}" },
+  { "MaxPooling2D", "max_pooling2d", NULL },
+  { "Conv2D", "conv2d_1", "{'filters': <64>, 'padding': <'same'>, 'activation': <'relu'>}" },
+  { "MaxPooling2D", "max_pooling2d_1", NULL },
+  { "Conv2D", "conv2d_2", "{'filters': <128>, 'padding': <'same'>, 'activation': <'relu'>}" },
+  { "GlobalAveragePooling2D", "global_average_pooling2d", NULL },
+  { "Dropout", "dropout", "{'rate': <0.3>}" },
+  { "Dense", "dense", "{'activation': <'softmax'>}" },
+  { "Output", "output", NULL },
+};
+
+/**
+ * strata_examples_build_for_dataset:
+ * @dataset: opened with the project's settings
+ *
+ * Returns: the starter network for @dataset's image size and classes
+ */
+StrataGraph *
+strata_examples_build_for_dataset (StrataDataset *dataset,
+                                   GError       **error)
+{
+  StrataDatasetSettings *settings = strata_dataset_get_settings (dataset);
+  g_autoptr(StrataGraph) graph = build_chain (starter_cnn, G_N_ELEMENTS (starter_cnn), error);
+
+  if (graph == NULL ||
+      !strata_graph_set_param (graph, "input", "height",
+                               g_variant_new_int32 (strata_dataset_settings_get_image_height (settings)),
+                               error) ||
+      !strata_graph_set_param (graph, "input", "width",
+                               g_variant_new_int32 (strata_dataset_settings_get_image_width (settings)),
+                               error) ||
+      !strata_graph_set_param (graph, "input", "channels",
+                               g_variant_new_int32 (strata_dataset_settings_get_image_channels (settings)),
+                               error) ||
+      !strata_graph_set_param (graph, "dense", "units",
+                               g_variant_new_int32 (strata_dataset_get_n_classes (dataset)),
+                               error) ||
+      !strata_graph_set_param (graph, "output", "classes",
+                               g_variant_new_strv (strata_dataset_get_class_names (dataset), -1),
+                               error))
+    return NULL;
+  return g_steal_pointer (&graph);
+}
+
 const char *const *
 strata_examples_list (void)
 {
@@ -88,6 +136,11 @@ strata_examples_build (const char             *name,
     {
       *graph = build_chain (fashion_mnist_cnn, G_N_ELEMENTS (fashion_mnist_cnn), error);
       if (*graph == NULL)
+        return FALSE;
+      /* The Output names the classes, so an exported model carries them. */
+      if (!strata_graph_set_param (*graph, "output", "classes",
+                                   g_variant_new_strv (strata_fashion_mnist_class_names (), -1),
+                                   error))
         return FALSE;
       *dataset = strata_dataset_settings_new_fashion_mnist ();
       *hyperparams = strata_hyperparams_new ();

@@ -6,6 +6,7 @@
 
 #pragma once
 
+#include "strata-dataset.h"
 #include "strata-dataset-settings.h"
 #include "strata-graph.h"
 #include "strata-hyperparams.h"
@@ -18,5 +19,7 @@ gboolean           strata_examples_build (const char             *name,
                                           StrataGraph           **graph,
                                           StrataHyperparams     **hyperparams,
                                           GError                **error);
+StrataGraph       *strata_examples_build_for_dataset (StrataDataset        *dataset,
+                                                      GError              **error);
 
 G_END_DECLS

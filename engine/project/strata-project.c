@@ -214,6 +214,41 @@ strata_project_new_example (const char *example,
                            g_steal_pointer (&hyperparams));
 }
 
+/**
+ * strata_project_new_for_dataset:
+ * @data_path: a folder of class folders, a CSV of `Filename,Label`, or a zip of either
+ * @project_dir: where the project will be saved, so the data path can be stored relative
+ *
+ * Returns: an untitled project that trains a starter network on the images, with the
+ *   classes found, a default split and resize
+ */
+StrataProject *
+strata_project_new_for_dataset (const char *data_path,
+                                const char *project_dir,
+                                GError    **error)
+{
+  g_autoptr(StrataDatasetSettings) settings = NULL;
+  g_autoptr(StrataDataset) dataset = NULL;
+  g_autoptr(StrataGraph) graph = NULL;
+  g_autofree char *absolute_dir = g_canonicalize_filename (project_dir, NULL);
+  StrataHyperparams *hyperparams;
+
+  settings = strata_dataset_settings_new_for_path (data_path, error);
+  if (settings == NULL)
+    return NULL;
+  strata_dataset_settings_make_path_relative (settings, absolute_dir);
+  dataset = strata_dataset_open (settings, absolute_dir, NULL, error);
+  if (dataset == NULL)
+    return NULL;
+  graph = strata_examples_build_for_dataset (dataset, error);
+  if (graph == NULL)
+    return NULL;
+  hyperparams = strata_hyperparams_new ();
+  strata_hyperparams_set_optimizer (hyperparams, "adam");
+  g_object_set (hyperparams, "batch-size", 32, "epochs", 20, NULL);
+  return project_new_with (g_steal_pointer (&settings), g_steal_pointer (&graph), hyperparams);
+}
+
 static gboolean
 malformed (GError    **error,
            const char *path,

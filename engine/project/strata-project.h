@@ -34,6 +34,9 @@ G_DECLARE_FINAL_TYPE (StrataProject, strata_project, STRATA, PROJECT, GObject)
 StrataProject         *strata_project_new                (void);
 StrataProject         *strata_project_new_example        (const char     *example,
                                                           GError        **error);
+StrataProject         *strata_project_new_for_dataset    (const char     *data_path,
+                                                          const char     *project_dir,
+                                                          GError        **error);
 StrataProject         *strata_project_load               (const char     *path,
                                                           GError        **error);
 StrataProject         *strata_project_load_from_data     (const char     *data,

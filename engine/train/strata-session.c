@@ -46,10 +46,10 @@ check_input (StrataSession *self,
              GError       **error)
 {
   StrataNode *input = strata_graph_find_input (self->graph);
-  int width, height, channels;
+  int width = strata_dataset_settings_get_image_width (self->dataset_settings);
+  int height = strata_dataset_settings_get_image_height (self->dataset_settings);
+  int channels = strata_dataset_settings_get_image_channels (self->dataset_settings);
 
-  g_object_get (self->dataset_settings, "image-width", &width, "image-height", &height,
-                "image-channels", &channels, NULL);
   if (input == NULL)
     return TRUE;   /* validation reports it */
   if (strata_node_get_int (input, "width") != width ||

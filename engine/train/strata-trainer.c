@@ -48,6 +48,10 @@ struct _StrataTrainer
 
   StrataTrainState state;
   char *monitor;
+  guint64 batches_run;           /* in this session, for max_batches */
+  double rate;                   /* images/s, smoothed over batches */
+  double checkpoint_interval;    /* seconds between mid-epoch checkpoints */
+  double last_checkpoint;
 };
 
 G_DEFINE_QUARK (strata-train-error-quark, strata_train_error)
@@ -134,46 +138,51 @@ settings_for_resume (StrataTrainer *self,
   return settings;
 }
 
-static gboolean
-open_run (StrataTrainer *self,
-          GError       **error)
+/* The settings the session trains with: the project's, or a resumed run's brought up to date. */
+static JsonNode *
+dup_settings (StrataTrainer *self,
+              GError       **error)
 {
   g_autofree char *runs_dir = strata_project_dup_runs_dir (self->project);
 
-  if (self->options.resume)
-    {
-      g_autoptr(JsonNode) settings = NULL;
+  if (self->options.resume == NULL)
+    return strata_project_dup_settings_json (self->project);
 
-      self->run = strata_run_open (runs_dir, self->options.resume, error);
-      if (self->run == NULL)
-        return FALSE;
-      if (!strata_run_has_checkpoint (self->run, "last"))
-        {
-          g_set_error (error, STRATA_TRAIN_ERROR, STRATA_TRAIN_ERROR_INVALID,
-                       _("Run “%s” has no checkpoint to resume from yet"),
-                       self->options.resume);
-          return FALSE;
-        }
-      settings = settings_for_resume (self, strata_run_get_settings (self->run));
-      return strata_run_set_settings (self->run, settings, error);
-    }
-  else
+  self->run = strata_run_open (runs_dir, self->options.resume, error);
+  if (self->run == NULL)
+    return NULL;
+  if (!strata_run_has_checkpoint (self->run, "last"))
     {
-      g_autoptr(JsonNode) settings = strata_project_dup_settings_json (self->project);
-      g_autofree char *name = self->options.run_name
-                              ? g_strdup (self->options.run_name)
-                              : strata_project_dup_new_run_name (self->project);
-
-      self->run = strata_run_create (runs_dir, name, settings, error);
-      if (self->run == NULL)
-        return FALSE;
-      if (self->options.init_from)
-        json_object_set_string_member (strata_run_get_info (self->run), "init_from",
-                                       self->options.init_from);
-      strata_project_add_run (self->project, name);
-      return strata_project_get_path (self->project) == NULL ||
-             strata_project_save (self->project, error);
+      g_set_error (error, STRATA_TRAIN_ERROR, STRATA_TRAIN_ERROR_INVALID,
+                   _("Run “%s” has no checkpoint to resume from yet"), self->options.resume);
+      return NULL;
     }
+  return settings_for_resume (self, strata_run_get_settings (self->run));
+}
+
+/* Records the settings in the run, making a new run's folder: only once they are known to
+ * train, so a model with an error leaves no empty run behind. */
+static gboolean
+commit_run (StrataTrainer *self,
+            JsonNode      *settings,
+            GError       **error)
+{
+  g_autofree char *runs_dir = strata_project_dup_runs_dir (self->project);
+  g_autofree char *name = NULL;
+
+  if (self->run != NULL)
+    return strata_run_set_settings (self->run, settings, error);
+
+  name = self->options.run_name ? g_strdup (self->options.run_name)
+                                : strata_project_dup_new_run_name (self->project);
+  self->run = strata_run_create (runs_dir, name, settings, error);
+  if (self->run == NULL)
+    return FALSE;
+  if (self->options.init_from)
+    json_object_set_string_member (strata_run_get_info (self->run), "init_from",
+                                   self->options.init_from);
+  strata_project_add_run (self->project, name);
+  return TRUE;
 }
 
 static gboolean
@@ -213,12 +222,14 @@ strata_trainer_new (StrataProject            *project,
   StrataScheduleConfig schedule_config;
   StrataLoaderOptions loader_options = { 0 };
   g_autofree char *base_dir = NULL;
+  g_autoptr(JsonNode) settings = NULL;
 
   g_return_val_if_fail (STRATA_IS_PROJECT (project), NULL);
 
   self->project = g_object_ref (project);
   self->options = *options;
-  self->options.run_name = NULL;     /* borrowed strings are only needed here */
+  self->checkpoint_interval = options->checkpoint_interval > 0 ? options->checkpoint_interval
+                                                               : DEFAULT_CHECKPOINT_INTERVAL;
 
   if (options->resume && options->init_from)
     {
@@ -227,13 +238,12 @@ strata_trainer_new (StrataProject            *project,
                      "another run's"));
       return NULL;
     }
-  self->options.run_name = options->run_name;
-  if (!open_run (self, error))
+  settings = dup_settings (self, error);
+  if (settings == NULL)
     return NULL;
-
   base_dir = strata_project_dup_base_dir (project);
-  self->session = strata_session_new (strata_run_get_settings (self->run), base_dir, error);
-  if (self->session == NULL)
+  self->session = strata_session_new (settings, base_dir, error);
+  if (self->session == NULL || !commit_run (self, settings, error))
     return NULL;
   hp = strata_session_get_hyperparams (self->session);
 
@@ -320,6 +330,8 @@ strata_trainer_new (StrataProject            *project,
     }
   if (!make_plans (self, error))
     return NULL;
+  /* The options' strings are borrowed for the duration of this call only. */
+  self->options.run_name = self->options.resume = self->options.init_from = NULL;
   return g_steal_pointer (&self);
 }
 
@@ -543,13 +555,225 @@ finish_epoch (StrataTrainer       *self,
   return TRUE;
 }
 
+/* The plan for the next batch, its input filled by the loader; NULL at the end of the epoch. */
+static StrataPlan *
+next_batch (StrataTrainer *self,
+            guint         *n,
+            GError       **error)
+{
+  guint batch_size = strata_plan_get_batch (self->train_plan);
+  guint64 n_train = strata_dataset_get_n_items (strata_session_get_dataset (self->session),
+                                                STRATA_SPLIT_TRAIN);
+  guint expected = MIN (batch_size, n_train - (guint64) self->state.batch * batch_size);
+  StrataPlan *plan = expected > 0 ? plan_for_batch (self, expected, error) : self->train_plan;
+  StrataPlan *fitting;
+  gsize sample;
+
+  /* The loader fills the plan's input in place; a short last batch has a plan of its own. */
+  if (plan == NULL ||
+      !strata_loader_next (self->train_loader, strata_plan_get_input (plan), self->labels, n,
+                           error))
+    return NULL;
+  if (*n == expected)
+    return plan;
+
+  /* The loader left out unreadable images: run the batch on a plan of its size. */
+  fitting = plan_for_batch (self, *n, error);
+  if (fitting == NULL)
+    return NULL;
+  sample = strata_shape_n_elements ((const StrataShape[]) {
+                                      strata_model_get_input_shape (
+                                        strata_session_get_model (self->session)) });
+  memmove (strata_plan_get_input (fitting), strata_plan_get_input (plan),
+           sample * *n * sizeof (float));
+  return fitting;
+}
+
+/* One optimizer step; fills in the batch's figures. */
+static gboolean
+train_batch (StrataTrainer    *self,
+             StrataPlan       *plan,
+             guint             n,
+             int               epoch,
+             StrataTrainEvent *event,
+             GError          **error)
+{
+  guint correct = 0;
+  double loss;
+
+  event->lr = strata_schedule_get_lr (self->schedule, self->state.step,
+                                      strata_loader_get_n_batches (self->train_loader),
+                                      self->epochs);
+  if (!strata_plan_forward (plan, n, step_seed (self->state.seed, self->state.step), error))
+    return FALSE;
+  loss = strata_plan_compute_loss (plan, self->labels, n, &correct, NULL);
+  if (!isfinite (loss))
+    {
+      g_set_error (error, STRATA_TRAIN_ERROR, STRATA_TRAIN_ERROR_DIVERGED,
+                   _("Training diverged at epoch %d (the loss is not a number); try a lower "
+                     "learning rate. The last checkpoint is kept."), epoch);
+      return FALSE;
+    }
+  if (!strata_plan_backward (plan, error))
+    return FALSE;
+  strata_optimizer_step (self->optimizer, event->lr);
+  strata_model_weights_changed (strata_session_get_model (self->session));
+
+  self->state.step++;
+  self->state.batch++;
+  self->state.loss_sum += loss * n;
+  self->state.correct += correct;
+  self->state.seen += n;
+
+  event->type = STRATA_TRAIN_EVENT_BATCH;
+  event->epoch = epoch;
+  event->batch = self->state.batch;
+  event->n_batches = strata_loader_get_n_batches (self->train_loader);
+  event->loss = self->state.loss_sum / self->state.seen;
+  event->accuracy = (double) self->state.correct / self->state.seen;
+  event->batch_loss = loss;
+  event->val_loss = event->val_accuracy = NAN;
+  return TRUE;
+}
+
+/* Trains the rest of @epoch; *stopped when cancelled or out of batches. */
+static gboolean
+train_epoch (StrataTrainer       *self,
+             int                  epoch,
+             GCancellable        *cancellable,
+             gboolean            *stopped,
+             double              *lr,
+             StrataTrainCallback  callback,
+             gpointer             user_data,
+             GError             **error)
+{
+  guint n_batches = strata_loader_get_n_batches (self->train_loader);
+  guint batch_size = strata_plan_get_batch (self->train_plan);
+
+  strata_loader_start_epoch (self->train_loader, epoch - 1, self->state.batch);
+  for (;;)
+    {
+      double t0 = g_get_monotonic_time () / 1e6, t1, images_left;
+      StrataTrainEvent event = { 0 };
+      StrataPlan *plan;
+      guint n;
+
+      if (g_cancellable_is_cancelled (cancellable) ||
+          (self->options.max_batches && self->batches_run >= self->options.max_batches))
+        {
+          *stopped = TRUE;
+          return TRUE;
+        }
+      plan = next_batch (self, &n, error);
+      if (plan == NULL)
+        return error == NULL || *error == NULL;   /* no error: the epoch is done */
+      if (!train_batch (self, plan, n, epoch, &event, error))
+        return FALSE;
+      self->batches_run++;
+      *lr = event.lr;
+
+      t1 = g_get_monotonic_time () / 1e6;
+      self->state.elapsed += t1 - t0;
+      self->rate = self->rate > 0 ? 0.9 * self->rate + 0.1 * n / (t1 - t0) : n / (t1 - t0);
+      event.images_per_second = self->rate;
+      images_left = (double) (n_batches - self->state.batch +
+                              (gint64) (self->epochs - epoch) * n_batches) * batch_size;
+      event.eta = images_left / self->rate;
+      emit (self, &event, callback, user_data);
+
+      /* Against a killed process: a long epoch is not lost entirely. */
+      if (t1 - self->last_checkpoint > self->checkpoint_interval)
+        {
+          if (!save_checkpoint (self, "last", error))
+            return FALSE;
+          self->last_checkpoint = t1;
+        }
+    }
+}
+
+static void
+emit_summary (StrataTrainer       *self,
+              const char          *status,
+              StrataTrainCallback  callback,
+              gpointer             user_data)
+{
+  JsonObject *info = strata_run_get_info (self->run);
+  JsonObject *last = json_object_has_member (info, "last")
+                     ? json_object_get_object_member (info, "last") : NULL;
+  StrataTrainEvent event = {
+    .type = STRATA_TRAIN_EVENT_FINISHED,
+    .epoch = self->state.epoch,
+    .batch = self->state.batch,
+    .n_batches = strata_loader_get_n_batches (self->train_loader),
+    .loss = NAN,
+    .accuracy = NAN,
+    .val_loss = NAN,
+    .val_accuracy = NAN,
+    .status = status,
+  };
+
+  if (last)
+    {
+      event.loss = json_object_get_double_member_with_default (last, "loss", NAN);
+      event.accuracy = json_object_get_double_member_with_default (last, "accuracy", NAN);
+      event.val_loss = json_object_get_double_member_with_default (last, "val_loss", NAN);
+      event.val_accuracy = json_object_get_double_member_with_default (last, "val_accuracy",
+                                                                       NAN);
+      event.lr = json_object_get_double_member_with_default (last, "lr", NAN);
+      event.images_per_second = json_object_get_double_member_with_default (last,
+                                                                            "images_per_second",
+                                                                            0);
+    }
+  emit (self, &event, callback, user_data);
+}
+
+static gboolean
+train_epochs (StrataTrainer       *self,
+              GCancellable        *cancellable,
+              const char         **status,
+              StrataTrainCallback  callback,
+              gpointer             user_data,
+              GError             **error)
+{
+  StrataTrainEvent event = { .type = STRATA_TRAIN_EVENT_STARTED };
+  gboolean stopped = FALSE, early = FALSE;
+  double lr = 0;
+
+  event.epoch = self->state.epoch + 1;
+  event.batch = self->state.batch;
+  event.n_batches = strata_loader_get_n_batches (self->train_loader);
+  emit (self, &event, callback, user_data);
+  set_status (self, "running");
+  if (!strata_run_save_info (self->run, error))
+    return FALSE;
+
+  for (int epoch = self->state.epoch + 1; epoch <= self->epochs && !early; epoch++)
+    {
+      double epoch_start = g_get_monotonic_time () / 1e6;
+
+      if (!train_epoch (self, epoch, cancellable, &stopped, &lr, callback, user_data, error))
+        return FALSE;
+      if (stopped)
+        {
+          *status = "stopped";
+          return save_checkpoint (self, "last", error);
+        }
+      if (!finish_epoch (self, epoch, g_get_monotonic_time () / 1e6 - epoch_start, lr, &early,
+                         callback, user_data, error))
+        return FALSE;
+    }
+  *status = early ? "early-stopped" : "finished";
+  return TRUE;
+}
+
 /**
  * strata_trainer_run:
  * @cancellable: (nullable): cancelling stops at the next batch boundary, with a checkpoint
  *   from which the run resumes exactly; that is not an error
  * @callback: (nullable): receives progress, on the calling thread
  *
- * Trains up to the last epoch. Blocks; run it in a worker thread under a GUI.
+ * Trains up to the last epoch. Blocks; run it in a worker thread under a GUI. On an error the
+ * run is marked failed and its last checkpoint stays as it was.
  */
 gboolean
 strata_trainer_run (StrataTrainer       *self,
@@ -558,178 +782,18 @@ strata_trainer_run (StrataTrainer       *self,
                     gpointer             user_data,
                     GError             **error)
 {
-  StrataTrainEvent event = { .type = STRATA_TRAIN_EVENT_STARTED };
-  guint n_batches = strata_loader_get_n_batches (self->train_loader);
-  guint batch_size = strata_plan_get_batch (self->train_plan);
-  guint64 n_train = strata_dataset_get_n_items (strata_session_get_dataset (self->session),
-                                                STRATA_SPLIT_TRAIN);
-  const char *status = "finished";
-  guint64 batches_run = 0;
-  double last_checkpoint = g_get_monotonic_time () / 1e6;
-  double interval = self->options.checkpoint_interval > 0 ? self->options.checkpoint_interval
-                                                          : DEFAULT_CHECKPOINT_INTERVAL;
-  double lr = 0, smoothed_rate = 0;
-  gboolean stop = FALSE;
+  const char *status = "failed";
+  gboolean ok;
 
-  event.epoch = self->state.epoch + 1;
-  event.batch = self->state.batch;
-  event.n_batches = n_batches;
-  emit (self, &event, callback, user_data);
-  set_status (self, "running");
-  if (!strata_run_save_info (self->run, error))
-    return FALSE;
-
-  for (int epoch = self->state.epoch + 1; epoch <= self->epochs && !stop; epoch++)
-    {
-      double epoch_start = g_get_monotonic_time () / 1e6;
-      guint n;
-
-      strata_loader_start_epoch (self->train_loader, epoch - 1, self->state.batch);
-      for (;;)
-        {
-          double t0 = g_get_monotonic_time () / 1e6, t1;
-          StrataPlan *plan;
-          guint correct = 0, expected;
-          double loss;
-
-          if (g_cancellable_is_cancelled (cancellable) ||
-              (self->options.max_batches && batches_run >= self->options.max_batches))
-            {
-              status = "stopped";
-              break;
-            }
-          /* The loader fills the plan's input in place; the short last batch has its own. */
-          expected = MIN (batch_size, n_train - (guint64) self->state.batch * batch_size);
-          plan = expected > 0 ? plan_for_batch (self, expected, error) : self->train_plan;
-          if (plan == NULL)
-            return FALSE;
-          if (!strata_loader_next (self->train_loader, strata_plan_get_input (plan),
-                                   self->labels, &n, error))
-            {
-              if (error && *error)
-                return FALSE;
-              break;   /* end of the epoch */
-            }
-          if (n != expected)
-            {
-              /* The loader skipped unreadable images: run the batch on a plan of its size. */
-              StrataPlan *fitting = plan_for_batch (self, n, error);
-              gsize sample = strata_shape_n_elements ((const StrataShape[]) {
-                               strata_model_get_input_shape (
-                                 strata_session_get_model (self->session)) });
-
-              if (fitting == NULL)
-                return FALSE;
-              memmove (strata_plan_get_input (fitting), strata_plan_get_input (plan),
-                       sample * n * sizeof (float));
-              plan = fitting;
-            }
-
-          lr = strata_schedule_get_lr (self->schedule, self->state.step, n_batches, self->epochs);
-          if (!strata_plan_forward (plan, n, step_seed (self->state.seed, self->state.step),
-                                    error))
-            return FALSE;
-          loss = strata_plan_compute_loss (plan, self->labels, n, &correct, NULL);
-          if (!isfinite (loss))
-            {
-              g_set_error (error, STRATA_TRAIN_ERROR, STRATA_TRAIN_ERROR_DIVERGED,
-                           _("Training diverged at epoch %d (the loss is not a number); "
-                             "try a lower learning rate. The last checkpoint is kept."), epoch);
-              return FALSE;
-            }
-          if (!strata_plan_backward (plan, error))
-            return FALSE;
-          strata_optimizer_step (self->optimizer, lr);
-          strata_model_weights_changed (strata_session_get_model (self->session));
-
-          self->state.step++;
-          self->state.batch++;
-          self->state.loss_sum += loss * n;
-          self->state.correct += correct;
-          self->state.seen += n;
-          batches_run++;
-
-          t1 = g_get_monotonic_time () / 1e6;
-          self->state.elapsed += t1 - t0;
-          smoothed_rate = smoothed_rate > 0 ? 0.9 * smoothed_rate + 0.1 * n / (t1 - t0)
-                                            : n / (t1 - t0);
-
-          event = (StrataTrainEvent) {
-            .type = STRATA_TRAIN_EVENT_BATCH,
-            .epoch = epoch,
-            .batch = self->state.batch,
-            .n_batches = n_batches,
-            .loss = self->state.loss_sum / self->state.seen,
-            .accuracy = (double) self->state.correct / self->state.seen,
-            .batch_loss = loss,
-            .val_loss = NAN,
-            .val_accuracy = NAN,
-            .lr = lr,
-            .images_per_second = smoothed_rate,
-          };
-          {
-            double images_left = (double) (n_batches - self->state.batch +
-                                           (gint64) (self->epochs - epoch) * n_batches) *
-                                 batch_size;
-            event.eta = smoothed_rate > 0 ? images_left / smoothed_rate : 0;
-          }
-          emit (self, &event, callback, user_data);
-
-          if (t1 - last_checkpoint > interval)
-            {
-              if (!save_checkpoint (self, "last", error))
-                return FALSE;
-              last_checkpoint = t1;
-            }
-        }
-      if (g_str_equal (status, "stopped"))
-        break;
-      if (!finish_epoch (self, epoch, g_get_monotonic_time () / 1e6 - epoch_start, lr, &stop,
-                         callback, user_data, error))
-        return FALSE;
-    }
-
-  if (g_str_equal (status, "stopped"))
-    {
-      if (!save_checkpoint (self, "last", error))
-        return FALSE;
-    }
-  else if (stop)
-    status = "early-stopped";
-
+  self->last_checkpoint = g_get_monotonic_time () / 1e6;
+  ok = train_epochs (self, cancellable, &status, callback, user_data, error);
   set_status (self, status);
-  if (!strata_run_save_info (self->run, error))
+  /* The run's status is informative: a failure to write it must not hide the real error. */
+  if (!strata_run_save_info (self->run, ok ? error : NULL) && ok)
     return FALSE;
-  event = (StrataTrainEvent) {
-    .type = STRATA_TRAIN_EVENT_FINISHED,
-    .epoch = self->state.epoch,
-    .n_batches = n_batches,
-    .batch = self->state.batch,
-    .lr = lr,
-    .val_loss = NAN,
-    .val_accuracy = NAN,
-    .loss = NAN,
-    .accuracy = NAN,
-    .status = status,
-  };
-  {
-    JsonObject *info = strata_run_get_info (self->run);
-    JsonObject *last = json_object_has_member (info, "last")
-                       ? json_object_get_object_member (info, "last") : NULL;
-    if (last)
-      {
-        event.loss = json_object_get_double_member_with_default (last, "loss", NAN);
-        event.accuracy = json_object_get_double_member_with_default (last, "accuracy", NAN);
-        event.val_loss = json_object_get_double_member_with_default (last, "val_loss", NAN);
-        event.val_accuracy = json_object_get_double_member_with_default (last, "val_accuracy",
-                                                                         NAN);
-        event.images_per_second = json_object_get_double_member_with_default (last,
-                                                                              "images_per_second",
-                                                                              0);
-      }
-  }
-  emit (self, &event, callback, user_data);
-  return TRUE;
+  if (ok)
+    emit_summary (self, status, callback, user_data);
+  return ok;
 }
 
 static void

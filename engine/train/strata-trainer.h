@@ -116,6 +116,7 @@ typedef struct
 
 typedef struct _StrataTrainer StrataTrainer;
 
+/* A new run is added to the project's list; saving the project is the caller's. */
 StrataTrainer *strata_trainer_new          (StrataProject            *project,
                                             const StrataTrainOptions *options,
                                             GError                  **error);

@@ -32,7 +32,14 @@ for scheme in light dark; do
   xvfb-run -a -s "-screen 0 ${size}x24" sh -c '
     "$@" &
     pid=$!
-    sleep "${STRATA_SCREENSHOT_DELAY:-3}"
+    # Wait for the window (not a fixed time: a busy machine starts slower), then let the
+    # first layout and fit settle.
+    if command -v xdotool >/dev/null; then
+      timeout 30 xdotool search --sync --onlyvisible --name "Strata Graph Editor Demo" >/dev/null
+    fi
+    sleep "${STRATA_SCREENSHOT_DELAY:-2}"
+    # Park the pointer in a corner so no tooltip or hover shows by accident.
+    command -v xdotool >/dev/null && xdotool mousemove 0 0 && sleep 0.5
     import -window root "$STRATA_SHOT"
     kill "$pid"
     wait "$pid" 2>/dev/null || true
