@@ -20,7 +20,9 @@
 #include <math.h>
 #include <string.h>
 
+#include "strata-dataset.h"
 #include "strata-plan-private.h"
+#include "strata-test-images.h"
 #include "strata-test-util.h"
 #include "strata-zoo-net.h"
 #include "strata-zoo-weights.h"
@@ -395,6 +397,89 @@ test_probe (void)
     }
 }
 
+/* strata embed gives, for each image, what the same model gives on the image as the data
+ * pipeline prepares it (the caffe preprocessing its Keras weights imply), and lists the
+ * images it read in order, leaving out one that is not an image. */
+static void
+test_embed (void)
+{
+  g_autofree char *weights = fixture_path ("resnet50_tf.h5");
+  g_autofree char *dir = test_tmpdir ();
+  g_autofree char *images = g_build_filename (dir, "images", NULL);
+  g_autofree char *sub = g_build_filename (images, "b", NULL);
+  g_autofree char *out = g_build_filename (dir, "features.npy", NULL);
+  g_autofree char *list = g_build_filename (dir, "features.txt", NULL);
+  g_autofree char *broken = g_build_filename (images, "broken.png", NULL);
+  g_autofree char *listed = NULL;
+  g_autofree char *stdout_text = NULL, *stderr_text = NULL;
+  g_autofree float *features = NULL;
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataGraph) graph = backbone_graph ("ResNet50", 32, 16, "avg", FALSE, NULL,
+                                                 weights);
+  g_autoptr(StrataModel) model = NULL;
+  g_autoptr(StrataPlan) plan = NULL;
+  g_autoptr(StrataDatasetSettings) settings = NULL;
+  StrataPlanOptions options = { STRATA_PLAN_INFER, 1, STRATA_PRECISION_FP32 };
+  const char *argv[] = {
+    g_getenv ("STRATA_BIN"), "embed", "--model", "resnet50", "--weights", weights,
+    "--width-divisor", "16", "--input-size", "32", "--batch", "2", "--out", out, images, NULL
+  };
+  gsize n;
+  int status;
+
+  g_assert_cmpint (g_mkdir_with_parents (sub, 0755), ==, 0);
+  g_ptr_array_add (paths, g_build_filename (images, "a.png", NULL));
+  g_ptr_array_add (paths, g_build_filename (sub, "c.jpg", NULL));
+  g_ptr_array_add (paths, g_build_filename (sub, "d.png", NULL));
+  for (guint i = 0; i < paths->len; i++)
+    {
+      g_autoptr(GdkPixbuf) pixbuf = test_pixbuf_pattern (40 + 8 * i, 30, i + 1);
+      const char *path = g_ptr_array_index (paths, i);
+      test_save_pixbuf (pixbuf, path, g_str_has_suffix (path, "jpg") ? "jpeg" : "png");
+    }
+  g_assert_true (g_file_set_contents (broken, "not a png", -1, NULL));
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &stdout_text,
+                &stderr_text, &status, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s%s", stdout_text, stderr_text);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_nonnull (strstr (stderr_text, "broken.png"));
+
+  g_assert_true (g_file_get_contents (list, &listed, NULL, NULL));
+  {
+    g_autofree char *expected = g_strdup_printf ("%s\n%s\n%s\n",
+                                                 (char *) g_ptr_array_index (paths, 0),
+                                                 (char *) g_ptr_array_index (paths, 1),
+                                                 (char *) g_ptr_array_index (paths, 2));
+    g_assert_cmpstr (listed, ==, expected);
+  }
+  features = test_read_npy (out, &n, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 3 * 2048 / 16);
+
+  model = strata_model_new (graph, &error);
+  g_assert_no_error (error);
+  g_assert_true (strata_zoo_load_weights (model, NULL, NULL, NULL, &error));
+  plan = _strata_plan_new_full (model, &options, STRATA_PLAN_DEBUG_KEEP_OUTPUTS, &error);
+  g_assert_no_error (error);
+  settings = g_object_new (STRATA_TYPE_DATASET_SETTINGS, "image-width", 32, "image-height", 32,
+                           "image-channels", 3, "normalization", STRATA_NORMALIZE_CAFFE, NULL);
+  for (guint i = 0; i < paths->len; i++)
+    {
+      float row[128];
+
+      g_assert_true (strata_preprocess_image_file (settings, g_ptr_array_index (paths, i),
+                                                   strata_plan_get_input (plan), &error));
+      g_assert_true (strata_plan_forward (plan, 1, 0, &error));
+      g_assert_true (_strata_plan_read_output (plan, "net/avg_pool", row, &error));
+      for (guint k = 0; k < 128; k++)
+        g_assert_cmpfloat_with_epsilon (features[i * 128 + k], row[k],
+                                        1e-5 * MAX (1, fabs (row[k])));
+    }
+}
+
 static gboolean
 generate (void)
 {
@@ -474,6 +559,7 @@ main (int   argc,
   g_test_add_func ("/zoo/weights/damaged", test_damaged_files);
   g_test_add_func ("/zoo/weights/mismatch", test_mismatches);
   g_test_add_func ("/zoo/weights/probe", test_probe);
+  g_test_add_func ("/zoo/embed", test_embed);
   status = g_test_run ();
   if (status == 0 && g_getenv ("STRATA_ZOO_FIXTURES") == NULL)
     remove_tree (fixtures);

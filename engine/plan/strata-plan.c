@@ -644,6 +644,21 @@ strata_plan_get_probabilities (StrataPlan *plan)
 }
 
 /**
+ * strata_plan_get_scores:
+ *
+ * Returns: (transfer none): batch × classes values the Output layer read in the last forward:
+ *   the class scores before the softmax the plan applies (probabilities when the model's last
+ *   layer has its own softmax). Features, for a model whose Output takes a backbone's pooled
+ *   features (strata embed).
+ */
+const float *
+strata_plan_get_scores (StrataPlan *plan)
+{
+  g_return_val_if_fail (plan != NULL, NULL);
+  return _strata_plan_mem_data (plan, plan->logits->dst_mem);
+}
+
+/**
  * strata_plan_compute_loss:
  * @labels: @n class indices
  * @n: the samples of the last forward to count

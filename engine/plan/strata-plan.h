@@ -56,6 +56,7 @@ gboolean      strata_plan_forward           (StrataPlan              *plan,
                                              guint64                  seed,
                                              GError                 **error);
 const float  *strata_plan_get_probabilities (StrataPlan              *plan);
+const float  *strata_plan_get_scores        (StrataPlan              *plan);
 double        strata_plan_compute_loss      (StrataPlan              *plan,
                                              const gint32            *labels,
                                              guint                    n,
