@@ -137,25 +137,34 @@ stage_tensor (StrataSafetensors  *st,
   return TRUE;
 }
 
-/* Strata's own names: "<anything>/<layer>/<weight>"; the prefix is found once. */
+/*
+ * Strata's own names: "<anything>/<layer>/<weight>"; the prefix (the backbone node's id in
+ * the project that saved it) is found once, from the first tensor. In a checkpoint the
+ * optimizer's slots ("optimizer/m/<name>") end the same way: the shortest prefix is the
+ * model's.
+ */
 static gboolean
 find_strata_prefix (StrataSafetensors  *st,
                     const char         *first,
                     char              **prefix)
 {
+  gsize best = G_MAXSIZE, suffix = strlen (first);
+
   for (guint i = 0; i < strata_safetensors_get_n_tensors (st); i++)
     {
       const char *name = strata_safetensors_get_info (st, i)->name;
-      gsize len = strlen (name), suffix = strlen (first);
+      gsize len = strlen (name);
 
       if (len >= suffix && g_str_equal (name + len - suffix, first) &&
-          (len == suffix || name[len - suffix - 1] == '/'))
+          (len == suffix || name[len - suffix - 1] == '/') && len - suffix < best &&
+          !g_str_has_prefix (name, "optimizer/"))
         {
+          g_free (*prefix);
           *prefix = g_strndup (name, len - suffix);
-          return TRUE;
+          best = len - suffix;
         }
     }
-  return FALSE;
+  return *prefix != NULL;
 }
 
 gboolean
