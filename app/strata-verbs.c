@@ -20,6 +20,12 @@ static const StrataVerb verbs[] = {
   { "evaluate", N_("Measure a run on a split of the data"), strata_verb_evaluate },
   { "dataset", N_("Inspect a project's data: counts, problems, duplicates"),
     strata_verb_dataset },
+  { "predict", N_("Classify images with a run's model"), strata_verb_predict },
+  { "import-run", N_("Add a run trained elsewhere by an exported train.py"),
+    strata_verb_import_run },
+  { "lr-find", N_("Suggest a learning rate from a short run"), strata_verb_lr_find },
+  { "export", N_("Export a run's model as a submission zip or a PyTorch project"),
+    strata_verb_export },
   { "embed", N_("Write a pretrained backbone's features of images to a NumPy file"),
     strata_verb_embed },
 };

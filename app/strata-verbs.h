@@ -29,6 +29,10 @@ int strata_verb_train    (int argc, char **argv);
 int strata_verb_evaluate (int argc, char **argv);
 int strata_verb_embed    (int argc, char **argv);
 int strata_verb_dataset  (int argc, char **argv);
+int strata_verb_predict  (int argc, char **argv);
+int strata_verb_export   (int argc, char **argv);
+int strata_verb_lr_find  (int argc, char **argv);
+int strata_verb_import_run (int argc, char **argv);
 
 /* Shared by the verbs */
 int  strata_cli_fail          (GError     *error,

@@ -56,15 +56,21 @@ def run(name, model, shape, batch, n_batches):
     opt = torch.optim.SGD(model.parameters(), lr=0.01)
     x = torch.rand(batch, *shape).to(memory_format=torch.channels_last)
     y = torch.arange(batch) % 10
+    best = 0.0
     for b in range(n_batches + 5):
         if b == 5:
-            start = time.perf_counter()
+            start = window = time.perf_counter()
+        elif b > 5 and (b - 5) % 10 == 0:
+            # the machine is shared: the best window of 10 batches shows what it can do
+            now = time.perf_counter()
+            best = max(best, 10 * batch / (now - window))
+            window = now
         opt.zero_grad()
         loss = F.cross_entropy(model(x), y)
         loss.backward()
         opt.step()
     rate = n_batches * batch / (time.perf_counter() - start)
-    print(f"{name:10s} batch {batch:3d}  {rate:8.1f} images/s")
+    print(f"{name:10s} batch {batch:3d}  {rate:8.1f} images/s  best {max(best, rate):8.1f}")
     return rate
 
 

@@ -4,7 +4,7 @@
 # Copyright 2026 The Strata authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Usage: bench/run.sh [BUILDDIR] [EXAMPLE_BATCHES] [VGG_BATCHES]
+# Usage: bench/run.sh [BUILDDIR] [EXAMPLE_BATCHES] [VGG_BATCHES] [fp32|bf16]
 set -eu
 
 here=$(dirname "$0")
@@ -13,18 +13,19 @@ n_example=${2:-300}
 n_vgg=${3:-40}
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2}
 
-strata=$("$build/bench/strata-bench-plan" "$n_example" "$n_vgg")
-echo "Strata (oneDNN $OMP_NUM_THREADS threads)"
+precision=${4:-fp32}
+strata=$("$build/bench/strata-bench-plan" "$n_example" "$n_vgg" "$precision")
+echo "Strata ($precision, oneDNN on $OMP_NUM_THREADS threads)"
 echo "$strata"
 torch=$(/usr/bin/python3 "$here/pytorch_example.py" "$n_example" "$n_vgg")
 echo "PyTorch (2 threads, channels-last)"
 echo "$torch"
 
-echo "Ratio Strata / PyTorch"
+echo "Ratio Strata / PyTorch (mean, best window)"
 for net in example vgg; do
-  s=$(echo "$strata" | awk -v n="$net" '$1 == n { print $4 }')
-  t=$(echo "$torch" | awk -v n="$net" '$1 == n { print $4 }')
+  s=$(echo "$strata" | awk -v n="$net" '$1 == n { print $4, $7 }')
+  t=$(echo "$torch" | awk -v n="$net" '$1 == n { print $4, $7 }')
   if [ -n "$s" ] && [ -n "$t" ]; then
-    echo "$net $s $t" | awk '{ printf "%-10s %.2f×\n", $1, $2 / $3 }'
+    echo "$net $s $t" | awk '{ printf "%-10s %.2f×  %.2f×\n", $1, $2 / $4, $3 / $5 }'
   fi
 done

@@ -8,426 +8,400 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <hdf5.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "strata-atomic-file.h"
 #include "strata-keras-h5.h"
 
 /*
- * Keras' HDF5 weights (weights_formats.md §1.2, §1.3): the root, or /model_weights in a
- * full-model file, lists every layer in the attribute layer_names (or, when the list is
- * long, in layer_names0, layer_names1, …); each layer's group lists its datasets in the
- * attribute weight_names. Those strings come in every encoding h5py has ever written:
- * fixed-length (h5py < 2.10) or variable-length, ASCII or UTF-8, scalar or 1-D. Layer names
- * may contain '/', which makes nested groups; HDF5 follows the path.
+ * The layout tf.keras 2.13's model.save("x.h5") writes with h5py 3 (see
+ * shared/reference/weights_formats.md §1.2–1.3):
  *
- * The serial libhdf5 is not thread-safe, so every call into it holds one lock, and its own
- * error printing is off: failures become GErrors naming the file.
+ *   /  keras_version, backend: variable-length UTF-8 (Python str)
+ *      model_config: variable-length ASCII (json.dumps(…).encode())
+ *   /model_weights  layer_names: variable-length ASCII list of every layer, in model.layers
+ *                   order; split into layer_names0, 1, … as fixed-length lists when longer
+ *                   than 64512 bytes, as Keras' save_attributes_to_hdf5_group does;
+ *                   backend, keras_version: variable-length ASCII
+ *      /<layer>     weight_names: variable-length ASCII list, or an empty float64 array for
+ *                   layers without weights (what h5py makes of an empty list)
+ *         /<layer>/<weight>:0   float32 datasets in Keras' layouts
+ *      /top_level_model_weights  weight_names empty
+ *
+ * The file is written under a temporary name beside @path and renamed over it once complete
+ * and synced, so a failure (a full disk) leaves no partial file.
  */
 
-G_LOCK_DEFINE_STATIC (hdf5);
-
-struct _StrataKerasH5
+typedef struct
 {
-  char *display_name;
-  hid_t file;
-  hid_t root;                 /* the group holding the layers */
-  GPtrArray *layers;          /* StrataKerasH5Layer* */
-  GHashTable *attributes;     /* root attributes that are strings: name → value */
-};
+  GString *message;
+} ErrorWalk;
 
-static void
-weight_free (StrataKerasH5Weight *weight)
+static herr_t
+walk_cb (unsigned int     n,
+         const H5E_error2_t *err,
+         void            *data)
 {
-  g_free (weight->name);
-  g_free (weight);
+  ErrorWalk *w = data;
+
+  if (err->desc && *err->desc && w->message->len == 0)
+    g_string_append (w->message, err->desc);
+  return 0;
 }
 
-static void
-layer_free (StrataKerasH5Layer *layer)
-{
-  g_free (layer->name);
-  g_ptr_array_unref (layer->weights);
-  g_free (layer);
-}
-
+/* HDF5 keeps its own error stack; turn its most specific message into a GError. */
 static gboolean
-corrupt (StrataKerasH5  *self,
-         GError        **error,
-         const char     *why)
+fail (GError    **error,
+      const char *path,
+      const char *what)
 {
-  /* Translators: the first %s is a file name, the second says what is wrong */
-  g_set_error (error, STRATA_IO_ERROR, STRATA_IO_ERROR_CORRUPT,
-               _("“%s” is not a Keras weights file Strata can read: %s"), self->display_name,
-               why);
+  ErrorWalk w = { g_string_new (NULL) };
+  g_autofree char *display = g_filename_display_name (path);
+  int saved_errno = errno;
+
+  H5Ewalk2 (H5E_DEFAULT, H5E_WALK_UPWARD, walk_cb, &w);
+  if (saved_errno == ENOSPC || saved_errno == EFBIG || saved_errno == EDQUOT)
+    g_set_error (error, STRATA_EXPORT_ERROR, STRATA_EXPORT_ERROR_WRITE,
+                 _("Could not write “%s”: %s"), display, g_strerror (saved_errno));
+  else
+    g_set_error (error, STRATA_EXPORT_ERROR, STRATA_EXPORT_ERROR_WRITE,
+                 _("Could not write “%s” (%s): %s"), display, what,
+                 w.message->len ? w.message->str : _("the HDF5 library failed"));
+  g_string_free (w.message, TRUE);
   return FALSE;
 }
 
-/* Reads a string attribute, scalar or 1-D, fixed- or variable-length; NULL if absent. */
-static char **
-read_strings (hid_t       object,
-              const char *name,
-              gboolean   *present)
+static hid_t
+string_type (gboolean utf8)
 {
-  hid_t attr, ftype = -1, mtype = -1, space = -1;
-  hssize_t n;
-  char **result = NULL;
+  hid_t type = H5Tcopy (H5T_C_S1);
 
-  *present = H5Aexists (object, name) > 0;
-  if (!*present)
-    return NULL;
-  attr = H5Aopen (object, name, H5P_DEFAULT);
-  if (attr < 0)
-    return NULL;
-  ftype = H5Aget_type (attr);
-  space = H5Aget_space (attr);
-  n = space >= 0 ? H5Sget_simple_extent_npoints (space) : -1;
-  if (ftype >= 0 && n == 0)
-    {
-      /* Keras 2.2 wrote an empty list as an empty float array */
-      result = g_new0 (char *, 1);
-      goto out;
-    }
-  if (ftype < 0 || n < 0 || n > 10000000 || H5Tget_class (ftype) != H5T_STRING)
-    goto out;
-
-  mtype = H5Tcopy (H5T_C_S1);
-  H5Tset_cset (mtype, H5Tget_cset (ftype));
-  if (H5Tis_variable_str (ftype) > 0)
-    {
-      g_autofree char **values = g_new0 (char *, n + 1);
-
-      H5Tset_size (mtype, H5T_VARIABLE);
-      if (H5Aread (attr, mtype, values) >= 0)
-        {
-          result = g_new0 (char *, n + 1);
-          for (hssize_t i = 0; i < n; i++)
-            result[i] = g_strdup (values[i] ? values[i] : "");
-          H5Dvlen_reclaim (mtype, space, H5P_DEFAULT, values);
-        }
-    }
-  else
-    {
-      size_t size = H5Tget_size (ftype);
-      g_autofree char *buffer = NULL;
-
-      if (size == 0 || size > 1 << 20 || (guint64) n * size > 1 << 28)
-        goto out;
-      buffer = g_malloc0 (n * size);
-      H5Tset_size (mtype, size);
-      H5Tset_strpad (mtype, H5T_STR_NULLPAD);
-      if (H5Aread (attr, mtype, buffer) >= 0)
-        {
-          result = g_new0 (char *, n + 1);
-          for (hssize_t i = 0; i < n; i++)
-            result[i] = g_strndup (buffer + i * size, size);
-        }
-    }
-
-out:
-  if (mtype >= 0)
-    H5Tclose (mtype);
-  if (ftype >= 0)
-    H5Tclose (ftype);
-  if (space >= 0)
-    H5Sclose (space);
-  H5Aclose (attr);
-  return result;
-}
-
-/* Keras' load_attributes_from_hdf5_group: @name, else @name0, @name1, … until one is missing. */
-static gboolean
-read_list (StrataKerasH5  *self,
-           hid_t           object,
-           const char     *name,
-           char         ***values,
-           GError        **error)
-{
-  g_autoptr(GStrvBuilder) builder = NULL;
-  gboolean present;
-  char **single = read_strings (object, name, &present);
-
-  if (present)
-    {
-      if (single == NULL)
-        return corrupt (self, error, _("a list of names can't be read"));
-      *values = single;
-      return TRUE;
-    }
-  builder = g_strv_builder_new ();
-  for (guint chunk = 0;; chunk++)
-    {
-      g_autofree char *chunk_name = g_strdup_printf ("%s%u", name, chunk);
-      g_auto(GStrv) part = read_strings (object, chunk_name, &present);
-
-      if (!present)
-        break;
-      if (part == NULL)
-        return corrupt (self, error, _("a list of names can't be read"));
-      g_strv_builder_addv (builder, (const char **) part);
-    }
-  *values = g_strv_builder_end (builder);
-  return TRUE;
+  H5Tset_size (type, H5T_VARIABLE);
+  H5Tset_cset (type, utf8 ? H5T_CSET_UTF8 : H5T_CSET_ASCII);
+  return type;
 }
 
 static gboolean
-read_weight_info (StrataKerasH5        *self,
-                  hid_t                 group,
-                  const char           *layer,
-                  StrataKerasH5Weight  *weight,
-                  GError              **error)
+write_string_attr (hid_t       loc,
+                   const char *name,
+                   const char *value,
+                   gboolean    utf8)
 {
-  hid_t dset = H5Dopen2 (group, weight->name, H5P_DEFAULT);
-  hid_t space, type;
-  hsize_t dims[H5S_MAX_RANK];
-  int rank;
-  H5T_class_t cls;
+  hid_t type = string_type (utf8);
+  hid_t space = H5Screate (H5S_SCALAR);
+  hid_t attr = H5Acreate2 (loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+  gboolean ok = attr >= 0 && H5Awrite (attr, type, &value) >= 0;
 
-  if (dset < 0)
-    {
-      g_set_error (error, STRATA_IO_ERROR, STRATA_IO_ERROR_CORRUPT,
-                   _("“%s”: layer “%s” lists the weight “%s”, which is not in the file"),
-                   self->display_name, layer, weight->name);
-      return FALSE;
-    }
-  space = H5Dget_space (dset);
-  type = H5Dget_type (dset);
-  rank = space >= 0 ? H5Sget_simple_extent_ndims (space) : -1;
-  cls = type >= 0 ? H5Tget_class (type) : H5T_NO_CLASS;
-  if (rank >= 0 && rank <= STRATA_KERAS_H5_MAX_RANK)
-    H5Sget_simple_extent_dims (space, dims, NULL);
-  if (type >= 0)
-    H5Tclose (type);
-  if (space >= 0)
-    H5Sclose (space);
-  H5Dclose (dset);
-  if (rank < 0 || rank > STRATA_KERAS_H5_MAX_RANK || (cls != H5T_FLOAT && cls != H5T_INTEGER))
-    {
-      g_set_error (error, STRATA_IO_ERROR, STRATA_IO_ERROR_CORRUPT,
-                   _("“%s”: the weight “%s” of layer “%s” is not an array of numbers"),
-                   self->display_name, weight->name, layer);
-      return FALSE;
-    }
-  weight->rank = rank;
-  weight->n_elements = 1;
-  for (int i = 0; i < rank; i++)
-    {
-      weight->dims[i] = dims[i];
-      weight->n_elements *= dims[i];
-    }
-  return TRUE;
+  if (attr >= 0)
+    H5Aclose (attr);
+  H5Sclose (space);
+  H5Tclose (type);
+  return ok;
 }
 
+/* A list of names as h5py stores a Python list of bytes: variable-length ASCII. */
 static gboolean
-read_layers (StrataKerasH5  *self,
-             GError        **error)
+write_vlen_list (hid_t              loc,
+                 const char        *name,
+                 const char *const *values,
+                 guint              n)
 {
-  g_auto(GStrv) names = NULL;
+  hid_t type = string_type (FALSE);
+  hsize_t dims[1] = { n };
+  hid_t space = H5Screate_simple (1, dims, NULL);
+  hid_t attr = H5Acreate2 (loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+  gboolean ok = attr >= 0 && H5Awrite (attr, type, values) >= 0;
 
-  if (!read_list (self, self->root, "layer_names", &names, error))
-    return FALSE;
-  for (guint i = 0; names[i]; i++)
-    {
-      StrataKerasH5Layer *layer = g_new0 (StrataKerasH5Layer, 1);
-      g_auto(GStrv) weights = NULL;
-      hid_t group;
-      gboolean ok;
-
-      layer->name = g_strdup (names[i]);
-      layer->weights = g_ptr_array_new_with_free_func ((GDestroyNotify) weight_free);
-      g_ptr_array_add (self->layers, layer);
-      group = H5Gopen2 (self->root, layer->name, H5P_DEFAULT);
-      if (group < 0)
-        {
-          g_set_error (error, STRATA_IO_ERROR, STRATA_IO_ERROR_CORRUPT,
-                       _("“%s” lists the layer “%s” but has no group for it"),
-                       self->display_name, layer->name);
-          return FALSE;
-        }
-      ok = read_list (self, group, "weight_names", &weights, error);
-      for (guint w = 0; ok && weights[w]; w++)
-        {
-          StrataKerasH5Weight *weight = g_new0 (StrataKerasH5Weight, 1);
-
-          weight->name = g_strdup (weights[w]);
-          g_ptr_array_add (layer->weights, weight);
-          ok = read_weight_info (self, group, layer->name, weight, error);
-        }
-      H5Gclose (group);
-      if (!ok)
-        return FALSE;
-    }
-  return TRUE;
+  if (attr >= 0)
+    H5Aclose (attr);
+  H5Sclose (space);
+  H5Tclose (type);
+  return ok;
 }
 
-static void
-read_root_attributes (StrataKerasH5 *self)
+/* A chunk of a long list as h5py stores a numpy |S array: fixed-length, NUL-padded. */
+static gboolean
+write_fixed_list (hid_t              loc,
+                  const char        *name,
+                  const char *const *values,
+                  guint              n,
+                  gsize              item_size)
 {
-  static const char *const names[] = { "keras_version", "backend" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      gboolean present;
-      g_auto(GStrv) value = read_strings (self->root, names[i], &present);
-
-      if (value == NULL)
-        value = read_strings (self->file, names[i], &present);
-      if (value && value[0])
-        g_hash_table_insert (self->attributes, (gpointer) names[i], g_strdup (value[0]));
-    }
-}
-
-/**
- * strata_keras_h5_open:
- *
- * Opens a weights-only file (model.save_weights) or a full model (model.save) and reads the
- * list of layers and the names and shapes of their weights; the values are read on demand.
- *
- * Returns: (transfer full): the file, or %NULL with a %STRATA_IO_ERROR
- */
-StrataKerasH5 *
-strata_keras_h5_open (const char  *path,
-                      GError     **error)
-{
-  g_autoptr(StrataKerasH5) self = g_new0 (StrataKerasH5, 1);
+  hid_t type = H5Tcopy (H5T_C_S1);
+  hsize_t dims[1] = { n };
+  hid_t space = H5Screate_simple (1, dims, NULL);
+  g_autofree char *buffer = g_malloc0 (MAX (n * item_size, 1));
+  hid_t attr;
   gboolean ok;
 
-  self->display_name = g_filename_display_basename (path);
-  self->file = self->root = -1;
-  self->layers = g_ptr_array_new_with_free_func ((GDestroyNotify) layer_free);
-  self->attributes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  H5Tset_size (type, item_size);
+  H5Tset_strpad (type, H5T_STR_NULLPAD);
+  H5Tset_cset (type, H5T_CSET_ASCII);
+  for (guint i = 0; i < n; i++)
+    memcpy (buffer + i * item_size, values[i], MIN (strlen (values[i]), item_size));
+  attr = H5Acreate2 (loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+  ok = attr >= 0 && H5Awrite (attr, type, buffer) >= 0;
+  if (attr >= 0)
+    H5Aclose (attr);
+  H5Sclose (space);
+  H5Tclose (type);
+  return ok;
+}
 
-  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+/* Keras' save_attributes_to_hdf5_group: split into the fewest numpy.array_split chunks that
+ * keep each under the header limit (measured as count × longest). */
+static gboolean
+write_name_list (hid_t              loc,
+                 const char        *name,
+                 const char *const *values,
+                 guint              n)
+{
+  gsize item_size = 1;
+  guint chunks = 1;
+
+  if (n == 0)
     {
-      g_set_error (error, STRATA_IO_ERROR, STRATA_IO_ERROR_READ,
-                   _("There is no file “%s”"), path);
-      return NULL;
+      /* h5py stores an empty list as an empty float64 array */
+      hsize_t dims[1] = { 0 };
+      hid_t space = H5Screate_simple (1, dims, NULL);
+      hid_t attr = H5Acreate2 (loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT);
+
+      H5Sclose (space);
+      if (attr < 0)
+        return FALSE;
+      H5Aclose (attr);
+      return TRUE;
     }
+  for (guint i = 0; i < n; i++)
+    item_size = MAX (item_size, strlen (values[i]));
+  while ((gsize) ((n + chunks - 1) / chunks) * item_size > STRATA_KERAS_HEADER_LIMIT &&
+         chunks < n)
+    chunks++;
+  if (chunks == 1)
+    return write_vlen_list (loc, name, values, n);
 
-  G_LOCK (hdf5);
-  H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
-  if (H5Fis_hdf5 (path) <= 0)
+  for (guint c = 0, start = 0; c < chunks; c++)
     {
-      G_UNLOCK (hdf5);
-      corrupt (self, error, _("it is not an HDF5 file, or it is cut short"));
-      return NULL;
-    }
-  self->file = H5Fopen (path, H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (self->file < 0)
-    {
-      G_UNLOCK (hdf5);
-      corrupt (self, error, _("HDF5 can't open it; it may be cut short or damaged"));
-      return NULL;
-    }
-  if (H5Aexists (self->file, "layer_names") > 0 || H5Aexists (self->file, "layer_names0") > 0)
-    self->root = H5Gopen2 (self->file, "/", H5P_DEFAULT);
-  else if (H5Lexists (self->file, "model_weights", H5P_DEFAULT) > 0)
-    self->root = H5Gopen2 (self->file, "model_weights", H5P_DEFAULT);
-  if (self->root < 0)
-    {
-      G_UNLOCK (hdf5);
-      corrupt (self, error, _("it has no list of layers (“layer_names”)"));
-      return NULL;
-    }
-  read_root_attributes (self);
-  ok = read_layers (self, error);
-  G_UNLOCK (hdf5);
-  if (!ok)
-    return NULL;
-  return g_steal_pointer (&self);
-}
+      guint size = n / chunks + (c < n % chunks ? 1 : 0);
+      g_autofree char *chunk_name = g_strdup_printf ("%s%u", name, c);
 
-void
-strata_keras_h5_close (StrataKerasH5 *self)
-{
-  if (self == NULL)
-    return;
-  G_LOCK (hdf5);
-  if (self->root >= 0)
-    H5Gclose (self->root);
-  if (self->file >= 0)
-    H5Fclose (self->file);
-  G_UNLOCK (hdf5);
-  g_ptr_array_unref (self->layers);
-  g_hash_table_unref (self->attributes);
-  g_free (self->display_name);
-  g_free (self);
-}
-
-/**
- * strata_keras_h5_get_n_layers:
- *
- * Returns: the number of layers in layer_names, those without weights included
- */
-guint
-strata_keras_h5_get_n_layers (StrataKerasH5 *self)
-{
-  return self->layers->len;
-}
-
-const StrataKerasH5Layer *
-strata_keras_h5_get_layer (StrataKerasH5 *self,
-                           guint          index)
-{
-  g_return_val_if_fail (index < self->layers->len, NULL);
-  return g_ptr_array_index (self->layers, index);
-}
-
-/**
- * strata_keras_h5_get_attribute:
- * @name: "keras_version" or "backend"
- *
- * Returns: (nullable): the value, absent in Keras 1 era files
- */
-const char *
-strata_keras_h5_get_attribute (StrataKerasH5 *self,
-                               const char    *name)
-{
-  return g_hash_table_lookup (self->attributes, name);
-}
-
-/**
- * strata_keras_h5_read:
- * @n_elements: the size of @dst; must equal the weight's
- *
- * Reads one weight as float32 (HDF5 converts other number types), in the stored order.
- */
-gboolean
-strata_keras_h5_read (StrataKerasH5  *self,
-                      guint           layer,
-                      guint           weight,
-                      float          *dst,
-                      gint64          n_elements,
-                      GError        **error)
-{
-  const StrataKerasH5Layer *l = strata_keras_h5_get_layer (self, layer);
-  const StrataKerasH5Weight *w;
-  hid_t group, dset = -1;
-  herr_t status = -1;
-
-  g_return_val_if_fail (l != NULL && weight < l->weights->len, FALSE);
-  w = g_ptr_array_index (l->weights, weight);
-  g_return_val_if_fail (w->n_elements == n_elements, FALSE);
-
-  G_LOCK (hdf5);
-  group = H5Gopen2 (self->root, l->name, H5P_DEFAULT);
-  if (group >= 0)
-    dset = H5Dopen2 (group, w->name, H5P_DEFAULT);
-  if (dset >= 0)
-    status = H5Dread (dset, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, dst);
-  if (dset >= 0)
-    H5Dclose (dset);
-  if (group >= 0)
-    H5Gclose (group);
-  G_UNLOCK (hdf5);
-  if (status < 0)
-    {
-      g_set_error (error, STRATA_IO_ERROR, STRATA_IO_ERROR_CORRUPT,
-                   _("“%s”: the weight “%s” of layer “%s” can't be read; the file may be cut "
-                     "short or damaged"), self->display_name, w->name, l->name);
-      return FALSE;
+      if (!write_fixed_list (loc, chunk_name, values + start, size, item_size))
+        return FALSE;
+      start += size;
     }
   return TRUE;
+}
+
+static gboolean
+write_weight (hid_t                    group,
+              hid_t                    lcpl,
+              const char              *dataset_name,
+              const StrataKerasWeight *weight)
+{
+  hsize_t dims[4];
+  g_autofree float *data = strata_keras_weight_dup_keras_data (weight);
+  hid_t space, dataset;
+  gboolean ok;
+
+  for (int i = 0; i < weight->rank; i++)
+    dims[i] = weight->dims[i];
+  space = weight->rank > 0 ? H5Screate_simple (weight->rank, dims, NULL)
+                           : H5Screate (H5S_SCALAR);
+  dataset = H5Dcreate2 (group, dataset_name, H5T_IEEE_F32LE, space, lcpl, H5P_DEFAULT,
+                        H5P_DEFAULT);
+  ok = dataset >= 0 &&
+       H5Dwrite (dataset, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0;
+  if (dataset >= 0)
+    H5Dclose (dataset);
+  H5Sclose (space);
+  return ok;
+}
+
+static int
+compare_layer_names (gconstpointer a,
+                     gconstpointer b)
+{
+  const StrataKerasLayer *x = *(StrataKerasLayer **) a, *y = *(StrataKerasLayer **) b;
+
+  return strcmp (x->name, y->name);
+}
+
+static gboolean
+write_weights_group (StrataKerasModel *model,
+                     hid_t             file,
+                     const char       *path,
+                     GError          **error)
+{
+  guint n = strata_keras_model_get_n_layers (model);
+  g_autofree const char **names = g_new0 (const char *, n + 1);
+  g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
+  hid_t group, lcpl;
+  gboolean ok = TRUE;
+
+  group = H5Gcreate2 (file, "model_weights", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (group < 0)
+    return fail (error, path, "model_weights");
+  for (guint i = 0; i < n; i++)
+    {
+      names[i] = strata_keras_model_get_layer (model, i)->name;
+      g_ptr_array_add (sorted, strata_keras_model_get_layer (model, i));
+    }
+  if (!write_name_list (group, "layer_names", names, n) ||
+      !write_string_attr (group, "backend", STRATA_KERAS_BACKEND, FALSE) ||
+      !write_string_attr (group, "keras_version", STRATA_KERAS_VERSION, FALSE))
+    {
+      H5Gclose (group);
+      return fail (error, path, "layer_names");
+    }
+
+  /* weight "conv2d/kernel:0" is a dataset in a group "conv2d" inside the layer's group */
+  lcpl = H5Pcreate (H5P_LINK_CREATE);
+  H5Pset_create_intermediate_group (lcpl, 1);
+  /* tf.keras creates the layer groups sorted by name */
+  g_ptr_array_sort (sorted, compare_layer_names);
+  for (guint i = 0; ok && i < sorted->len; i++)
+    {
+      StrataKerasLayer *layer = g_ptr_array_index (sorted, i);
+      g_autoptr(GPtrArray) weight_names = g_ptr_array_new_with_free_func (g_free);
+      hid_t layer_group = H5Gcreate2 (group, layer->name, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+
+      if (layer_group < 0)
+        {
+          ok = fail (error, path, layer->name);
+          break;
+        }
+      for (guint w = 0; w < layer->weights->len; w++)
+        {
+          StrataKerasWeight *weight = &g_array_index (layer->weights, StrataKerasWeight, w);
+
+          g_ptr_array_add (weight_names, g_strdup_printf ("%s/%s:0", layer->name,
+                                                          weight->keras_name));
+        }
+      g_ptr_array_add (weight_names, NULL);
+      ok = write_name_list (layer_group, "weight_names",
+                            (const char *const *) weight_names->pdata, layer->weights->len);
+      for (guint w = 0; ok && w < layer->weights->len; w++)
+        ok = write_weight (layer_group, lcpl, g_ptr_array_index (weight_names, w),
+                           &g_array_index (layer->weights, StrataKerasWeight, w));
+      H5Gclose (layer_group);
+      if (!ok)
+        fail (error, path, layer->name);
+    }
+  if (ok)
+    {
+      hid_t top = H5Gcreate2 (group, "top_level_model_weights", H5P_DEFAULT, H5P_DEFAULT,
+                              H5P_DEFAULT);
+
+      ok = top >= 0 && write_name_list (top, "weight_names", NULL, 0);
+      if (top >= 0)
+        H5Gclose (top);
+      if (!ok)
+        fail (error, path, "top_level_model_weights");
+    }
+  H5Pclose (lcpl);
+  H5Gclose (group);
+  return ok;
+}
+
+static gboolean
+sync_and_rename (const char  *tmp_path,
+                 const char  *path,
+                 GError     **error)
+{
+  int fd = g_open (tmp_path, O_RDONLY | O_CLOEXEC, 0);
+  g_autofree char *display = g_filename_display_name (path);
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  if (fd < 0 || fsync (fd) != 0)
+    {
+      int saved_errno = errno;
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, STRATA_EXPORT_ERROR, STRATA_EXPORT_ERROR_WRITE,
+                   _("Could not write “%s”: %s"), display, g_strerror (saved_errno));
+      return FALSE;
+    }
+  close (fd);
+  if (g_rename (tmp_path, path) != 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, STRATA_EXPORT_ERROR, STRATA_EXPORT_ERROR_WRITE,
+                   _("Could not write “%s”: %s"), display, g_strerror (saved_errno));
+      return FALSE;
+    }
+  fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  if (fd >= 0)
+    {
+      fsync (fd);
+      close (fd);
+    }
+  return TRUE;
+}
+
+/**
+ * strata_keras_h5_write:
+ * @model: the Keras view of a model
+ * @path: where to write; replaced atomically
+ *
+ * Writes @model as the full-model HDF5 file `keras.models.load_model(path, compile=False)`
+ * reads (tf.keras 2.4 and later, Keras 3), without a training config.
+ */
+gboolean
+strata_keras_h5_write (StrataKerasModel  *model,
+                       const char        *path,
+                       GError           **error)
+{
+  g_autofree char *tmp_path = g_strdup_printf ("%s.XXXXXX.tmp", path);
+  g_autoptr(JsonNode) config = strata_keras_model_dup_config (model);
+  g_autofree char *config_text = json_to_string (config, FALSE);
+  H5E_auto2_t old_func;
+  void *old_data;
+  hid_t file;
+  gboolean ok;
+  int fd;
+
+  fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0644);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+      g_autofree char *display = g_filename_display_name (path);
+
+      g_set_error (error, STRATA_EXPORT_ERROR, STRATA_EXPORT_ERROR_WRITE,
+                   _("Could not write “%s”: %s"), display, g_strerror (saved_errno));
+      return FALSE;
+    }
+  close (fd);
+
+  /* errors become GErrors; HDF5 prints nothing (the handler is per thread) */
+  H5Eget_auto2 (H5E_DEFAULT, &old_func, &old_data);
+  H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
+
+  file = H5Fcreate (tmp_path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (file < 0)
+    ok = fail (error, path, "create");
+  else
+    {
+      ok = write_string_attr (file, "keras_version", STRATA_KERAS_VERSION, TRUE) &&
+           write_string_attr (file, "backend", STRATA_KERAS_BACKEND, TRUE) &&
+           write_string_attr (file, "model_config", config_text, FALSE);
+      if (!ok)
+        fail (error, path, "model_config");
+      else
+        ok = write_weights_group (model, file, path, error);
+      errno = 0;
+      if (H5Fclose (file) < 0 && ok)
+        ok = fail (error, path, "close");
+    }
+  H5Eset_auto2 (H5E_DEFAULT, old_func, old_data);
+
+  if (ok)
+    ok = sync_and_rename (tmp_path, path, error);
+  if (!ok)
+    g_unlink (tmp_path);
+  return ok;
 }

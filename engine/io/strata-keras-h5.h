@@ -1,4 +1,4 @@
-/* strata-keras-h5.h: read the weights of a Keras HDF5 file (save_weights or model.save)
+/* strata-keras-h5.h: write a model as a Keras full-model HDF5 file
  *
  * Copyright 2026 The Strata authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -8,41 +8,19 @@
 
 #include <glib.h>
 
+#include "strata-keras-model.h"
+
 G_BEGIN_DECLS
 
-#define STRATA_KERAS_H5_MAX_RANK 8
+/* The Keras version and backend the files claim; tf.keras 2.4–2.15 and Keras 3 read them. */
+#define STRATA_KERAS_VERSION "2.13.1"
+#define STRATA_KERAS_BACKEND "tensorflow"
 
-typedef struct
-{
-  char *name;                 /* e.g. "block1_conv1/kernel:0" or "block1_conv1_W_1:0" */
-  int rank;
-  gint64 dims[STRATA_KERAS_H5_MAX_RANK];   /* as stored: Keras order, kernels HWIO */
-  gint64 n_elements;
-} StrataKerasH5Weight;
+/* Keras' HDF5_OBJECT_HEADER_LIMIT: longer name lists are split into name0, name1, … */
+#define STRATA_KERAS_HEADER_LIMIT 64512
 
-typedef struct
-{
-  char *name;                 /* the layer name, may contain '/' */
-  GPtrArray *weights;         /* StrataKerasH5Weight*, in the file's weight_names order */
-} StrataKerasH5Layer;
-
-typedef struct _StrataKerasH5 StrataKerasH5;
-
-StrataKerasH5            *strata_keras_h5_open          (const char     *path,
-                                                          GError        **error);
-void                      strata_keras_h5_close         (StrataKerasH5  *self);
-guint                     strata_keras_h5_get_n_layers  (StrataKerasH5  *self);
-const StrataKerasH5Layer *strata_keras_h5_get_layer     (StrataKerasH5  *self,
-                                                          guint           index);
-const char               *strata_keras_h5_get_attribute (StrataKerasH5  *self,
-                                                          const char     *name);
-gboolean                  strata_keras_h5_read          (StrataKerasH5  *self,
-                                                          guint           layer,
-                                                          guint           weight,
-                                                          float          *dst,
-                                                          gint64          n_elements,
-                                                          GError        **error);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataKerasH5, strata_keras_h5_close)
+gboolean strata_keras_h5_write (StrataKerasModel  *model,
+                                const char        *path,
+                                GError           **error);
 
 G_END_DECLS

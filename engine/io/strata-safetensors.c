@@ -410,7 +410,9 @@ typedef struct
   int rank;
   gint64 shape[STRATA_SAFETENSORS_MAX_RANK];
   gint64 n;
-  const float *data;
+  const char *dtype;          /* "F32" or "I64" */
+  gsize element_size;
+  gconstpointer data;
 } PendingTensor;
 
 struct _StrataSafetensorsWriter
@@ -446,16 +448,14 @@ strata_safetensors_writer_free (StrataSafetensorsWriter *self)
   g_free (self);
 }
 
-/**
- * strata_safetensors_writer_add_f32:
- * @data: borrowed until strata_safetensors_writer_write() returns
- */
-void
-strata_safetensors_writer_add_f32 (StrataSafetensorsWriter *self,
-                                   const char              *name,
-                                   int                      rank,
-                                   const gint64            *shape,
-                                   const float             *data)
+static void
+add_tensor (StrataSafetensorsWriter *self,
+            const char              *name,
+            int                      rank,
+            const gint64            *shape,
+            const char              *dtype,
+            gsize                    element_size,
+            gconstpointer            data)
 {
   PendingTensor *t = g_new0 (PendingTensor, 1);
 
@@ -468,8 +468,40 @@ strata_safetensors_writer_add_f32 (StrataSafetensorsWriter *self,
       t->shape[i] = shape[i];
       t->n *= shape[i];
     }
+  t->dtype = dtype;
+  t->element_size = element_size;
   t->data = data;
   g_ptr_array_add (self->tensors, t);
+}
+
+/**
+ * strata_safetensors_writer_add_f32:
+ * @data: borrowed until strata_safetensors_writer_write() returns
+ */
+void
+strata_safetensors_writer_add_f32 (StrataSafetensorsWriter *self,
+                                   const char              *name,
+                                   int                      rank,
+                                   const gint64            *shape,
+                                   const float             *data)
+{
+  add_tensor (self, name, rank, shape, "F32", sizeof (float), data);
+}
+
+/**
+ * strata_safetensors_writer_add_i64:
+ * @data: borrowed until strata_safetensors_writer_write() returns
+ *
+ * For PyTorch's integer buffers, such as BatchNorm's num_batches_tracked (rank 0).
+ */
+void
+strata_safetensors_writer_add_i64 (StrataSafetensorsWriter *self,
+                                   const char              *name,
+                                   int                      rank,
+                                   const gint64            *shape,
+                                   const gint64            *data)
+{
+  add_tensor (self, name, rank, shape, "I64", sizeof (gint64), data);
 }
 
 void
@@ -508,7 +540,7 @@ build_header (StrataSafetensorsWriter *self)
       json_builder_set_member_name (b, t->name);
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "dtype");
-      json_builder_add_string_value (b, "F32");
+      json_builder_add_string_value (b, t->dtype);
       json_builder_set_member_name (b, "shape");
       json_builder_begin_array (b);
       for (int d = 0; d < t->rank; d++)
@@ -517,10 +549,10 @@ build_header (StrataSafetensorsWriter *self)
       json_builder_set_member_name (b, "data_offsets");
       json_builder_begin_array (b);
       json_builder_add_int_value (b, offset);
-      json_builder_add_int_value (b, offset + t->n * 4);
+      json_builder_add_int_value (b, offset + t->n * (gint64) t->element_size);
       json_builder_end_array (b);
       json_builder_end_object (b);
-      offset += t->n * 4;
+      offset += t->n * (gint64) t->element_size;
     }
   json_builder_end_object (b);
 
@@ -558,7 +590,7 @@ strata_safetensors_writer_write (StrataSafetensorsWriter *self,
   for (guint i = 0; i < self->tensors->len; i++)
     {
       PendingTensor *t = g_ptr_array_index (self->tensors, i);
-      if (!strata_atomic_file_write (file, t->data, t->n * sizeof (float), error))
+      if (!strata_atomic_file_write (file, t->data, t->n * t->element_size, error))
         return FALSE;
     }
   return strata_atomic_file_commit (file, error);

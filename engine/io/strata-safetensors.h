@@ -68,6 +68,11 @@ void                     strata_safetensors_writer_add_f32      (StrataSafetenso
                                                                  int                      rank,
                                                                  const gint64            *shape,
                                                                  const float             *data);
+void                     strata_safetensors_writer_add_i64      (StrataSafetensorsWriter *self,
+                                                                 const char              *name,
+                                                                 int                      rank,
+                                                                 const gint64            *shape,
+                                                                 const gint64            *data);
 void                     strata_safetensors_writer_set_metadata (StrataSafetensorsWriter *self,
                                                                  const char              *key,
                                                                  const char              *value);

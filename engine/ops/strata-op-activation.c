@@ -96,15 +96,17 @@ keeps_dst (StrataPlanLayer *layer,
   return layer->runs_backward && (kind == STRATA_ACT_ELTWISE_DST || kind == STRATA_ACT_SOFTMAX);
 }
 
-/* Forward primitive desc of a separate activation on data in layout @md. */
+/* A separate activation on data in layout @md; @pd alone (a hint for the backward) when
+ * @hint is set. */
 static StrataPlanPrim *
 act_forward_prim (StrataPlan               *plan,
                   const StrataActivation   *act,
                   const dnnl_memory_desc_t *md,
                   dnnl_alg_kind_t           alg,
-                  dnnl_primitive_desc_t    *pd,
+                  dnnl_primitive_desc_t    *hint,
                   GError                  **error)
 {
+  static StrataPlanPrim none;
   dnnl_status_t status;
   dnnl_prop_kind_t prop = _strata_plan_is_training (plan) ? dnnl_forward_training
                                                           : dnnl_forward_inference;
@@ -115,7 +117,10 @@ act_forward_prim (StrataPlan               *plan,
       status = dnnl_softmax_forward_desc_init (&desc, prop, md, 1);
       if (!_strata_plan_check (status, "describe the operation", error))
         return NULL;
-      return _strata_op_prim (plan, &desc, NULL, NULL, pd, "set up a softmax", error);
+      if (hint)
+        return _strata_op_pd (plan, &desc, NULL, NULL, hint, "set up a softmax", error)
+               ? &none : NULL;
+      return _strata_op_prim (plan, &desc, NULL, NULL, NULL, "set up a softmax", error);
     }
   else
     {
@@ -123,7 +128,10 @@ act_forward_prim (StrataPlan               *plan,
       status = dnnl_eltwise_forward_desc_init (&desc, prop, alg, md, act->alpha, act->beta);
       if (!_strata_plan_check (status, "describe the operation", error))
         return NULL;
-      return _strata_op_prim (plan, &desc, NULL, NULL, pd, "set up an activation", error);
+      if (hint)
+        return _strata_op_pd (plan, &desc, NULL, NULL, hint, "set up an activation", error)
+               ? &none : NULL;
+      return _strata_op_prim (plan, &desc, NULL, NULL, NULL, "set up an activation", error);
     }
 }
 

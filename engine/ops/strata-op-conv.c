@@ -196,7 +196,8 @@ conv_build_forward (StrataPlan       *plan,
 
   /* oneDNN picks the layouts (for the input image often NCHW, a view when channels = 1) */
   _strata_md_activation (plan, in, &src_md, TRUE);
-  _strata_md_any (&weights_md, priv->ndims_weights, priv->weights_dims);
+  _strata_md_any (&weights_md, priv->ndims_weights, priv->weights_dims,
+                  _strata_plan_data_type (plan));
   _strata_md_activation (plan, &layer->shape, &dst_md, TRUE);
 
   status = dnnl_dilated_convolution_forward_desc_init (&desc,
@@ -243,7 +244,7 @@ conv_build_backward (StrataPlan       *plan,
   ConvPriv *priv = layer->priv;
   const StrataShape *in = &layer->inputs[0]->shape;
   int t = _strata_plan_t_backward (plan, layer);
-  dnnl_memory_desc_t src_md, weights_md, dst_md, diff_bias_md;
+  dnnl_memory_desc_t src_md, weights_md, diff_weights_md, dst_md, diff_bias_md;
   dnnl_convolution_desc_t desc;
   dnnl_primitive_desc_t pd = NULL;
   StrataPlanPrim *prim;
@@ -253,7 +254,10 @@ conv_build_backward (StrataPlan       *plan,
   if (diff_pre == NULL)
     return FALSE;
   _strata_md_activation (plan, in, &src_md, TRUE);
-  _strata_md_any (&weights_md, priv->ndims_weights, priv->weights_dims);
+  _strata_md_any (&weights_md, priv->ndims_weights, priv->weights_dims,
+                  _strata_plan_data_type (plan));
+  /* weight gradients are f32 whatever the compute type: they go to the f32 master weights */
+  _strata_md_any (&diff_weights_md, priv->ndims_weights, priv->weights_dims, dnnl_f32);
   _strata_md_activation (plan, &layer->shape, &dst_md, TRUE);
   diff_bias_md = priv->bias_md;
 
@@ -262,7 +266,7 @@ conv_build_backward (StrataPlan       *plan,
       dnnl_memory_t src, diff_dst, diff_weights, diff_bias = NULL;
 
       status = dnnl_dilated_convolution_backward_weights_desc_init (&desc, dnnl_convolution_direct,
-                                                                    &src_md, &weights_md,
+                                                                    &src_md, &diff_weights_md,
                                                                     priv->bias ? &diff_bias_md : NULL,
                                                                     &dst_md, priv->strides,
                                                                     priv->dilates, priv->pad_l,

@@ -96,7 +96,7 @@ dense_build_forward (StrataPlan       *plan,
       dnnl_dims_t dims = { units };
       _strata_md_plain (&priv->bias_md, 1, dims, dnnl_x);
     }
-  _strata_md_any (&weights_md, 2, priv->weights_dims);
+  _strata_md_any (&weights_md, 2, priv->weights_dims, _strata_plan_data_type (plan));
   _strata_md_activation (plan, &layer->shape, &dst_md, FALSE);
 
   status = dnnl_inner_product_forward_desc_init (&desc,
@@ -141,7 +141,7 @@ dense_build_backward (StrataPlan       *plan,
   int t = _strata_plan_t_backward (plan, layer);
   const dnnl_memory_desc_t *src_md = _strata_pd_md (priv->fwd_pd, dnnl_query_src_md);
   const dnnl_memory_desc_t *dst_md = _strata_pd_md (priv->fwd_pd, dnnl_query_dst_md);
-  dnnl_memory_desc_t weights_md;
+  dnnl_memory_desc_t weights_md, diff_weights_md;
   dnnl_inner_product_desc_t desc;
   dnnl_primitive_desc_t pd = NULL;
   StrataPlanPrim *prim;
@@ -150,13 +150,14 @@ dense_build_backward (StrataPlan       *plan,
   diff_pre = _strata_act_stage_backward (plan, layer, &priv->stage, error);
   if (diff_pre == NULL)
     return FALSE;
-  _strata_md_any (&weights_md, 2, priv->weights_dims);
+  _strata_md_any (&weights_md, 2, priv->weights_dims, _strata_plan_data_type (plan));
+  _strata_md_any (&diff_weights_md, 2, priv->weights_dims, dnnl_f32);
 
   if (layer->trainable)
     {
       dnnl_memory_t diff_dst, diff_weights, diff_bias = NULL;
 
-      status = dnnl_inner_product_backward_weights_desc_init (&desc, src_md, &weights_md,
+      status = dnnl_inner_product_backward_weights_desc_init (&desc, src_md, &diff_weights_md,
                                                               priv->bias ? &priv->bias_md : NULL, dst_md);
       if (!_strata_plan_check (status, "describe the operation", error))
         return FALSE;

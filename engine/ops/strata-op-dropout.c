@@ -78,6 +78,27 @@ walk_offset (const Walk *walk,
          h * walk->strides[2] + w * walk->strides[3];
 }
 
+static inline float
+bf16_to_float (guint16 value)
+{
+  guint32 bits = (guint32) value << 16;
+  float f;
+
+  memcpy (&f, &bits, sizeof f);
+  return f;
+}
+
+/* round to nearest even, as oneDNN converts */
+static inline guint16
+float_to_bf16 (float f)
+{
+  guint32 bits;
+
+  memcpy (&bits, &f, sizeof bits);
+  bits += 0x7fff + ((bits >> 16) & 1);
+  return bits >> 16;
+}
+
 /* One run of channels that are contiguous both in Keras order and in the layout; cloned for
  * the vector units so that the hash is computed 8 or 16 lanes at a time. */
 __attribute__ ((target_clones ("avx512f", "avx2", "default")))
@@ -100,6 +121,37 @@ dropout_run (const float *src,
     }
 }
 
+__attribute__ ((target_clones ("avx512f", "avx2", "default")))
+static void
+dropout_run_bf16 (const guint16 *src,
+                  guint16       *dst,
+                  guint8        *mask,
+                  gint64         n,
+                  guint64        index,
+                  guint64        key,
+                  guint32        threshold,
+                  float          scale)
+{
+#pragma omp simd
+  for (gint64 c = 0; c < n; c++)
+    {
+      gboolean keep = strata_dropout_keep (key, index + c, threshold);
+      mask[c] = keep;
+      dst[c] = float_to_bf16 (bf16_to_float (src[c]) * (keep ? scale : 0.0f));
+    }
+}
+
+/* The elements of a layout, padding included. */
+static gint64
+md_elements (const dnnl_memory_desc_t *md)
+{
+  gint64 n = 1;
+
+  for (int d = 0; d < md->ndims; d++)
+    n *= md->padded_dims[d];
+  return n;
+}
+
 static gboolean
 dropout_forward (StrataPlan       *plan,
                  StrataPlanLayer  *layer,
@@ -107,19 +159,21 @@ dropout_forward (StrataPlan       *plan,
                  GError          **error)
 {
   DropoutPriv *priv = data;
-  const float *src = _strata_plan_mem_data (plan, priv->src);
-  float *dst = _strata_plan_mem_data (plan, priv->dst);
+  guint8 *src = _strata_plan_mem_data (plan, priv->src);
+  guint8 *dst = _strata_plan_mem_data (plan, priv->dst);
   guint8 *mask = _strata_plan_buffer_data (plan, priv->mask_buffer);
   guint64 key = _strata_plan_dropout_key (plan, layer);
   guint32 threshold = strata_dropout_threshold (priv->rate);
   float scale = 1.0 / (1.0 - priv->rate);
+  gboolean bf16 = layer->dst_md.data_type == dnnl_bf16;
+  gsize size = bf16 ? 2 : 4;
   Walk walk;
 
   walk_init (&walk, &layer->dst_md);
   if (layer->dst_md.padded_dims[1] != layer->dst_md.dims[1])
     {
       memset (dst, 0, _strata_md_size (&layer->dst_md));
-      memset (mask, 0, _strata_md_size (&layer->dst_md) / sizeof (float));
+      memset (mask, 0, md_elements (&layer->dst_md));
     }
 
   /* channels in runs of the layout's block (all of them for NHWC and flat data) */
@@ -132,8 +186,14 @@ dropout_forward (StrataPlan       *plan,
           for (gint64 c0 = 0; c0 < walk.c; c0 += walk.run)
             {
               gint64 base = walk_offset (&walk, n, c0, h, w);
-              dropout_run (src + base, dst + base, mask + base, MIN (walk.run, walk.c - c0),
-                           index + c0, key, threshold, scale);
+              gint64 run = MIN (walk.run, walk.c - c0);
+              if (bf16)
+                dropout_run_bf16 ((const guint16 *) (src + base * size),
+                                  (guint16 *) (dst + base * size), mask + base, run,
+                                  index + c0, key, threshold, scale);
+              else
+                dropout_run ((const float *) (src + base * size), (float *) (dst + base * size),
+                             mask + base, run, index + c0, key, threshold, scale);
             }
         }
   return TRUE;
@@ -152,6 +212,19 @@ dropout_apply_mask (const float  *diff_dst,
     diff_src[i] = diff_dst[i] * (mask[i] ? scale : 0.0f);
 }
 
+__attribute__ ((target_clones ("avx512f", "avx2", "default")))
+static void
+dropout_apply_mask_bf16 (const guint16 *diff_dst,
+                         guint16       *diff_src,
+                         const guint8  *mask,
+                         gint64         size,
+                         float          scale)
+{
+#pragma omp parallel for simd if (size > 16384)
+  for (gint64 i = 0; i < size; i++)
+    diff_src[i] = float_to_bf16 (bf16_to_float (diff_dst[i]) * (mask[i] ? scale : 0.0f));
+}
+
 static gboolean
 dropout_backward (StrataPlan       *plan,
                   StrataPlanLayer  *layer,
@@ -159,13 +232,16 @@ dropout_backward (StrataPlan       *plan,
                   GError          **error)
 {
   DropoutPriv *priv = data;
-  const float *diff_dst = _strata_plan_mem_data (plan, priv->diff_dst);
-  float *diff_src = _strata_plan_mem_data (plan, priv->diff_src);
+  void *diff_dst = _strata_plan_mem_data (plan, priv->diff_dst);
+  void *diff_src = _strata_plan_mem_data (plan, priv->diff_src);
   const guint8 *mask = _strata_plan_buffer_data (plan, priv->mask_buffer);
   float scale = 1.0 / (1.0 - priv->rate);
-  gint64 size = _strata_md_size (&layer->dst_md) / sizeof (float);
+  gint64 size = md_elements (&layer->dst_md);
 
-  dropout_apply_mask (diff_dst, diff_src, mask, size, scale);
+  if (layer->dst_md.data_type == dnnl_bf16)
+    dropout_apply_mask_bf16 (diff_dst, diff_src, mask, size, scale);
+  else
+    dropout_apply_mask (diff_dst, diff_src, mask, size, scale);
   return TRUE;
 }
 
@@ -198,7 +274,7 @@ dropout_build_forward (StrataPlan       *plan,
   priv->dst = _strata_plan_output (plan, layer, _strata_plan_md (priv->src), FALSE, error);
   if (priv->dst == NULL)
     return FALSE;
-  priv->mask_buffer = _strata_plan_buffer_new (plan, _strata_md_size (&layer->dst_md) / 4, t,
+  priv->mask_buffer = _strata_plan_buffer_new (plan, md_elements (&layer->dst_md), t,
                                                layer->runs_backward
                                                ? _strata_plan_t_backward (plan, layer) : t);
   _strata_plan_call (layer->forward, dropout_forward, priv);

@@ -10,6 +10,26 @@
 
 #include "strata-op-kernels.h"
 
+gboolean
+_strata_op_pd (StrataPlan                  *plan,
+               const_dnnl_op_desc_t         desc,
+               const_dnnl_primitive_attr_t  attr,
+               const_dnnl_primitive_desc_t  hint,
+               dnnl_primitive_desc_t       *pd,
+               const char                  *what,
+               GError                     **error)
+{
+  dnnl_primitive_attr_t own_attr = NULL;
+  dnnl_status_t status;
+
+  if (attr == NULL)
+    attr = own_attr = _strata_plan_attr (plan);
+  status = dnnl_primitive_desc_create (pd, desc, attr, _strata_plan_engine (plan), hint);
+  if (own_attr)
+    dnnl_primitive_attr_destroy (own_attr);
+  return _strata_plan_check (status, what, error);
+}
+
 StrataPlanPrim *
 _strata_op_prim (StrataPlan                  *plan,
                  const_dnnl_op_desc_t         desc,
@@ -20,16 +40,9 @@ _strata_op_prim (StrataPlan                  *plan,
                  GError                     **error)
 {
   dnnl_primitive_desc_t pd = NULL;
-  dnnl_primitive_attr_t own_attr = NULL;
   StrataPlanPrim *prim;
-  dnnl_status_t status;
 
-  if (attr == NULL)
-    attr = own_attr = _strata_plan_attr (plan);
-  status = dnnl_primitive_desc_create (&pd, desc, attr, _strata_plan_engine (plan), hint);
-  if (own_attr)
-    dnnl_primitive_attr_destroy (own_attr);
-  if (!_strata_plan_check (status, what, error))
+  if (!_strata_op_pd (plan, desc, attr, hint, &pd, what, error))
     return NULL;
   prim = _strata_plan_prim_new (plan, pd, error);
   if (prim == NULL || pd_out == NULL)

@@ -79,7 +79,14 @@ dnnl_memory_t _strata_act_stage_backward  (StrataPlan            *plan,
                                            StrataActStage        *stage,
                                            GError               **error);
 
-/* Creating a primitive desc and its primitive in one go, reporting failures. */
+/* Creating a primitive desc (only, or with its primitive), reporting failures. */
+gboolean        _strata_op_pd   (StrataPlan                  *plan,
+                                 const_dnnl_op_desc_t         desc,
+                                 const_dnnl_primitive_attr_t  attr,
+                                 const_dnnl_primitive_desc_t  hint,
+                                 dnnl_primitive_desc_t       *pd,
+                                 const char                  *what,
+                                 GError                     **error);
 StrataPlanPrim *_strata_op_prim (StrataPlan                  *plan,
                                  const_dnnl_op_desc_t         desc,
                                  const_dnnl_primitive_attr_t  attr,

@@ -93,22 +93,39 @@ add_build_forward (StrataPlan       *plan,
   return TRUE;
 }
 
-/* Each input gets the output's gradient. */
+/*
+ * Each input gets the output's gradient. One input whose only consumer is this Add takes
+ * the gradient buffer itself instead of a copy (only one: its backward may change it in
+ * place); the others get copies or add it to what they have.
+ */
 static gboolean
 add_build_backward (StrataPlan       *plan,
                     StrataPlanLayer  *layer,
                     GError          **error)
 {
   dnnl_memory_t diff = _strata_plan_diff_dst (plan, layer, NULL, error);
+  gboolean shared = FALSE;
 
   if (diff == NULL)
     return FALSE;
   for (guint k = 0; k < layer->n_inputs; k++)
     {
+      StrataPlanLayer *src = layer->inputs[k];
       dnnl_memory_t diff_src;
 
       if (!_strata_plan_wants_diff_src (layer, k))
         continue;
+      if (!shared && src->n_consumers == 1 && src->diff_mem == NULL &&
+          _strata_md_equal (&src->dst_md, &layer->dst_md))
+        {
+          shared = TRUE;
+          src->diff_mem = diff;
+          src->diff_buffer = layer->diff_buffer;
+          src->n_diff_written = 1;
+          _strata_plan_buffer_use (plan, layer->diff_buffer,
+                                   _strata_plan_t_backward (plan, src));
+          continue;
+        }
       diff_src = _strata_plan_diff_src (plan, layer, k, &layer->dst_md, error);
       if (diff_src == NULL ||
           !_strata_plan_reorder (plan, layer->backward, diff, diff_src, FALSE, error) ||

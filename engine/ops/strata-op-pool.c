@@ -131,7 +131,7 @@ pool_build_forward (StrataPlan       *plan,
   dst_dims[1] = in->dims[2];
   dst_dims[2] = priv->global ? 1 : layer->shape.dims[0];
   dst_dims[3] = priv->global ? 1 : layer->shape.dims[1];
-  _strata_md_any (&dst_md, 4, dst_dims);
+  _strata_md_any (&dst_md, 4, dst_dims, _strata_plan_data_type (plan));
   status = dnnl_pooling_forward_desc_init (&desc,
                                            layer->runs_backward ? dnnl_forward_training
                                                                 : dnnl_forward_inference,
@@ -158,7 +158,8 @@ pool_build_forward (StrataPlan       *plan,
       dnnl_memory_t out, view;
 
       _strata_md_activation (plan, &layer->shape, &flat, FALSE);
-      _strata_md_plain (&priv->view, 4, dst_dims, dnnl_nhwc);
+      dnnl_memory_desc_init_by_tag (&priv->view, 4, dst_dims, _strata_plan_data_type (plan),
+                                    dnnl_nhwc);
       out = _strata_plan_output (plan, layer, &flat, FALSE, error);
       view = out ? _strata_plan_mem_view (plan, &priv->view, out, error) : NULL;
       dst = view ? _strata_plan_mem_temp (plan, _strata_pd_md (priv->fwd_pd, dnnl_query_dst_md),

@@ -134,7 +134,7 @@ guess_tag (const dnnl_memory_desc_t *md)
   for (guint i = 0; i < G_N_ELEMENTS (tags); i++)
     {
       dnnl_memory_desc_t candidate;
-      if (dnnl_memory_desc_init_by_tag (&candidate, md->ndims, md->dims, dnnl_f32, tags[i]) ==
+      if (dnnl_memory_desc_init_by_tag (&candidate, md->ndims, md->dims, md->data_type, tags[i]) ==
             dnnl_success && _strata_md_equal (&candidate, md))
         return tags[i];
     }
@@ -159,8 +159,8 @@ zero_padding_build_forward (StrataPlan       *plan,
 
   layer->priv = priv;
   layer->priv_free = g_free;
-  dnnl_memory_desc_init_by_tag (&src_md, 4, src->dst_md.dims, dnnl_f32, tag);
-  dnnl_memory_desc_init_by_tag (&dst_md, 4, dims, dnnl_f32, tag);
+  dnnl_memory_desc_init_by_tag (&src_md, 4, src->dst_md.dims, src->dst_md.data_type, tag);
+  dnnl_memory_desc_init_by_tag (&dst_md, 4, dims, src->dst_md.data_type, tag);
   if (!_strata_plan_check (dnnl_memory_desc_init_submemory (&priv->sub, &dst_md,
                                                             src->dst_md.dims, offsets),
                            "describe the padded area", error))

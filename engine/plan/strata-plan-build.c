@@ -139,9 +139,17 @@ _strata_md_plain (dnnl_memory_desc_t *md,
 void
 _strata_md_any (dnnl_memory_desc_t *md,
                 int                 ndims,
-                const dnnl_dims_t   dims)
+                const dnnl_dims_t   dims,
+                dnnl_data_type_t    data_type)
 {
-  dnnl_memory_desc_init_by_tag (md, ndims, dims, dnnl_f32, dnnl_format_tag_any);
+  dnnl_memory_desc_init_by_tag (md, ndims, dims, data_type, dnnl_format_tag_any);
+}
+
+/* f32, or bf16 when the plan computes in bf16: activations, their gradients, weight copies */
+dnnl_data_type_t
+_strata_plan_data_type (StrataPlan *plan)
+{
+  return plan->data_type;
 }
 
 gboolean
@@ -157,23 +165,43 @@ _strata_md_size (const dnnl_memory_desc_t *md)
   return dnnl_memory_desc_get_size (md);
 }
 
-/* A batch of @shape: (N, C, H, W) for images, (N, F) for flat values; NHWC / NC plain. */
+static void
+md_batch (StrataPlan         *plan,
+          const StrataShape  *shape,
+          dnnl_memory_desc_t *md,
+          dnnl_data_type_t    data_type,
+          gboolean            any)
+{
+  if (shape->rank == 3)
+    {
+      dnnl_dims_t dims = { plan->batch, shape->dims[2], shape->dims[0], shape->dims[1] };
+      dnnl_memory_desc_init_by_tag (md, 4, dims, data_type, any ? dnnl_format_tag_any : dnnl_nhwc);
+    }
+  else
+    {
+      dnnl_dims_t dims = { plan->batch, shape->dims[0] };
+      dnnl_memory_desc_init_by_tag (md, 2, dims, data_type, any ? dnnl_format_tag_any : dnnl_nc);
+    }
+}
+
+/* A batch of @shape in the plan's data type: (N, C, H, W) for images, (N, F) for flat
+ * values; NHWC / NC plain unless @any. */
 void
 _strata_md_activation (StrataPlan         *plan,
                        const StrataShape  *shape,
                        dnnl_memory_desc_t *md,
                        gboolean            any)
 {
-  if (shape->rank == 3)
-    {
-      dnnl_dims_t dims = { plan->batch, shape->dims[2], shape->dims[0], shape->dims[1] };
-      dnnl_memory_desc_init_by_tag (md, 4, dims, dnnl_f32, any ? dnnl_format_tag_any : dnnl_nhwc);
-    }
-  else
-    {
-      dnnl_dims_t dims = { plan->batch, shape->dims[0] };
-      dnnl_memory_desc_init_by_tag (md, 2, dims, dnnl_f32, any ? dnnl_format_tag_any : dnnl_nc);
-    }
+  md_batch (plan, shape, md, plan->data_type, any);
+}
+
+/* The same, plain f32: what the caller's arrays hold. */
+void
+_strata_md_activation_f32 (StrataPlan         *plan,
+                           const StrataShape  *shape,
+                           dnnl_memory_desc_t *md)
+{
+  md_batch (plan, shape, md, dnnl_f32, FALSE);
 }
 
 /*

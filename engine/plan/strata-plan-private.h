@@ -228,7 +228,12 @@ void              _strata_md_plain             (dnnl_memory_desc_t  *md,
                                                 dnnl_format_tag_t    tag);
 void              _strata_md_any               (dnnl_memory_desc_t  *md,
                                                 int                  ndims,
-                                                const dnnl_dims_t    dims);
+                                                const dnnl_dims_t    dims,
+                                                dnnl_data_type_t     data_type);
+dnnl_data_type_t  _strata_plan_data_type       (StrataPlan          *plan);
+void              _strata_md_activation_f32    (StrataPlan          *plan,
+                                                const StrataShape   *shape,
+                                                dnnl_memory_desc_t  *md);
 gboolean          _strata_md_equal             (const dnnl_memory_desc_t *a,
                                                 const dnnl_memory_desc_t *b);
 void              _strata_md_activation        (StrataPlan          *plan,
@@ -259,6 +264,7 @@ typedef struct
   gsize arena_bytes;
   gsize arena_unshared;            /* what the buffers would take without sharing */
   guint n_reference_impls;         /* primitives that run oneDNN's slow ref: code */
+  gboolean bf16;                   /* computes in bf16 */
 } StrataPlanStats;
 
 typedef enum

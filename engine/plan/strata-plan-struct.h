@@ -24,6 +24,7 @@ struct _StrataPlan
   StrataPlanOptions options;
   guint batch;
   gboolean train;
+  dnnl_data_type_t data_type;
   StrataPlanDebugFlags debug;
 
   dnnl_engine_t engine;
@@ -51,8 +52,10 @@ struct _StrataPlan
   GArray *sync;                    /* steps refreshing the weight copies */
   guint64 synced_version;
   GArray *loss_steps;              /* probabilities */
-  dnnl_memory_t probs_mem;
-  dnnl_memory_t seed_mem;
+  GArray *seed_steps;              /* the loss's gradient into the logits' layout */
+  dnnl_memory_t logits_mem;        /* plain f32 class scores */
+  dnnl_memory_t probs_mem;         /* plain f32 probabilities */
+  dnnl_memory_t seed_mem;          /* plain f32 d loss / d logits */
 
   float *input;
   guint64 seed;
@@ -66,6 +69,10 @@ struct _StrataPlan
   guint n_profiled;
 };
 
-void _strata_plan_prim_free (StrataPlanPrim *prim);
+void     _strata_plan_prim_free     (StrataPlanPrim *prim);
+void     _strata_plan_place_buffers (StrataPlan     *plan);
+gboolean _strata_plan_bind_buffers  (StrataPlan     *plan,
+                                     GError        **error);
+void     _strata_plan_print_profile (StrataPlan     *plan);
 
 G_END_DECLS

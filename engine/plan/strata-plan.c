@@ -16,7 +16,6 @@
 #include "strata-plan.h"
 #include "strata-plan-private.h"
 #include "strata-plan-struct.h"
-#include "strata-random.h"
 
 G_DEFINE_QUARK (strata-plan-error-quark, strata_plan_error)
 
@@ -51,38 +50,19 @@ layer_free (StrataPlanLayer *layer)
   g_free (layer);
 }
 
-static void
-print_profile (StrataPlan *plan)
-{
-  double total = 0;
-
-  if (plan->n_profiled == 0)
-    return;
-  for (guint i = 0; i < plan->layers->len * 2; i++)
-    total += plan->profile_us[i];
-  g_printerr ("strata-plan profile: %.3f ms per step over %u steps\n",
-              total / plan->n_profiled / 1000, plan->n_profiled);
-  for (guint i = 0; i < plan->layers->len; i++)
-    {
-      StrataPlanLayer *layer = g_ptr_array_index (plan->layers, i);
-      g_printerr ("  %-24s %-22s forward %8.3f ms  backward %8.3f ms\n", layer->id,
-                  layer->op->type, plan->profile_us[2 * i] / plan->n_profiled / 1000,
-                  plan->profile_us[2 * i + 1] / plan->n_profiled / 1000);
-    }
-}
-
 void
 strata_plan_free (StrataPlan *plan)
 {
   if (plan == NULL)
     return;
   if (plan->profile)
-    print_profile (plan);
+    _strata_plan_print_profile (plan);
   g_clear_pointer (&plan->profile_us, g_free);
   /* primitives and memories before the engine they belong to */
   g_clear_pointer (&plan->layers, g_ptr_array_unref);
   g_clear_pointer (&plan->sync, g_array_unref);
   g_clear_pointer (&plan->loss_steps, g_array_unref);
+  g_clear_pointer (&plan->seed_steps, g_array_unref);
   g_clear_pointer (&plan->primitives, g_ptr_array_unref);
   g_clear_pointer (&plan->memories, g_ptr_array_unref);
   g_clear_pointer (&plan->mem_buffers, g_hash_table_unref);
@@ -180,27 +160,45 @@ make_layers (StrataPlan  *plan,
   return TRUE;
 }
 
-/* The class probabilities, plain (batch, classes), kept until the next forward. */
+/*
+ * The class scores and probabilities as plain f32 (batch, classes), kept until the next
+ * forward, and in TRAIN mode the f32 array the loss writes its gradient into.
+ */
 static gboolean
 build_probabilities (StrataPlan  *plan,
                      GError     **error)
 {
   StrataPlanLayer *logits = plan->logits;
   int t = plan->layers->len;
-  dnnl_memory_desc_t plain;
+  dnnl_memory_desc_t plain, stored;
   dnnl_dims_t dims = { plan->batch, plan->n_classes };
 
   _strata_md_plain (&plain, 2, dims, dnnl_nc);
-  if (!_strata_md_equal (&logits->dst_md, &plain))
+  dnnl_memory_desc_init_by_tag (&stored, 2, dims, plan->data_type, dnnl_nc);
+  if (!_strata_md_equal (&logits->dst_md, &stored))
     {
       _strata_plan_set_error (error, STRATA_PLAN_ERROR_UNSUPPORTED,
                               _("Layer “%s” gives class scores in an unexpected layout"),
                               logits->id);
       return FALSE;
     }
-  _strata_plan_buffer_use (plan, logits->dst_buffer, STRATA_PLAN_T_END);
+  if (plan->data_type == dnnl_f32)
+    {
+      plan->logits_mem = logits->dst_mem;
+      _strata_plan_buffer_use (plan, logits->dst_buffer, STRATA_PLAN_T_END);
+    }
+  else
+    {
+      _strata_plan_buffer_use (plan, logits->dst_buffer, t);
+      plan->logits_mem = _strata_plan_mem_temp (plan, &plain, t, STRATA_PLAN_T_END, error);
+      if (plan->logits_mem == NULL ||
+          !_strata_plan_reorder (plan, plan->loss_steps, logits->dst_mem, plan->logits_mem,
+                                 FALSE, error))
+        return FALSE;
+    }
+
   if (!plan->from_logits)
-    plan->probs_mem = logits->dst_mem;
+    plan->probs_mem = plan->logits_mem;
   else
     {
       dnnl_softmax_desc_t desc;
@@ -210,9 +208,8 @@ build_probabilities (StrataPlan  *plan,
       dnnl_status_t status;
 
       status = dnnl_softmax_forward_desc_init (&desc, dnnl_forward_inference, &plain, 1);
-      if (!_strata_plan_check (status, "describe the operation", error))
-        return FALSE;
-      status = dnnl_primitive_desc_create (&pd, &desc, attr, plan->engine, NULL);
+      if (status == dnnl_success)
+        status = dnnl_primitive_desc_create (&pd, &desc, attr, plan->engine, NULL);
       dnnl_primitive_attr_destroy (attr);
       if (!_strata_plan_check (status, "set up the softmax", error))
         return FALSE;
@@ -223,125 +220,32 @@ build_probabilities (StrataPlan  *plan,
       plan->probs_mem = _strata_plan_mem_temp (plan, &plain, t, STRATA_PLAN_T_END, error);
       if (plan->probs_mem == NULL)
         return FALSE;
-      _strata_plan_exec (plan, plan->loss_steps, prim, 2, DNNL_ARG_SRC, logits->dst_mem,
+      _strata_plan_exec (plan, plan->loss_steps, prim, 2, DNNL_ARG_SRC, plan->logits_mem,
                          DNNL_ARG_DST, plan->probs_mem);
     }
 
   if (plan->train && logits->runs_backward)
     {
+      int t_last = _strata_plan_t_backward (plan, logits);
+
       /* the loss writes d loss / d logits; a softmax of the model's own is skipped */
       logits->loss_seeded = TRUE;
       logits->n_diff_written = 1;
-      logits->diff_buffer = _strata_plan_buffer_new (plan, _strata_md_size (&plain), t,
-                                                     _strata_plan_t_backward (plan, logits));
-      logits->diff_mem = _strata_plan_mem_new (plan, &plain, logits->diff_buffer, error);
-      plan->seed_mem = logits->diff_mem;
-      if (plan->seed_mem == NULL)
+      logits->diff_buffer = _strata_plan_buffer_new (plan, _strata_md_size (&stored), t,
+                                                     t_last);
+      logits->diff_mem = _strata_plan_mem_new (plan, &stored, logits->diff_buffer, error);
+      if (logits->diff_mem == NULL)
         return FALSE;
-    }
-  return TRUE;
-}
-
-static gint
-compare_size_desc (gconstpointer a,
-                   gconstpointer b,
-                   gpointer      user_data)
-{
-  const StrataPlanBuffer *buffers = user_data;
-  const StrataPlanBuffer *x = &buffers[*(const guint *) a];
-  const StrataPlanBuffer *y = &buffers[*(const guint *) b];
-
-  if (x->size != y->size)
-    return x->size > y->size ? -1 : 1;
-  return *(const guint *) a < *(const guint *) b ? -1 : 1;
-}
-
-static gint
-compare_offset (gconstpointer a,
-                gconstpointer b)
-{
-  const StrataPlanBuffer *x = *(StrataPlanBuffer *const *) a;
-  const StrataPlanBuffer *y = *(StrataPlanBuffer *const *) b;
-
-  return x->offset < y->offset ? -1 : x->offset > y->offset;
-}
-
-/*
- * Places the buffers in one arena, ggml-style: largest first, each at the lowest offset where
- * it overlaps no placed buffer that is alive at the same time.
- */
-static void
-plan_memory (StrataPlan *plan)
-{
-  StrataPlanBuffer *buffers = (StrataPlanBuffer *) plan->buffers->data;
-  guint n = plan->buffers->len;
-  g_autofree guint *order = g_new (guint, n);
-  g_autoptr(GPtrArray) placed = g_ptr_array_new ();
-  g_autoptr(GPtrArray) live = g_ptr_array_new ();
-  gboolean share = !(plan->debug & STRATA_PLAN_DEBUG_KEEP_OUTPUTS);
-
-  plan->arena_size = 0;
-  plan->arena_unshared = 0;
-  for (guint i = 0; i < n; i++)
-    {
-      order[i] = i;
-      plan->arena_unshared += buffers[i].size;
-    }
-  g_qsort_with_data (order, n, sizeof (guint), compare_size_desc, buffers);
-
-  for (guint i = 0; i < n; i++)
-    {
-      StrataPlanBuffer *b = &buffers[order[i]];
-      gsize offset = 0;
-
-      g_ptr_array_set_size (live, 0);
-      for (guint j = 0; j < placed->len; j++)
+      if (plan->data_type == dnnl_f32)
+        plan->seed_mem = logits->diff_mem;
+      else
         {
-          StrataPlanBuffer *p = g_ptr_array_index (placed, j);
-          if (!share || (p->t_first <= b->t_last && b->t_first <= p->t_last))
-            g_ptr_array_add (live, p);
+          plan->seed_mem = _strata_plan_mem_temp (plan, &plain, t, t_last, error);
+          if (plan->seed_mem == NULL ||
+              !_strata_plan_reorder (plan, plan->seed_steps, plan->seed_mem, logits->diff_mem,
+                                     FALSE, error))
+            return FALSE;
         }
-      g_ptr_array_sort (live, compare_offset);
-      for (guint j = 0; j < live->len; j++)
-        {
-          StrataPlanBuffer *p = g_ptr_array_index (live, j);
-          if (offset + b->size <= p->offset)
-            break;
-          offset = MAX (offset, p->offset + p->size);
-        }
-      b->offset = offset;
-      plan->arena_size = MAX (plan->arena_size, offset + b->size);
-      g_ptr_array_add (placed, b);
-    }
-}
-
-static gboolean
-bind_memory (StrataPlan  *plan,
-             GError     **error)
-{
-  GHashTableIter iter;
-  gpointer key, value;
-
-  /* not g_aligned_alloc(): a batch too large for this machine is an error, not an abort */
-  if (posix_memalign ((void **) &plan->arena, 4096, MAX (plan->arena_size, 64)) != 0)
-    {
-      plan->arena = NULL;
-      _strata_plan_set_error (error, STRATA_PLAN_ERROR_NO_MEMORY,
-                              _("Not enough memory for the plan"));
-      return FALSE;
-    }
-  g_hash_table_iter_init (&iter, plan->mem_buffers);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      int buffer = GPOINTER_TO_INT (value) - 1;
-      StrataPlanBuffer *b;
-
-      if (buffer < 0)
-        continue;
-      b = &g_array_index (plan->buffers, StrataPlanBuffer, buffer);
-      if (!_strata_plan_check (dnnl_memory_set_data_handle (key, plan->arena + b->offset),
-                               "place a buffer", error))
-        return FALSE;
     }
   return TRUE;
 }
@@ -353,7 +257,7 @@ build_input (StrataPlan      *plan,
 {
   dnnl_memory_desc_t md;
 
-  _strata_md_activation (plan, &layer->shape, &md, FALSE);
+  _strata_md_activation_f32 (plan, &layer->shape, &md);
   if (posix_memalign ((void **) &plan->input, 64, _strata_md_size (&md)) != 0)
     {
       plan->input = NULL;
@@ -362,9 +266,23 @@ build_input (StrataPlan      *plan,
       return FALSE;
     }
   memset (plan->input, 0, _strata_md_size (&md));
-  layer->dst_md = md;
-  layer->dst_mem = _strata_plan_mem_wrap (plan, &md, plan->input, error);
-  return layer->dst_mem != NULL;
+  if (plan->data_type == dnnl_f32)
+    {
+      layer->dst_md = md;
+      layer->dst_mem = _strata_plan_mem_wrap (plan, &md, plan->input, error);
+      return layer->dst_mem != NULL;
+    }
+  else
+    {
+      /* a bf16 plan converts the batch once, so every layer sees one data type */
+      dnnl_memory_desc_t converted;
+      dnnl_memory_t user = _strata_plan_mem_wrap (plan, &md, plan->input, error);
+
+      _strata_md_activation (plan, &layer->shape, &converted, FALSE);
+      return user != NULL &&
+             _strata_plan_output (plan, layer, &converted, FALSE, error) != NULL &&
+             _strata_plan_reorder (plan, layer->forward, user, layer->dst_mem, FALSE, error);
+    }
 }
 
 static gboolean
@@ -430,8 +348,8 @@ build (StrataPlan  *plan,
 
   g_array_index (plan->buffers, StrataPlanBuffer, plan->scratchpad_buffer).size =
     (plan->scratchpad_size + 63) & ~(gsize) 63;
-  plan_memory (plan);
-  return bind_memory (plan, error);
+  _strata_plan_place_buffers (plan);
+  return _strata_plan_bind_buffers (plan, error);
 }
 
 StrataPlan *
@@ -467,8 +385,15 @@ _strata_plan_new_full (StrataModel             *model,
   plan->weight_copies = g_array_new (FALSE, TRUE, sizeof (gpointer) * 2);
   plan->sync = steps_new ();
   plan->loss_steps = steps_new ();
+  plan->seed_steps = steps_new ();
+  plan->data_type = dnnl_f32;
+  /* bf16 where the CPU computes it natively (avx512_bf16 and later); the model's master
+   * weights, their gradients, the input and the probabilities stay f32 */
+  if (options->precision == STRATA_PRECISION_BF16 &&
+      (dnnl_get_effective_cpu_isa () & dnnl_cpu_isa_avx512_core_bf16) ==
+        dnnl_cpu_isa_avx512_core_bf16)
+    plan->data_type = dnnl_bf16;
 
-  /* bf16 is not implemented yet: the plan computes in fp32, which is always correct */
   if (!_strata_plan_check (dnnl_engine_create (&plan->engine, dnnl_cpu, 0),
                            "open the CPU engine", error) ||
       !_strata_plan_check (dnnl_stream_create (&plan->stream, plan->engine,
@@ -689,7 +614,7 @@ strata_plan_compute_loss (StrataPlan   *plan,
   n = MIN (n, plan->n_rows);
 
   probs = _strata_plan_mem_data (plan, plan->probs_mem);
-  logits = _strata_plan_mem_data (plan, plan->logits->dst_mem);
+  logits = _strata_plan_mem_data (plan, plan->logits_mem);
   if (plan->train && plan->seed_mem != NULL)
     seed = _strata_plan_mem_data (plan, plan->seed_mem);
 
@@ -772,6 +697,8 @@ strata_plan_backward (StrataPlan  *plan,
       return FALSE;
     }
   plan->n_backward_layers = 0;
+  if (!run_steps (plan, NULL, plan->seed_steps, error))
+    return FALSE;
   for (guint i = plan->layers->len; i > 0; i--)
     {
       StrataPlanLayer *layer = g_ptr_array_index (plan->layers, i - 1);
@@ -799,108 +726,3 @@ strata_plan_get_memory_bytes (StrataPlan *plan)
   return plan->arena_size;
 }
 
-/* Test introspection ------------------------------------------------------------------------ */
-
-void
-_strata_plan_get_stats (StrataPlan      *plan,
-                        StrataPlanStats *stats)
-{
-  memset (stats, 0, sizeof *stats);
-  stats->n_layers = plan->layers->len;
-  stats->n_backward_layers = plan->n_backward_layers;
-  for (guint i = 0; i < plan->layers->len; i++)
-    {
-      StrataPlanLayer *layer = g_ptr_array_index (plan->layers, i);
-      stats->n_diff_buffers += layer->diff_mem != NULL;
-    }
-  stats->arena_bytes = plan->arena_size;
-  stats->arena_unshared = plan->arena_unshared;
-  stats->n_reference_impls = plan->n_reference_impls;
-}
-
-StrataPlanLayer *
-_strata_plan_lookup_layer (StrataPlan *plan,
-                           const char *id)
-{
-  for (guint i = 0; i < plan->layers->len; i++)
-    {
-      StrataPlanLayer *layer = g_ptr_array_index (plan->layers, i);
-      if (g_str_equal (layer->id, id))
-        return layer;
-    }
-  return NULL;
-}
-
-static gboolean
-read_plain (StrataPlan        *plan,
-            dnnl_memory_t      mem,
-            const StrataShape *shape,
-            float             *values,
-            GError           **error)
-{
-  dnnl_memory_desc_t md;
-  dnnl_memory_t out = NULL;
-  dnnl_primitive_desc_t pd = NULL;
-  dnnl_primitive_t prim = NULL;
-  dnnl_exec_arg_t args[2];
-  gboolean ok;
-
-  _strata_md_activation (plan, shape, &md, FALSE);
-  ok = _strata_plan_check (dnnl_memory_create (&out, &md, plan->engine, values),
-                           "create a memory object", error) &&
-       _strata_plan_check (dnnl_reorder_primitive_desc_create (&pd, _strata_plan_md (mem),
-                                                               plan->engine, &md, plan->engine,
-                                                               NULL),
-                           "convert between memory layouts", error) &&
-       _strata_plan_check (dnnl_primitive_create (&prim, pd), "create a primitive", error);
-  if (ok)
-    {
-      args[0].arg = DNNL_ARG_FROM;
-      args[0].memory = mem;
-      args[1].arg = DNNL_ARG_TO;
-      args[1].memory = out;
-      ok = _strata_plan_check (dnnl_primitive_execute (prim, plan->stream, 2, args),
-                               "convert between memory layouts", error);
-      dnnl_stream_wait (plan->stream);
-    }
-  if (prim)
-    dnnl_primitive_destroy (prim);
-  if (pd)
-    dnnl_primitive_desc_destroy (pd);
-  if (out)
-    dnnl_memory_destroy (out);
-  return ok;
-}
-
-/* The layer's last output in Keras order; the plan must be made with KEEP_OUTPUTS. */
-gboolean
-_strata_plan_read_output (StrataPlan *plan,
-                          const char *id,
-                          float      *values,
-                          GError    **error)
-{
-  StrataPlanLayer *layer = _strata_plan_lookup_layer (plan, id);
-
-  g_return_val_if_fail (layer != NULL, FALSE);
-  return read_plain (plan, layer->dst_mem, &layer->shape, values, error);
-}
-
-/* The gradient of the input; the plan must be made with INPUT_DIFF. */
-gboolean
-_strata_plan_read_input_diff (StrataPlan *plan,
-                              float      *values,
-                              GError    **error)
-{
-  StrataPlanLayer *input = g_ptr_array_index (plan->layers, 0);
-
-  g_return_val_if_fail (input->diff_mem != NULL, FALSE);
-  return read_plain (plan, input->diff_mem, &input->shape, values, error);
-}
-
-/* The key of the layer's dropout mask in the last forward: see strata_dropout_keep(). */
-guint64
-_strata_plan_dropout_key (StrataPlan      *plan,
-                          StrataPlanLayer *layer)
-{
-  return strata_random_key (plan->seed, layer->index);
-}

@@ -637,6 +637,33 @@ strata_project_remove_run (StrataProject *self,
 }
 
 /**
+ * strata_project_rename_run:
+ *
+ * Renames a run in the list, keeping its place. The run's folder is the caller's business
+ * (see strata_runs_rename()).
+ *
+ * Returns: %FALSE when there is no run @name
+ */
+gboolean
+strata_project_rename_run (StrataProject *self,
+                           const char    *name,
+                           const char    *new_name)
+{
+  guint index;
+
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), FALSE);
+  g_return_val_if_fail (new_name != NULL, FALSE);
+
+  if (!find_run (self, name, &index))
+    return FALSE;
+  g_free (g_ptr_array_index (self->runs, index));
+  g_ptr_array_index (self->runs, index) = g_strdup (new_name);
+  g_signal_emit (self, signals[RUNS_CHANGED], 0);
+  mark_modified (self);
+  return TRUE;
+}
+
+/**
  * strata_project_dup_new_run_name:
  *
  * Returns: the first free "run-N", counting runs listed or present on disk

@@ -66,6 +66,9 @@ void                   strata_project_add_run            (StrataProject  *self,
                                                           const char     *name);
 gboolean               strata_project_remove_run         (StrataProject  *self,
                                                           const char     *name);
+gboolean               strata_project_rename_run         (StrataProject  *self,
+                                                          const char     *name,
+                                                          const char     *new_name);
 char                  *strata_project_dup_new_run_name   (StrataProject  *self);
 
 gboolean               strata_settings_parse             (JsonNode               *settings,

@@ -9,7 +9,9 @@
 #include <gio/gio.h>
 
 #include "strata-dataset.h"
+#include "strata-progress.h"
 #include "strata-project.h"
+#include "strata-tta.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +25,9 @@ G_BEGIN_DECLS
  * @loss: the image's cross-entropy loss
  * @top_class: the @STRATA_EVALUATION_TOP most likely classes, most likely first
  * @top_probability: their probabilities
+ * @tta_predicted: with test-time augmentation, the most likely class of the averaged views;
+ *   -1 without
+ * @tta_loss: the loss of the averaged views (NAN without)
  */
 typedef struct
 {
@@ -32,7 +37,26 @@ typedef struct
   float loss;
   gint32 top_class[STRATA_EVALUATION_TOP];
   float top_probability[STRATA_EVALUATION_TOP];
+  gint32 tta_predicted;
+  float tta_loss;
 } StrataPrediction;
+
+/**
+ * StrataEvaluateOptions:
+ * @weights: (nullable): "best" or "last"; %NULL picks best when the run has it
+ * @tta: test-time augmentation, measured beside the plain figures
+ * @max_misclassified: how many misclassified images the JSON lists (worst first); 0 for all
+ * @progress: (nullable): called after every batch, with images done and in the split
+ * @progress_data: its data
+ */
+typedef struct
+{
+  const char *weights;
+  StrataTta tta;
+  guint max_misclassified;
+  StrataProgressFunc progress;
+  gpointer progress_data;
+} StrataEvaluateOptions;
 
 typedef struct
 {
@@ -52,6 +76,18 @@ typedef struct
   double *f1;
   guint64 *support;
   StrataPrediction *predictions;   /* n of them, in split order */
+  GStrv names;                     /* n image names ("Sandal/12.png", "test/45") */
+  double *confusion_normalized;    /* each row divided by its sum: recall on the diagonal */
+  guint *misclassified;            /* indices into predictions, highest loss first */
+  guint n_misclassified;
+  guint max_misclassified;
+  StrataTta tta;
+  guint tta_views;
+  double tta_loss;                 /* with TTA: the figures of the averaged views */
+  double tta_accuracy;
+  double tta_top_k_accuracy;
+  guint tta_fixed;                 /* images TTA turned from wrong to right */
+  guint tta_broken;                /* and from right to wrong */
 } StrataEvaluation;
 
 StrataEvaluation *strata_evaluate                (StrataProject          *project,
@@ -60,6 +96,12 @@ StrataEvaluation *strata_evaluate                (StrataProject          *projec
                                                   const char             *weights,
                                                   GCancellable           *cancellable,
                                                   GError                **error);
+StrataEvaluation *strata_evaluate_full           (StrataProject               *project,
+                                                  const char                  *run,
+                                                  StrataSplit                  split,
+                                                  const StrataEvaluateOptions *options,
+                                                  GCancellable                *cancellable,
+                                                  GError                     **error);
 void              strata_evaluation_free         (StrataEvaluation       *self);
 JsonNode         *strata_evaluation_to_json      (const StrataEvaluation *self);
 

@@ -68,8 +68,14 @@ strata_run_init (StrataRun *self)
 {
 }
 
-static gboolean
-name_is_valid (const char *name)
+/**
+ * strata_run_name_is_valid:
+ *
+ * Returns: whether @name can name a run: 1–100 letters, digits, “-”, “_” and “.”, not
+ *   starting with “.”
+ */
+gboolean
+strata_run_name_is_valid (const char *name)
 {
   if (name == NULL || *name == '\0' || *name == '.' || strlen (name) > 100)
     return FALSE;
@@ -148,7 +154,7 @@ strata_run_create (const char *runs_dir,
   g_autofree char *created = g_date_time_format_iso8601 (now);
   JsonObject *info;
 
-  if (!name_is_valid (name))
+  if (!strata_run_name_is_valid (name))
     {
       g_set_error (error, STRATA_RUN_ERROR, STRATA_RUN_ERROR_BAD_NAME,
                    _("“%s” can't be a run name: use letters, digits, “-”, “_” and “.”"), name);
@@ -197,7 +203,7 @@ strata_run_open (const char *runs_dir,
   g_autoptr(StrataRun) self = NULL;
   g_autofree char *settings_path = NULL, *info_path = NULL;
 
-  if (!name_is_valid (name))
+  if (!strata_run_name_is_valid (name))
     {
       g_set_error (error, STRATA_RUN_ERROR, STRATA_RUN_ERROR_BAD_NAME,
                    _("“%s” can't be a run name"), name);

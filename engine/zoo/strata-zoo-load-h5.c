@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "strata-atomic-file.h"
-#include "strata-keras-h5.h"
+#include "strata-keras-h5-reader.h"
 #include "strata-zoo-weights.h"
 
 /* Copies a Keras-ordered array into the tensor's PyTorch-ordered layout. */

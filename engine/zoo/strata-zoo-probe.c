@@ -11,7 +11,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "strata-keras-h5.h"
+#include "strata-keras-h5-reader.h"
 #include "strata-safetensors.h"
 #include "strata-zoo-weights.h"
 
