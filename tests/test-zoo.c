@@ -342,6 +342,95 @@ test_frozen_batch_norm (void)
     }
 }
 
+/* Features saved after a full forward give, through the layers past the frozen prefix, the
+ * same probabilities and gradients; in a plan of another mode and batch size too. */
+static void
+test_feature_cache (void)
+{
+  g_autoptr(StrataGraph) graph = graph_with ("ResNet50", 32, 3,
+                                             "width_divisor=16;trainable_percent=25");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataModel) model = NULL;
+  g_autoptr(StrataPlan) train = NULL, infer = NULL, plain = NULL;
+  StrataPlanOptions options = { STRATA_PLAN_TRAIN, 4, STRATA_PRECISION_FP32, TRUE };
+  StrataPlanOptions infer_options = { STRATA_PLAN_INFER, 3, STRATA_PRECISION_FP32, TRUE };
+  gint32 labels[4] = { 0, 1, 2, 1 };
+  g_autofree float *features = NULL, *probs = NULL, *grads = NULL;
+  g_autoptr(GPtrArray) trainable = g_ptr_array_new ();
+  gsize n_features, n_grads = 0;
+  double loss_a, loss_b;
+
+  test_add (graph, "Dropout", "dropout", "net");
+  test_add (graph, "Dense", "head", "dropout");
+  test_set (graph, "head", "units", "3");
+  test_set (graph, "head", "activation", "'linear'");
+  test_add (graph, "Output", "output", "head");
+  model = strata_model_new (graph, &error);
+  g_assert_no_error (error);
+  train = strata_plan_new (model, &options, &error);
+  g_assert_no_error (error);
+  infer = strata_plan_new (model, &infer_options, &error);
+  g_assert_no_error (error);
+  options.feature_cache = FALSE;
+  plain = strata_plan_new (model, &options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strata_plan_get_feature_size (plain), ==, 0);
+
+  n_features = strata_plan_get_feature_size (train);
+  g_assert_cmpuint (n_features, >, 0);
+  g_assert_cmpuint (n_features, ==, strata_plan_get_feature_size (infer));
+  /* far less than the image: the frontier sits high in the backbone */
+  g_assert_cmpuint (n_features, <, 32 * 32 * 3);
+
+  for (guint t = 0; t < strata_model_get_n_tensors (model); t++)
+    if (strata_model_get_tensor (model, t)->trainable)
+      {
+        g_ptr_array_add (trainable, strata_model_get_tensor (model, t));
+        n_grads += strata_model_get_tensor (model, t)->n;
+      }
+  features = g_new (float, 4 * n_features);
+  probs = g_new (float, 4 * 3);
+  grads = g_new (float, n_grads);
+
+  test_fill_random (strata_plan_get_input (train), 4 * 32 * 32 * 3, 8, 1.0f);
+  g_assert_true (strata_plan_forward (train, 4, 77, &error));
+  g_assert_true (strata_plan_save_features (train, 4, features, &error));
+  memcpy (probs, strata_plan_get_probabilities (train), sizeof (float) * 12);
+  loss_a = strata_plan_compute_loss (train, labels, 4, NULL, NULL);
+  g_assert_true (strata_plan_backward (train, &error));
+  for (guint i = 0, k = 0; i < trainable->len; i++)
+    {
+      StrataTensor *tensor = g_ptr_array_index (trainable, i);
+      memcpy (grads + k, tensor->diff, tensor->n * sizeof (float));
+      k += tensor->n;
+    }
+
+  /* the input no longer matters */
+  test_fill_random (strata_plan_get_input (train), 4 * 32 * 32 * 3, 9, 1.0f);
+  g_assert_true (strata_plan_forward_features (train, 4, features, 77, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (probs, sizeof (float) * 12, strata_plan_get_probabilities (train),
+                   sizeof (float) * 12);
+  loss_b = strata_plan_compute_loss (train, labels, 4, NULL, NULL);
+  g_assert_cmpfloat (loss_a, ==, loss_b);
+  g_assert_true (strata_plan_backward (train, &error));
+  for (guint i = 0, k = 0; i < trainable->len; i++)
+    {
+      StrataTensor *tensor = g_ptr_array_index (trainable, i);
+      g_assert_cmpmem (grads + k, tensor->n * sizeof (float), tensor->diff,
+                       tensor->n * sizeof (float));
+      k += tensor->n;
+    }
+
+  /* inference on 3 of them: as from the images */
+  test_fill_random (strata_plan_get_input (infer), 3 * 32 * 32 * 3, 8, 1.0f);
+  g_assert_true (strata_plan_forward (infer, 3, 0, &error));
+  memcpy (probs, strata_plan_get_probabilities (infer), sizeof (float) * 9);
+  g_assert_true (strata_plan_forward_features (infer, 3, features, 0, &error));
+  for (guint i = 0; i < 9; i++)
+    g_assert_cmpfloat_with_epsilon (probs[i], strata_plan_get_probabilities (infer)[i], 1e-6);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -354,5 +443,6 @@ main (int   argc,
   g_test_add_func ("/zoo/input-errors", test_input_errors);
   g_test_add_func ("/zoo/preprocessing", test_preprocessing);
   g_test_add_func ("/zoo/frozen-batch-norm", test_frozen_batch_norm);
+  g_test_add_func ("/zoo/feature-cache", test_feature_cache);
   return g_test_run ();
 }

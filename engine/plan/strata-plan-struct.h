@@ -64,6 +64,14 @@ struct _StrataPlan
   gboolean seeded;
   guint n_backward_layers;
 
+  /* the frozen-feature cache (strata-plan-features.c) */
+  GPtrArray *frontier;             /* StrataPlanLayer*: prefix outputs the rest reads */
+  GArray *frontier_floats;         /* gsize: per sample, of each */
+  gsize feature_floats;            /* per sample, in all */
+  float *staging;                  /* plain f32, batch × each frontier output */
+  GArray *save_steps;              /* frontier → staging */
+  GArray *load_steps;              /* staging → frontier */
+
   gboolean profile;                /* STRATA_PLAN_PROFILE=1: time each layer */
   double *profile_us;              /* per layer: forward, backward */
   guint n_profiled;
@@ -74,5 +82,16 @@ void     _strata_plan_place_buffers (StrataPlan     *plan);
 gboolean _strata_plan_bind_buffers  (StrataPlan     *plan,
                                      GError        **error);
 void     _strata_plan_print_profile (StrataPlan     *plan);
+gboolean _strata_plan_build_features (StrataPlan    *plan,
+                                      GError       **error);
+void     _strata_plan_free_features (StrataPlan     *plan);
+gboolean _strata_plan_run_forward   (StrataPlan     *plan,
+                                     guint           n,
+                                     guint64         seed,
+                                     gboolean        skip_prefix,
+                                     GError        **error);
+gboolean _strata_plan_run_steps     (StrataPlan     *plan,
+                                     GArray         *steps,
+                                     GError        **error);
 
 G_END_DECLS

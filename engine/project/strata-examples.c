@@ -133,7 +133,7 @@ static const Layer transfer_net[] = {
   { "Output", "output", NULL },
 };
 
-#define TRANSFER_WEIGHTS "transfer-pretrain.runs/base/best.safetensors"
+#define TRANSFER_WEIGHTS "transfer-pretrain.runs/base/checkpoint-best.safetensors"
 #define TRANSFER_PERCENT 25
 #define TRANSFER_IMAGES_PER_CLASS 300
 
@@ -229,7 +229,8 @@ strata_examples_get_instructions (const char *name)
              "    strata evaluate transfer-scratch.strata --run scratch --split test\n"
              "\n"
              "The backbone node of transfer.strata reads the pretraining run's best "
-             "checkpoint, transfer-pretrain.runs/base/best.safetensors, as its weights file. "
+             "checkpoint, transfer-pretrain.runs/base/checkpoint-best.safetensors, as its weights "
+             "file. "
              "Open the projects in Strata to change how much of the backbone trains.\n");
   return NULL;
 }
