@@ -96,7 +96,7 @@ figures (const char *metrics)
   return g_string_free (s, FALSE);
 }
 
-/* With a quarter of the backbone trainable and no augmentation, a run that reuses the frozen
+/* With most of the backbone trainable and no augmentation, a run that reuses the frozen
  * layers' outputs from the second epoch on is the same run, bit for bit. */
 static void
 test_cache_same_run (void)
@@ -109,10 +109,11 @@ test_cache_same_run (void)
   dir = test_tmpdir ();
   path = small_transfer_project (dir, "transfer-scratch", NULL);
   {
-    /* the scratch project trains all of it: freeze three quarters */
+    /* the scratch project trains all of it: freeze the bottom tenth, whose outputs the
+     * rest reads early in the step */
     g_autoptr(StrataProject) project = strata_project_load (path, NULL);
     g_assert_true (strata_graph_set_param (strata_project_get_graph (project), "backbone",
-                                           "trainable_percent", g_variant_new_int32 (25), NULL));
+                                           "trainable_percent", g_variant_new_int32 (90), NULL));
     g_assert_true (strata_project_save (project, NULL));
   }
   g_setenv ("STRATA_FEATURE_CACHE_MIB", "0", TRUE);

@@ -345,10 +345,11 @@ test_frozen_batch_norm (void)
 /* Features saved after a full forward give, through the layers past the frozen prefix, the
  * same probabilities and gradients; in a plan of another mode and batch size too. */
 static void
-test_feature_cache (void)
+test_feature_cache (gconstpointer data)
 {
-  g_autoptr(StrataGraph) graph = graph_with ("ResNet50", 32, 3,
-                                             "width_divisor=16;trainable_percent=25");
+  g_autofree char *params = g_strdup_printf ("width_divisor=16;trainable_percent=%d",
+                                             GPOINTER_TO_INT (data));
+  g_autoptr(StrataGraph) graph = graph_with ("ResNet50", 32, 3, params);
   g_autoptr(GError) error = NULL;
   g_autoptr(StrataModel) model = NULL;
   g_autoptr(StrataPlan) train = NULL, infer = NULL, plain = NULL;
@@ -393,8 +394,7 @@ test_feature_cache (void)
   grads = g_new (float, n_grads);
 
   test_fill_random (strata_plan_get_input (train), 4 * 32 * 32 * 3, 8, 1.0f);
-  g_assert_true (strata_plan_forward (train, 4, 77, &error));
-  g_assert_true (strata_plan_save_features (train, 4, features, &error));
+  g_assert_true (strata_plan_forward_saving_features (train, 4, 77, features, &error));
   memcpy (probs, strata_plan_get_probabilities (train), sizeof (float) * 12);
   loss_a = strata_plan_compute_loss (train, labels, 4, NULL, NULL);
   g_assert_true (strata_plan_backward (train, &error));
@@ -422,13 +422,17 @@ test_feature_cache (void)
       k += tensor->n;
     }
 
-  /* inference on 3 of them: as from the images */
+  /* inference on 3 of them: as from the images; and with features of its own */
   test_fill_random (strata_plan_get_input (infer), 3 * 32 * 32 * 3, 8, 1.0f);
   g_assert_true (strata_plan_forward (infer, 3, 0, &error));
   memcpy (probs, strata_plan_get_probabilities (infer), sizeof (float) * 9);
   g_assert_true (strata_plan_forward_features (infer, 3, features, 0, &error));
   for (guint i = 0; i < 9; i++)
     g_assert_cmpfloat_with_epsilon (probs[i], strata_plan_get_probabilities (infer)[i], 1e-6);
+  g_assert_true (strata_plan_forward_saving_features (infer, 3, 0, features, &error));
+  g_assert_true (strata_plan_forward_features (infer, 3, features, 0, &error));
+  g_assert_cmpmem (probs, sizeof (float) * 9, strata_plan_get_probabilities (infer),
+                   sizeof (float) * 9);
 }
 
 int
@@ -443,6 +447,9 @@ main (int   argc,
   g_test_add_func ("/zoo/input-errors", test_input_errors);
   g_test_add_func ("/zoo/preprocessing", test_preprocessing);
   g_test_add_func ("/zoo/frozen-batch-norm", test_frozen_batch_norm);
-  g_test_add_func ("/zoo/feature-cache", test_feature_cache);
+  /* 25 %: the frontier lives on for the backward pass; 90 %: it is short-lived */
+  g_test_add_data_func ("/zoo/feature-cache/25", GINT_TO_POINTER (25), test_feature_cache);
+  g_test_add_data_func ("/zoo/feature-cache/75", GINT_TO_POINTER (75), test_feature_cache);
+  g_test_add_data_func ("/zoo/feature-cache/90", GINT_TO_POINTER (90), test_feature_cache);
   return g_test_run ();
 }

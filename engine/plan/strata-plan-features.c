@@ -24,8 +24,9 @@
  *
  * The saved values are plain float32 in Keras order, whatever layout and precision the plan
  * uses inside, so a TRAIN plan's features serve the INFER plan and plans of other batch
- * sizes. The frontier's buffers live from the start of the step, so that loading them
- * before the other layers run is safe.
+ * sizes. A frontier output is copied out right after its layer runs, before its buffer goes
+ * to a later layer; its buffer lives from the start of the step, so that loading it before
+ * the other layers run is safe.
  */
 
 static void
@@ -48,7 +49,7 @@ _strata_plan_free_features (StrataPlan *plan)
 {
   g_clear_pointer (&plan->frontier, g_ptr_array_unref);
   g_clear_pointer (&plan->frontier_floats, g_array_unref);
-  g_clear_pointer (&plan->save_steps, g_array_unref);
+  g_clear_pointer (&plan->save_steps, g_ptr_array_unref);
   g_clear_pointer (&plan->load_steps, g_array_unref);
   g_clear_pointer (&plan->staging, free);
 }
@@ -80,7 +81,7 @@ _strata_plan_build_features (StrataPlan  *plan,
 
   plan->frontier = g_ptr_array_new ();
   plan->frontier_floats = g_array_new (FALSE, FALSE, sizeof (gsize));
-  plan->save_steps = steps_new ();
+  plan->save_steps = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   plan->load_steps = steps_new ();
   for (guint i = 0; i < plan->layers->len; i++)
     {
@@ -117,18 +118,33 @@ _strata_plan_build_features (StrataPlan  *plan,
   for (guint f = 0; f < plan->frontier->len; f++)
     {
       StrataPlanLayer *layer = g_ptr_array_index (plan->frontier, f);
+      GArray *save = steps_new ();
       dnnl_memory_desc_t plain;
       dnnl_memory_t staging;
 
+      g_ptr_array_add (plan->save_steps, save);
       _strata_md_activation_f32 (plan, &layer->shape, &plain);
       staging = _strata_plan_mem_wrap (plan, &plain, plan->staging + offset * plan->batch, error);
       if (staging == NULL ||
-          !_strata_plan_reorder (plan, plan->save_steps, layer->dst_mem, staging, FALSE, error) ||
+          !_strata_plan_reorder (plan, save, layer->dst_mem, staging, FALSE, error) ||
           !_strata_plan_reorder (plan, plan->load_steps, staging, layer->dst_mem, FALSE, error))
         return FALSE;
+      layer->frontier_index = f + 1;
       offset += g_array_index (plan->frontier_floats, gsize, f);
     }
   return TRUE;
+}
+
+/* During a forward that saves features: @layer just ran; copy its output if it is one. */
+gboolean
+_strata_plan_save_frontier (StrataPlan      *plan,
+                            StrataPlanLayer *layer,
+                            GError         **error)
+{
+  if (layer->frontier_index == 0)
+    return TRUE;
+  return _strata_plan_run_steps (plan, g_ptr_array_index (plan->save_steps,
+                                                          layer->frontier_index - 1), error);
 }
 
 /**
@@ -146,25 +162,31 @@ strata_plan_get_feature_size (StrataPlan *plan)
 }
 
 /**
- * strata_plan_save_features:
- * @n: samples of the last forward to save
+ * strata_plan_forward_saving_features:
+ * @n: as strata_plan_forward()
  * @features: (out caller-allocates): @n × strata_plan_get_feature_size() floats
  *
- * After strata_plan_forward(): copies each sample's frozen features.
+ * strata_plan_forward() that also copies each sample's frozen features, for
+ * strata_plan_forward_features() to start from later.
  */
 gboolean
-strata_plan_save_features (StrataPlan  *plan,
-                           guint        n,
-                           float       *features,
-                           GError     **error)
+strata_plan_forward_saving_features (StrataPlan  *plan,
+                                     guint        n,
+                                     guint64      seed,
+                                     float       *features,
+                                     GError     **error)
 {
   gsize offset = 0;
 
   g_return_val_if_fail (plan != NULL && plan->feature_floats > 0, FALSE);
-  g_return_val_if_fail (plan->forward_done && n <= plan->n_rows, FALSE);
 
-  if (!_strata_plan_run_steps (plan, plan->save_steps, error))
-    return FALSE;
+  plan->saving_features = TRUE;
+  if (!_strata_plan_run_forward (plan, n, seed, FALSE, error))
+    {
+      plan->saving_features = FALSE;
+      return FALSE;
+    }
+  plan->saving_features = FALSE;
   for (guint f = 0; f < plan->frontier->len; f++)
     {
       gsize floats = g_array_index (plan->frontier_floats, gsize, f);
@@ -181,8 +203,9 @@ strata_plan_save_features (StrataPlan  *plan,
 /**
  * strata_plan_forward_features:
  * @n: as strata_plan_forward()
- * @features: @n × strata_plan_get_feature_size() floats that strata_plan_save_features()
- *   gave for the samples, by this plan or another of the same model
+ * @features: @n × strata_plan_get_feature_size() floats that
+ *   strata_plan_forward_saving_features() gave for the samples, by this plan or another plan
+ *   of the same model
  *
  * strata_plan_forward() without the frozen prefix: its outputs come from @features. The
  * plan's input is not read. Loss and backward follow as after strata_plan_forward().

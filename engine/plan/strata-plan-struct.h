@@ -69,7 +69,8 @@ struct _StrataPlan
   GArray *frontier_floats;         /* gsize: per sample, of each */
   gsize feature_floats;            /* per sample, in all */
   float *staging;                  /* plain f32, batch × each frontier output */
-  GArray *save_steps;              /* frontier → staging */
+  GPtrArray *save_steps;           /* GArray of steps per frontier output: it → staging */
+  gboolean saving_features;        /* in strata_plan_forward_saving_features() */
   GArray *load_steps;              /* staging → frontier */
 
   gboolean profile;                /* STRATA_PLAN_PROFILE=1: time each layer */
@@ -89,6 +90,9 @@ gboolean _strata_plan_run_forward   (StrataPlan     *plan,
                                      guint           n,
                                      guint64         seed,
                                      gboolean        skip_prefix,
+                                     GError        **error);
+gboolean _strata_plan_save_frontier (StrataPlan     *plan,
+                                     StrataPlanLayer *layer,
                                      GError        **error);
 gboolean _strata_plan_run_steps     (StrataPlan     *plan,
                                      GArray         *steps,

@@ -569,6 +569,8 @@ _strata_plan_run_forward (StrataPlan  *plan,
         continue;
       if (!run_steps (plan, layer, layer->forward, error))
         return FALSE;
+      if (plan->saving_features && !_strata_plan_save_frontier (plan, layer, error))
+        return FALSE;
     }
   if (!run_steps (plan, NULL, plan->loss_steps, error))
     return FALSE;

@@ -40,7 +40,7 @@ typedef enum
  * @mode: TRAIN or INFER
  * @batch: samples per batch
  * @precision: fp32, or bf16 where the CPU has it
- * @feature_cache: prepare strata_plan_save_features() and strata_plan_forward_features(),
+ * @feature_cache: prepare strata_plan_forward_saving_features() and strata_plan_forward_features(),
  *   for a frozen-feature cache
  */
 typedef struct
@@ -77,10 +77,11 @@ gsize         strata_plan_get_memory_bytes  (StrataPlan              *plan);
 
 /* The frozen-feature cache (strata-plan-features.c) */
 gsize         strata_plan_get_feature_size  (StrataPlan              *plan);
-gboolean      strata_plan_save_features     (StrataPlan              *plan,
-                                             guint                    n,
-                                             float                   *features,
-                                             GError                 **error);
+gboolean      strata_plan_forward_saving_features (StrataPlan        *plan,
+                                                   guint              n,
+                                                   guint64            seed,
+                                                   float             *features,
+                                                   GError           **error);
 gboolean      strata_plan_forward_features  (StrataPlan              *plan,
                                              guint                    n,
                                              const float             *features,

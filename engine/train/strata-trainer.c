@@ -411,14 +411,11 @@ forward (StrataTrainer      *self,
       strata_feature_cache_gather (cache, items, n, self->features);
       return strata_plan_forward_features (plan, n, self->features, seed, error);
     }
-  if (!strata_plan_forward (plan, n, seed, error))
+  if (cache == NULL)
+    return strata_plan_forward (plan, n, seed, error);
+  if (!strata_plan_forward_saving_features (plan, n, seed, self->features, error))
     return FALSE;
-  if (cache)
-    {
-      if (!strata_plan_save_features (plan, n, self->features, error))
-        return FALSE;
-      strata_feature_cache_scatter (cache, items, n, self->features);
-    }
+  strata_feature_cache_scatter (cache, items, n, self->features);
   return TRUE;
 }
 
