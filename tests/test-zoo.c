@@ -376,6 +376,21 @@ test_feature_cache (gconstpointer data)
   plain = strata_plan_new (model, &options, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (strata_plan_get_feature_size (plain), ==, 0);
+  {
+    /* all trainable: only the input and its padding are frozen, nothing worth keeping */
+    g_autoptr(StrataGraph) all = graph_with ("ResNet50", 32, 3,
+                                             "width_divisor=16;trainable_percent=100");
+    g_autoptr(StrataModel) all_model = NULL;
+    g_autoptr(StrataPlan) all_plan = NULL;
+    test_add (all, "Dense", "head", "net");
+    test_set (all, "head", "units", "3");
+    test_add (all, "Output", "output", "head");
+    all_model = strata_model_new (all, &error);
+    options.feature_cache = TRUE;
+    all_plan = strata_plan_new (all_model, &options, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (strata_plan_get_feature_size (all_plan), ==, 0);
+  }
 
   n_features = strata_plan_get_feature_size (train);
   g_assert_cmpuint (n_features, >, 0);

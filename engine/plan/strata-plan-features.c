@@ -94,16 +94,24 @@ _strata_plan_build_features (StrataPlan  *plan,
       g_ptr_array_add (plan->frontier, layer);
       g_array_append_val (plan->frontier_floats, floats);
       plan->feature_floats += floats;
-      _strata_plan_buffer_use (plan, layer->dst_buffer, 0);
     }
-  if (plan->frontier->len == 1 &&
-      ((StrataPlanLayer *) g_ptr_array_index (plan->frontier, 0))->n_inputs == 0)
-    {
-      /* nothing frozen: the "features" would be the images themselves */
-      g_ptr_array_set_size (plan->frontier, 0);
-      plan->feature_floats = 0;
-      return TRUE;
-    }
+  {
+    /* a prefix of only weightless layers (the input, its padding) saves no real work: the
+     * "features" would be the images themselves, which the image cache already holds */
+    gboolean frozen_weights = FALSE;
+    for (guint i = 0; i < plan->layers->len; i++)
+      {
+        StrataPlanLayer *layer = g_ptr_array_index (plan->layers, i);
+        frozen_weights |= layer->frozen_prefix && layer->has_weights;
+      }
+    if (!frozen_weights)
+      {
+        g_ptr_array_set_size (plan->frontier, 0);
+        g_array_set_size (plan->frontier_floats, 0);
+        plan->feature_floats = 0;
+        return TRUE;
+      }
+  }
   if (plan->feature_floats == 0)
     return TRUE;
 
@@ -123,6 +131,8 @@ _strata_plan_build_features (StrataPlan  *plan,
       dnnl_memory_t staging;
 
       g_ptr_array_add (plan->save_steps, save);
+      /* loaded before any layer runs: nothing may share the buffer before its layer */
+      _strata_plan_buffer_use (plan, layer->dst_buffer, 0);
       _strata_md_activation_f32 (plan, &layer->shape, &plain);
       staging = _strata_plan_mem_wrap (plan, &plain, plan->staging + offset * plan->batch, error);
       if (staging == NULL ||

@@ -122,7 +122,8 @@ strata_examples_build_for_dataset (StrataDataset *dataset,
  * The transfer example: a ResNet50 narrowed eight times (8 to 256 channels, for 32×32
  * images) learns the first five Fashion-MNIST classes; its best checkpoint then gives the
  * starting weights for the other five classes, learnt from 300 images each with the top
- * quarter of the backbone trainable, against the same network from scratch.
+ * three quarters of the backbone trainable (its bottom stays as pretrained), against the
+ * same network from scratch.
  */
 static const Layer transfer_net[] = {
   { "Input", "input", "{'height': <32>, 'width': <32>, 'channels': <1>}" },
@@ -134,7 +135,7 @@ static const Layer transfer_net[] = {
 };
 
 #define TRANSFER_WEIGHTS "transfer-pretrain.runs/base/checkpoint-best.safetensors"
-#define TRANSFER_PERCENT 25
+#define TRANSFER_PERCENT 75
 #define TRANSFER_IMAGES_PER_CLASS 300
 
 static gboolean
@@ -219,7 +220,7 @@ strata_examples_get_instructions (const char *name)
              "A ResNet50 narrowed eight times learns the first five classes of Fashion-MNIST "
              "(T-shirt/top to Coat) from all their images; then it learns the other five "
              "(Sandal to Ankle boot) from only 300 images of each, starting from the first "
-             "network's weights with the top quarter of its layers trainable. The same "
+             "network's weights with the top three quarters of its layers trainable. The same "
              "network learns them again from scratch, to compare.\n"
              "\n"
              "    strata train transfer-pretrain.strata --run base\n"
