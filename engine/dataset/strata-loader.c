@@ -87,9 +87,8 @@ fill_slot (StrataLoader *self,
       guint source_index = _strata_dataset_get_source_index (self->dataset, self->split, index);
       g_autoptr(GError) error = NULL;
 
-      if (self->skip_images)
-        ;
-      else if (!_strata_dataset_fill (self->dataset, source_index,
+      if (!self->skip_images &&
+          !_strata_dataset_fill (self->dataset, source_index,
                                  self->options.augment ? self->stage : NULL,
                                  self->options.seed, self->epoch, &slot->scratch,
                                  slot->images + n * self->image_floats, &error))
