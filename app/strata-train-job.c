@@ -65,6 +65,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   EVENT,
+  DOWNLOAD,
   FINISHED,
   N_SIGNALS
 };
@@ -74,6 +75,9 @@ static guint signals[N_SIGNALS];
 typedef struct
 {
   gboolean finished;
+  gboolean download;            /* of pretrained weights: the three fields below */
+  gint64 bytes, total;
+  double bytes_per_second;
   StrataTrainEvent event;       /* strings owned by the message */
   GError *error;                /* finished: why it failed, or NULL */
 } Message;
@@ -177,6 +181,17 @@ strata_train_job_class_init (StrataTrainJobClass *klass)
     g_signal_new ("event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_POINTER);
   /**
+   * StrataTrainJob::download:
+   * @bytes: downloaded so far
+   * @total: the file's size, or -1 while unknown
+   * @bytes_per_second: the current speed
+   *
+   * Pretrained weights that the run needs are being downloaded, before its "started" event.
+   */
+  signals[DOWNLOAD] =
+    g_signal_new ("download", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_INT64, G_TYPE_INT64, G_TYPE_DOUBLE);
+  /**
    * StrataTrainJob::finished:
    * @error: (nullable): why training failed; %NULL when it finished or was stopped
    * @status: (nullable): "finished", "stopped" or "early-stopped"; %NULL on failure
@@ -267,6 +282,12 @@ dispatch (gpointer user_data)
           g_object_unref (self);
           continue;
         }
+      if (m->download)
+        {
+          g_signal_emit (self, signals[DOWNLOAD], 0, m->bytes, m->total, m->bytes_per_second);
+          message_free (m);
+          continue;
+        }
       if (m->event.type == STRATA_TRAIN_EVENT_STARTED && m->event.run &&
           g_strcmp0 (self->run_name, m->event.run) != 0)
         {
@@ -302,7 +323,7 @@ static void
 post (StrataTrainJob *self,
       Message        *m)
 {
-  gboolean urgent = m->finished || m->event.type != STRATA_TRAIN_EVENT_BATCH;
+  gboolean urgent = m->finished || (!m->download && m->event.type != STRATA_TRAIN_EVENT_BATCH);
   gint64 now = g_get_monotonic_time ();
 
   g_mutex_lock (&self->lock);
@@ -351,11 +372,28 @@ on_train_event (const StrataTrainEvent *event,
   post (w->job, m);
 }
 
+static void
+on_download (gint64   bytes,
+             gint64   total,
+             double   bytes_per_second,
+             gpointer user_data)
+{
+  Worker *w = user_data;
+  Message *m = g_new0 (Message, 1);
+
+  m->download = TRUE;
+  m->bytes = bytes;
+  m->total = total;
+  m->bytes_per_second = bytes_per_second;
+  post (w->job, m);
+}
+
 static gpointer
 worker (gpointer user_data)
 {
   StrataTrainJob *self = user_data;
   Worker w = { self, NULL };
+  StrataTrainOptions options = self->options;
   g_autoptr(StrataProject) copy = NULL;
   g_autoptr(StrataTrainer) trainer = NULL;
   g_autoptr(GError) error = NULL;
@@ -368,7 +406,12 @@ worker (gpointer user_data)
 
   copy = strata_project_load_from_data (self->project_data, -1, self->project_path, &error);
   if (copy != NULL)
-    trainer = strata_trainer_new (copy, &self->options, &error);
+    {
+      options.weights_progress = on_download;
+      options.weights_progress_data = &w;
+      options.weights_cancellable = self->cancellable;
+      trainer = strata_trainer_new (copy, &options, &error);
+    }
   if (trainer != NULL)
     ok = strata_trainer_run (trainer, self->cancellable, on_train_event, &w, &error);
   /* the trainer holds the copy's files open until it is freed */

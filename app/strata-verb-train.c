@@ -214,6 +214,8 @@ strata_verb_train (int    argc,
   options.init_from = init_from;
   options.max_batches = max_batches;
   options.checkpoint_interval = checkpoint_interval;
+  options.weights_progress = strata_cli_download_progress;
+  options.weights_progress_data = GINT_TO_POINTER (json);
   trainer = strata_trainer_new (project, &options, &error);
   if (trainer == NULL || !strata_project_save (project, &error))   /* it lists the new run */
     return strata_cli_fail (error, json);

@@ -27,6 +27,8 @@ static const StrataVerb verbs[] = {
   { "lr-find", N_("Suggest a learning rate from a short run"), strata_verb_lr_find },
   { "export", N_("Export a run's model as a submission zip or a PyTorch project"),
     strata_verb_export },
+  { "embed", N_("Write a pretrained backbone's features of images to a NumPy file"),
+    strata_verb_embed },
 };
 
 const StrataVerb *
@@ -99,4 +101,36 @@ strata_cli_parse (GOptionContext *context,
       return FALSE;
     }
   return TRUE;
+}
+
+/**
+ * strata_cli_download_progress:
+ * @user_data: GINT_TO_POINTER (TRUE) for JSON lines on stdout
+ *
+ * A StrataZooProgress for downloads of pretrained weights: a line on stderr that updates in
+ * place, or {"event": "download", …} objects with --json.
+ */
+void
+strata_cli_download_progress (gint64   bytes,
+                              gint64   total,
+                              double   bytes_per_second,
+                              gpointer user_data)
+{
+  if (GPOINTER_TO_INT (user_data))
+    {
+      printf ("{\"event\": \"download\", \"bytes\": %" G_GINT64_FORMAT ", \"total\": %"
+              G_GINT64_FORMAT ", \"bytes_per_second\": %.0f}\n", bytes, total,
+              bytes_per_second);
+      fflush (stdout);
+      return;
+    }
+  if (total > 0)
+    /* Translators: download progress: "Weights: 41.2 of 94.8 MB, 5.1 MB/s" */
+    fprintf (stderr, _("\rWeights: %.1f of %.1f MB, %.1f MB/s   "), bytes / 1e6, total / 1e6,
+             bytes_per_second / 1e6);
+  else
+    fprintf (stderr, _("\rWeights: %.1f MB, %.1f MB/s   "), bytes / 1e6,
+             bytes_per_second / 1e6);
+  if (total > 0 && bytes >= total)
+    fputc ('\n', stderr);
 }

@@ -27,7 +27,7 @@ void              strata_verbs_print_usage (FILE *stream);
 int strata_verb_new      (int argc, char **argv);
 int strata_verb_train    (int argc, char **argv);
 int strata_verb_evaluate (int argc, char **argv);
-int strata_verb_predict  (int argc, char **argv);
+int strata_verb_embed    (int argc, char **argv);
 int strata_verb_dataset  (int argc, char **argv);
 int strata_verb_predict  (int argc, char **argv);
 int strata_verb_export   (int argc, char **argv);
@@ -39,6 +39,10 @@ int  strata_cli_fail          (GError     *error,
                                gboolean    json);
 int  strata_cli_usage_error   (GOptionContext *context,
                                const char *message);
+void strata_cli_download_progress (gint64   bytes,
+                                   gint64   total,
+                                   double   bytes_per_second,
+                                   gpointer user_data);
 gboolean strata_cli_parse     (GOptionContext *context,
                                int        *argc,
                                char     ***argv);

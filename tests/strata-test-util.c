@@ -6,7 +6,9 @@
 
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "strata-test-util.h"
 #include "strata-random.h"
@@ -189,4 +191,40 @@ test_read_npy (const char  *path,
   values = g_new (float, MAX (*n, 1));
   memcpy (values, contents + 10 + header_len, *n * sizeof (float));
   return values;
+}
+
+/**
+ * test_http_server_start:
+ * @dir: the folder to serve
+ * @log: where the server appends the requests it gets
+ *
+ * Starts tests/zoo/http_server.py on 127.0.0.1. It serves until its standard input closes,
+ * which at the latest is when the test exits.
+ *
+ * Returns: its port, or 0 when there is no /usr/bin/python3 to run it
+ */
+int
+test_http_server_start (const char *dir,
+                        const char *log)
+{
+  const char *srcdir = g_getenv ("STRATA_TEST_SRCDIR");
+  g_autofree char *script = g_build_filename (srcdir ? srcdir : ".", "zoo", "http_server.py",
+                                              NULL);
+  char *argv[] = { (char *) "/usr/bin/python3", script, (char *) dir, (char *) log, NULL };
+  g_autoptr(GError) error = NULL;
+  char line[32] = "";
+  int in, out;
+  gssize n;
+
+  if (!g_file_test (argv[0], G_FILE_TEST_IS_EXECUTABLE))
+    return 0;
+  g_spawn_async_with_pipes (NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, &in, &out,
+                            NULL, &error);
+  g_assert_no_error (error);
+  /* both pipes stay open: the server may still write, and it stops when @in closes */
+  n = read (out, line, sizeof line - 1);
+  if (n <= 0)
+    return 0;
+  line[n] = '\0';
+  return atoi (line);
 }

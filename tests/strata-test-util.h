@@ -41,5 +41,7 @@ gboolean     test_write_npy    (const char  *path,
 float       *test_read_npy     (const char  *path,
                                 gsize       *n,
                                 GError     **error);
+int          test_http_server_start (const char *dir,
+                                     const char *log);
 
 G_END_DECLS

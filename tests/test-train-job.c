@@ -11,9 +11,37 @@
 #include "strata-run.h"
 #include "strata-train-job.h"
 #include "strata-test-images.h"
+#include "strata-test-util.h"
+#include "strata-zoo-files.h"
 
 static char *tmpdir;
 static char *project_path;
+static char *served;            /* what the local web server serves, when it runs */
+
+/* Weights downloads go to the local server, into a cache of the test's own. */
+static void
+serve_weights (void)
+{
+  g_autofree char *dir = g_build_filename (tmpdir, "served", NULL);
+  g_autofree char *log = g_build_filename (tmpdir, "requests.log", NULL);
+  g_autofree char *cache = g_build_filename (tmpdir, "cache", NULL);
+  g_autofree char *mirror = NULL;
+  int port;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  port = test_http_server_start (dir, log);
+  if (port == 0)
+    return;
+  mirror = g_strdup_printf ("http://127.0.0.1:%d/files", port);
+  g_setenv ("STRATA_WEIGHTS_MIRROR", mirror, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  g_setenv ("HOME", tmpdir, TRUE);
+  g_unsetenv ("KERAS_HOME");
+  g_unsetenv ("TORCH_HOME");
+  g_unsetenv ("HF_HOME");
+  g_unsetenv ("HF_HUB_CACHE");
+  served = g_steal_pointer (&dir);
+}
 
 static void
 write_small_project (void)
@@ -50,7 +78,21 @@ typedef struct
   GError *error;
   gboolean stop_at_first_batch;
   StrataTrainJob *job;
+  gint64 downloaded, download_total;
 } Seen;
+
+static void
+on_download (StrataTrainJob *job,
+             gint64          bytes,
+             gint64          total,
+             double          bytes_per_second,
+             Seen           *seen)
+{
+  g_assert_true (g_thread_self () == seen->main_thread);
+  g_assert_cmpint (bytes, >=, seen->downloaded);
+  seen->downloaded = bytes;
+  seen->download_total = total;
+}
 
 static void
 on_event (StrataTrainJob         *job,
@@ -100,6 +142,7 @@ run_job (StrataProject            *project,
   seen->job = job;
   g_signal_connect (job, "event", G_CALLBACK (on_event), seen);
   g_signal_connect (job, "finished", G_CALLBACK (on_finished), seen);
+  g_signal_connect (job, "download", G_CALLBACK (on_download), seen);
   strata_train_job_set_threads (job, 1);
   strata_train_job_start (job);
   g_assert_true (strata_train_job_get_running (job));
@@ -186,6 +229,49 @@ test_train_job_error (void)
   g_clear_error (&seen.error);
 }
 
+/* ImageNet weights that no cache holds are downloaded before the run starts, and the window
+ * hears how far it got. The local server's file is not the official one: the hash check
+ * refuses it after the download. */
+static void
+test_train_job_download (void)
+{
+  g_autoptr(StrataProject) project = strata_project_new_example ("transfer-pretrain", NULL);
+  StrataGraph *graph = strata_project_get_graph (project);
+  g_autofree char *fake = NULL;
+  g_autoptr(GError) error = NULL;
+  StrataTrainOptions options = { .epochs = 1 };
+  const StrataZooFile *file;
+  g_autofree guint8 *contents = g_malloc (200 * 1024);
+  Seen seen = { 0 };
+
+  if (served == NULL)
+    {
+      g_test_skip ("no /usr/bin/python3 to serve files");
+      return;
+    }
+  file = strata_zoo_file_lookup (STRATA_ZOO_RESNET50, "imagenet-keras", FALSE,
+                                 STRATA_ZOO_KERAS, &error);
+  g_assert_no_error (error);
+  fake = g_build_filename (served, file->cache_name ? file->cache_name : file->file_name, NULL);
+  memset (contents, 7, 200 * 1024);
+  g_assert_true (g_file_set_contents (fake, (const char *) contents, 200 * 1024, NULL));
+  g_object_set (strata_project_get_dataset (project), "normalization", STRATA_NORMALIZE_CAFFE,
+                "image-channels", 3, NULL);
+
+  g_assert_true (strata_graph_set_param (graph, "input", "channels", g_variant_new_int32 (3),
+                                         &error));
+  g_assert_true (strata_graph_set_param (graph, "backbone", "width_divisor",
+                                         g_variant_new_int32 (1), &error));
+  g_assert_true (strata_graph_set_param (graph, "backbone", "weights",
+                                         g_variant_new_string ("imagenet-keras"), &error));
+  run_job (project, &options, &seen);
+  g_assert_cmpint (seen.download_total, ==, 200 * 1024);
+  g_assert_cmpint (seen.downloaded, ==, 200 * 1024);
+  g_assert_error (seen.error, STRATA_ZOO_ERROR, STRATA_ZOO_ERROR_HASH);
+  g_assert_cmpuint (seen.counts[STRATA_TRAIN_EVENT_STARTED], ==, 0);
+  g_clear_error (&seen.error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -195,12 +281,15 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   tmpdir = test_make_tmp_dir ();
   write_small_project ();
+  serve_weights ();
   g_test_add_func ("/train-job/runs", test_train_job_runs);
   g_test_add_func ("/train-job/stop-and-resume", test_train_job_stop_and_resume);
   g_test_add_func ("/train-job/error", test_train_job_error);
+  g_test_add_func ("/train-job/download", test_train_job_download);
   status = g_test_run ();
   test_rm_rf (tmpdir);
   g_free (tmpdir);
   g_free (project_path);
+  g_free (served);
   return status;
 }

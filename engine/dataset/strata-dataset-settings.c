@@ -40,6 +40,8 @@ struct _StrataDatasetSettings
   guint64 max_image_pixels;
   int cache_mode;
   guint cache_memory_limit;
+  char **select_classes;
+  guint max_train_per_class;
 
   GListStore *stages;        /* StrataAugmentation */
 };
@@ -70,6 +72,8 @@ enum {
   PROP_MAX_IMAGE_PIXELS,
   PROP_CACHE_MODE,
   PROP_CACHE_MEMORY_LIMIT,
+  PROP_SELECT_CLASSES,
+  PROP_MAX_TRAIN_PER_CLASS,
   N_STORED_PROPS,
   PROP_AUGMENTATION = N_STORED_PROPS,
   N_PROPS
@@ -329,6 +333,24 @@ strata_dataset_settings_class_init (StrataDatasetSettingsClass *klass)
            g_param_spec_uint ("cache-memory-limit", NULL, NULL, 0, G_MAXINT, 2048, FLAGS),
            OFFSET (cache_memory_limit));
   /**
+   * StrataDatasetSettings:select-classes:
+   *
+   * Only the images of these classes, which become the dataset's classes in this order;
+   * empty: every class. (Transfer learning: pretrain on some classes, fine-tune on others.)
+   */
+  install (PROP_SELECT_CLASSES,
+           g_param_spec_boxed ("select-classes", NULL, NULL, G_TYPE_STRV, FLAGS),
+           OFFSET (select_classes));
+  /**
+   * StrataDatasetSettings:max-train-per-class:
+   *
+   * At most this many training images of each class, chosen reproducibly by the split seed;
+   * the validation and test splits keep theirs. 0: all.
+   */
+  install (PROP_MAX_TRAIN_PER_CLASS,
+           g_param_spec_uint ("max-train-per-class", NULL, NULL, 0, G_MAXINT, 0, FLAGS),
+           OFFSET (max_train_per_class));
+  /**
    * StrataDatasetSettings:augmentation:
    *
    * The stages of the augmentation schedule, a #GListModel of #StrataAugmentation.
@@ -363,6 +385,8 @@ strata_dataset_settings_init (StrataDatasetSettings *self)
     }
   if (self->class_names == NULL)
     self->class_names = g_new0 (char *, 1);
+  if (self->select_classes == NULL)
+    self->select_classes = g_new0 (char *, 1);
   self->stages = g_list_store_new (STRATA_TYPE_AUGMENTATION);
 }
 

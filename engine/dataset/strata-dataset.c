@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "strata-augment.h"
@@ -131,6 +132,7 @@ map_classes (StrataDataset  *self,
              GError        **error)
 {
   g_auto(GStrv) wanted = NULL;
+  g_auto(GStrv) selected = NULL;
   guint n_source = strata_source_get_n_classes (self->source);
   guint n_items = strata_source_get_n_items (self->source);
   g_autofree int *remap = g_new (int, MAX (n_source, 1));
@@ -143,8 +145,43 @@ map_classes (StrataDataset  *self,
       return FALSE;
     }
 
-  g_object_get (self->settings, "class-names", &wanted, NULL);
-  if (wanted != NULL && wanted[0] != NULL)
+  g_object_get (self->settings, "class-names", &wanted, "select-classes", &selected, NULL);
+  if (selected != NULL && selected[0] != NULL)
+    {
+      /* the other classes' images are left out */
+      if (wanted != NULL && wanted[0] != NULL &&
+          !g_strv_equal ((const char *const *) wanted, (const char *const *) selected))
+        {
+          g_set_error (error, STRATA_DATASET_ERROR, STRATA_DATASET_ERROR_INVALID,
+                       _("The project's classes differ from the classes it selects; clear "
+                         "one of the two lists"));
+          return FALSE;
+        }
+      for (guint k = 0; selected[k]; k++)
+        {
+          gboolean found = FALSE;
+          for (guint c = 0; c < n_source && !found; c++)
+            found = g_str_equal (selected[k], strata_source_get_class_name (self->source, c));
+          if (!found)
+            {
+              g_set_error (error, STRATA_DATASET_ERROR, STRATA_DATASET_ERROR_INVALID,
+                           _("There are no images of the selected class “%s” in “%s”"),
+                           selected[k], path);
+              return FALSE;
+            }
+        }
+      self->class_names = g_strdupv (selected);
+      for (guint c = 0; c < n_source; c++)
+        {
+          const char *name = strata_source_get_class_name (self->source, c);
+
+          remap[c] = -1;
+          for (guint k = 0; selected[k]; k++)
+            if (g_str_equal (selected[k], name))
+              remap[c] = k;
+        }
+    }
+  else if (wanted != NULL && wanted[0] != NULL)
     {
       self->class_names = g_strdupv (wanted);
       for (guint c = 0; c < n_source; c++)
@@ -190,8 +227,62 @@ map_classes (StrataDataset  *self,
 
   self->source_labels = g_new (int, n_items);
   for (guint i = 0; i < n_items; i++)
-    self->source_labels[i] = remap[strata_source_get_item (self->source, i)->label];
+    {
+      int label = strata_source_get_item (self->source, i)->label;
+      self->source_labels[i] = label >= 0 && (guint) label < n_source ? remap[label] : -1;
+    }
   return TRUE;
+}
+
+typedef struct
+{
+  guint64 key;
+  guint item;
+} Drawn;
+
+static gint
+compare_drawn (gconstpointer a,
+               gconstpointer b)
+{
+  const Drawn *x = a, *y = b;
+
+  if (x->key != y->key)
+    return x->key < y->key ? -1 : 1;
+  return x->item < y->item ? -1 : x->item > y->item;
+}
+
+/* max-train-per-class: a seeded draw of each class's training images; the rest are left out. */
+static void
+limit_train (StrataDataset *self,
+             int           *splits,
+             guint          n_items)
+{
+  guint limit, n = 0;
+  guint64 seed;
+  g_autofree Drawn *drawn = NULL;
+  g_autofree guint *kept = g_new0 (guint, MAX (self->n_classes, 1));
+
+  g_object_get (self->settings, "max-train-per-class", &limit, "split-seed", &seed, NULL);
+  if (limit == 0)
+    return;
+  drawn = g_new (Drawn, n_items);
+  for (guint i = 0; i < n_items; i++)
+    if (splits[i] == STRATA_SPLIT_TRAIN)
+      {
+        guint64 h = strata_source_get_item (self->source, i)->content_hash ^
+                    ((seed + 1) * 0x9e3779b97f4a7c15ULL);
+        h = (h ^ (h >> 31)) * 0xbf58476d1ce4e5b9ULL;
+        drawn[n++] = (Drawn) { h ^ (h >> 29), i };
+      }
+  qsort (drawn, n, sizeof (Drawn), compare_drawn);
+  for (guint k = 0; k < n; k++)
+    {
+      int label = self->source_labels[drawn[k].item];
+      if (kept[label] < limit)
+        kept[label]++;
+      else
+        splits[drawn[k].item] = -1;
+    }
 }
 
 static void
@@ -228,6 +319,7 @@ make_split (StrataDataset *self)
       inputs[i].content_hash = item->content_hash;
     }
   _strata_split_assign (inputs, n_items, self->n_classes, &params, splits);
+  limit_train (self, splits, n_items);
 
   for (guint i = 0; i < n_items; i++)
     {

@@ -136,6 +136,8 @@ gboolean      strata_loader_next            (StrataLoader              *self,
                                              guint                     *n,
                                              GError                   **error);
 const guint  *strata_loader_get_batch_items (StrataLoader              *self);
+void          strata_loader_set_skip_images (StrataLoader              *self,
+                                             gboolean                   skip);
 guint         strata_loader_get_position    (StrataLoader              *self,
                                              int                       *epoch);
 

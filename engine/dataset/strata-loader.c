@@ -64,6 +64,7 @@ struct _StrataLoader
 
   guint *current_items;
   guint current_n;
+  gboolean skip_images;       /* labels and items only (a frozen-feature cache has the rest) */
 };
 
 typedef struct
@@ -86,7 +87,8 @@ fill_slot (StrataLoader *self,
       guint source_index = _strata_dataset_get_source_index (self->dataset, self->split, index);
       g_autoptr(GError) error = NULL;
 
-      if (!_strata_dataset_fill (self->dataset, source_index,
+      if (!self->skip_images &&
+          !_strata_dataset_fill (self->dataset, source_index,
                                  self->options.augment ? self->stage : NULL,
                                  self->options.seed, self->epoch, &slot->scratch,
                                  slot->images + n * self->image_floats, &error))
@@ -378,6 +380,24 @@ strata_loader_next (StrataLoader  *self,
       if (*n > 0)
         return TRUE;
     }
+}
+
+/**
+ * strata_loader_set_skip_images:
+ * @skip: %TRUE for batches of labels and items only
+ *
+ * From the next strata_loader_start_epoch() on, batches carry their labels and items (see
+ * strata_loader_get_batch_items()) but no images: nothing is decoded. For a trainer whose
+ * frozen-feature cache holds every image's features.
+ */
+void
+strata_loader_set_skip_images (StrataLoader *self,
+                               gboolean      skip)
+{
+  g_return_if_fail (self != NULL);
+
+  cancel_work (self);
+  self->skip_images = skip;
 }
 
 /**

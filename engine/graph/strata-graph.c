@@ -26,6 +26,7 @@ struct _StrataNode
   StrataShape shape;
   char *error;
   gint64 n_weights;
+  gint64 n_frozen_weights;   /* of n_weights, those the layer freezes itself */
   gint64 n_state;
 };
 
@@ -916,7 +917,7 @@ analyse (StrataGraph *self)
     {
       StrataNode *node = g_ptr_array_index (self->nodes, i);
       node->has_shape = FALSE;
-      node->n_weights = node->n_state = 0;
+      node->n_weights = node->n_frozen_weights = node->n_state = 0;
       g_clear_pointer (&node->error, g_free);
       if (g_str_equal (node->op->type, "Input"))
         n_inputs++;
@@ -965,6 +966,8 @@ analyse (StrataGraph *self)
 
       if (node->error == NULL && node->op->count_params)
         node->op->count_params (node, inputs, node->n_inputs, &node->n_weights, &node->n_state);
+      if (node->error == NULL && node->op->count_frozen)
+        node->op->count_frozen (node, inputs, node->n_inputs, &node->n_frozen_weights);
     }
 
   for (guint i = 0; i < self->nodes->len; i++)
@@ -1077,8 +1080,9 @@ strata_graph_get_param_counts (StrataGraph *self,
   node = strata_graph_get_node (self, id);
   if (node != NULL)
     {
-      trainable = node->trainable ? node->n_weights : 0;
-      frozen = (node->trainable ? 0 : node->n_weights) + node->n_state;
+      /* a pretrained backbone freezes the bottom of itself (its trainable_percent) */
+      trainable = node->trainable ? node->n_weights - node->n_frozen_weights : 0;
+      frozen = node->n_weights - trainable + node->n_state;
     }
   if (n_trainable)
     *n_trainable = trainable;
@@ -1192,6 +1196,102 @@ strata_graph_dup_summary (StrataGraph *self)
   g_string_append_printf (s, _("Trainable params: %lld\n"), (long long) trainable);
   g_string_append_printf (s, _("Non-trainable params: %lld\n"), (long long) frozen);
   return g_string_free (s, FALSE);
+}
+
+/* Expansion ----------------------------------------------------------------------------------- */
+
+static StrataNode *
+copy_node (StrataGraph      *flat,
+           const StrataNode *node,
+           GError          **error)
+{
+  StrataNode *copy = strata_graph_add_node (flat, node->op->type, node->id, error);
+  GHashTableIter iter;
+  gpointer name, value;
+
+  if (copy == NULL)
+    return NULL;
+  /* the same op: every value has already passed its spec's check */
+  g_hash_table_iter_init (&iter, node->params);
+  while (g_hash_table_iter_next (&iter, &name, &value))
+    g_hash_table_replace (copy->params, name, g_variant_ref (value));
+  copy->trainable = node->trainable;
+  copy->x = node->x;
+  copy->y = node->y;
+  copy->n_inputs = node->n_inputs;
+  return copy;
+}
+
+/**
+ * strata_graph_expand:
+ *
+ * Replaces every composite layer (a pretrained backbone such as ResNet50) by the layers it
+ * stands for, with ids "<node id>/<Keras layer name>" and each layer's trainable flag set by
+ * the node's trainable_percent; other nodes are copied as they are. Shapes and parameter
+ * counts of the result equal those of @self.
+ *
+ * Returns: (transfer full): the flat graph, or %NULL when @self is not valid or a backbone
+ *   can't be built
+ */
+StrataGraph *
+strata_graph_expand (StrataGraph  *self,
+                     GError      **error)
+{
+  g_autoptr(StrataGraph) flat = NULL;
+  g_autoptr(GHashTable) outputs = NULL;
+  g_autoptr(GPtrArray) order = NULL;
+
+  g_return_val_if_fail (STRATA_IS_GRAPH (self), NULL);
+
+  if (!strata_graph_validate (self, error))
+    return NULL;
+  order = strata_graph_dup_topo_order (self, error);
+  if (order == NULL)
+    return NULL;
+
+  flat = strata_graph_new ();
+  /* node id → the id in @flat whose output stands for the node's */
+  outputs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  for (guint i = 0; i < order->len; i++)
+    {
+      StrataNode *node = g_ptr_array_index (order, i);
+
+      if (node->op->expand != NULL)
+        {
+          const char *src_id = strata_graph_get_input (self, node->id, 0);
+          StrataNode *src = strata_graph_get_node (self, src_id);
+          char *last;
+
+          g_assert (src != NULL && src->has_shape);   /* validation checked both */
+          last = node->op->expand (node, &src->shape, flat, g_hash_table_lookup (outputs, src_id),
+                                   error);
+          if (last == NULL)
+            {
+              g_prefix_error (error, _("Layer “%s”: "), node->id);
+              return NULL;
+            }
+          g_hash_table_insert (outputs, node->id, last);
+        }
+      else
+        {
+          if (copy_node (flat, node, error) == NULL)
+            return NULL;
+          g_hash_table_insert (outputs, node->id, g_strdup (node->id));
+        }
+    }
+
+  for (guint i = 0; i < self->links->len; i++)
+    {
+      StrataLink *link = g_ptr_array_index (self->links, i);
+      StrataNode *dst = strata_graph_get_node (self, link->dst);
+
+      if (dst->op->expand != NULL)
+        continue;   /* the expansion linked its own input */
+      if (!strata_graph_connect (flat, g_hash_table_lookup (outputs, link->src), link->dst,
+                                 link->port, error))
+        return NULL;
+    }
+  return g_steal_pointer (&flat);
 }
 
 /* Serialisation ------------------------------------------------------------------------------- */

@@ -145,6 +145,8 @@ StrataNode   *strata_graph_find_output          (StrataGraph   *self);
 GPtrArray    *strata_graph_dup_consumers        (StrataGraph   *self,
                                                  const char    *id);
 char         *strata_graph_dup_summary          (StrataGraph   *self);
+StrataGraph  *strata_graph_expand               (StrataGraph   *self,
+                                                 GError       **error);
 
 /* Serialisation */
 JsonNode     *strata_graph_to_json              (StrataGraph   *self);

@@ -151,6 +151,12 @@ const StrataOpInfo *const *
 strata_op_list (guint *n_ops)
 {
   static const StrataOpInfo *const ops[] = {
+    &strata_op_vgg16,
+    &strata_op_vgg19,
+    &strata_op_resnet50,
+    &strata_op_inception_v3,
+    &strata_op_mobilenet_v2,
+    &strata_op_densenet121,
     &strata_op_input,
     &strata_op_output,
     &strata_op_dense,
@@ -222,13 +228,18 @@ strata_op_find_param (const StrataOpInfo *op,
  * strata_op_default_id_stem:
  *
  * Returns: the Keras layer-name stem for the type: "Conv2D" → "conv2d",
- *   "BatchNormalization" → "batch_normalization", "MaxPooling2D" → "max_pooling2d"
+ *   "BatchNormalization" → "batch_normalization", "MaxPooling2D" → "max_pooling2d"; a
+ *   pretrained model's name in lower case, as Keras names models: "resnet50"
  */
 char *
 strata_op_default_id_stem (const StrataOpInfo *op)
 {
-  GString *s = g_string_new (NULL);
   const char *type = op->type;
+  GString *s;
+
+  if (g_strcmp0 (op->category, "pretrained") == 0)
+    return g_ascii_strdown (type, -1);
+  s = g_string_new (NULL);
 
   for (const char *p = type; *p; p++)
     {

@@ -75,6 +75,12 @@ gboolean            strata_param_spec_check            (const StrataParamSpec *s
  * @count_params: number of weights (trainable unless frozen) and of state values that are never
  *   trained, such as BatchNormalization's moving statistics, given the input shapes
  * @kernels: how the plan runs it (engine-private)
+ * @count_frozen: (nullable): for a layer that freezes part of itself (a pretrained backbone
+ *   with its trainable_percent), how many of the weights that @count_params gives are frozen
+ * @expand: (nullable): for a composite layer (a pretrained backbone): adds the layers it stands
+ *   for to @graph, the first fed by @input_id (whose output has the shape @input), with ids
+ *   "<node id>/<layer name>" and their trainable flags set, and returns the id of the last
+ *   one (newly allocated), or %NULL with @error set. strata_graph_expand() uses it.
  *
  * One layer type. The table of all types is static; nodes point into it.
  */
@@ -100,6 +106,15 @@ typedef struct
                             gint64            *n_weights,
                             gint64            *n_state);
   const StrataOpKernels *kernels;
+  void     (*count_frozen) (const StrataNode  *node,
+                            const StrataShape *inputs,
+                            guint              n_inputs,
+                            gint64            *n_frozen_weights);
+  char    *(*expand)       (const StrataNode  *node,
+                            const StrataShape *input,
+                            StrataGraph       *graph,
+                            const char        *input_id,
+                            GError           **error);
 } StrataOpInfo;
 
 #define STRATA_OP_ERROR (strata_op_error_quark ())

@@ -27,4 +27,12 @@ extern const StrataOpInfo strata_op_batch_normalization;
 extern const StrataOpInfo strata_op_add;
 extern const StrataOpInfo strata_op_concatenate;
 
+/* engine/zoo: the pretrained backbones */
+extern const StrataOpInfo strata_op_vgg16;
+extern const StrataOpInfo strata_op_vgg19;
+extern const StrataOpInfo strata_op_resnet50;
+extern const StrataOpInfo strata_op_inception_v3;
+extern const StrataOpInfo strata_op_mobilenet_v2;
+extern const StrataOpInfo strata_op_densenet121;
+
 G_END_DECLS

@@ -19,7 +19,8 @@ struct _StrataModel
 {
   GObject parent_instance;
 
-  StrataGraph *graph;        /* our own validated copy */
+  StrataGraph *graph;        /* our own validated copy, pretrained backbones expanded */
+  StrataGraph *source;       /* the copy as given, backbones as single nodes */
   GPtrArray *tensors;        /* StrataTensor*, layers in topological order, Keras weight order */
   GHashTable *by_name;       /* name → StrataTensor* (borrowed) */
   guint64 version;
@@ -39,6 +40,7 @@ strata_model_finalize (GObject *object)
   g_clear_pointer (&self->by_name, g_hash_table_unref);
   g_clear_pointer (&self->tensors, g_ptr_array_unref);
   g_clear_object (&self->graph);
+  g_clear_object (&self->source);
 
   G_OBJECT_CLASS (strata_model_parent_class)->finalize (object);
 }
@@ -131,6 +133,10 @@ add_layer_tensors (StrataModel *self,
  * strata_model_new:
  * @graph: the model graph; it is copied, later edits don't affect the model
  *
+ * Pretrained backbones (ResNet50, …) are expanded into their layers (strata_graph_expand()),
+ * so the model's tensors are named "<backbone>/<Keras layer>/<weight>". Their pretrained
+ * weights are not read here: strata_zoo_load_weights() does that.
+ *
  * Returns: (transfer full): a model with every tensor allocated and initialised with seed 0,
  *   or %NULL when the graph is not valid
  */
@@ -155,7 +161,14 @@ strata_model_new (StrataGraph  *graph,
     }
 
   self = g_object_new (STRATA_TYPE_MODEL, NULL);
-  self->graph = strata_graph_copy (graph);
+  self->source = strata_graph_copy (graph);
+  self->graph = strata_graph_expand (graph, &local_error);
+  if (self->graph == NULL)
+    {
+      g_set_error (error, STRATA_MODEL_ERROR, STRATA_MODEL_ERROR_INVALID,
+                   "%s", local_error->message);
+      return NULL;
+    }
   order = strata_graph_dup_topo_order (self->graph, error);
   if (order == NULL)
     return NULL;
@@ -187,9 +200,23 @@ strata_model_new (StrataGraph  *graph,
 }
 
 /**
+ * strata_model_get_source_graph:
+ *
+ * Returns: (transfer none): the model's copy of the graph as it was given, pretrained
+ *   backbones as single nodes; don't edit it
+ */
+StrataGraph *
+strata_model_get_source_graph (StrataModel *self)
+{
+  g_return_val_if_fail (STRATA_IS_MODEL (self), NULL);
+  return self->source;
+}
+
+/**
  * strata_model_get_graph:
  *
- * Returns: (transfer none): the model's own copy of the graph; don't edit it
+ * Returns: (transfer none): the model's own copy of the graph, with every pretrained backbone
+ *   expanded into its layers; don't edit it
  */
 StrataGraph *
 strata_model_get_graph (StrataModel *self)

@@ -78,6 +78,7 @@ G_DECLARE_FINAL_TYPE (StrataModel, strata_model, STRATA, MODEL, GObject)
 StrataModel  *strata_model_new               (StrataGraph   *graph,
                                               GError       **error);
 StrataGraph  *strata_model_get_graph         (StrataModel   *self);
+StrataGraph  *strata_model_get_source_graph  (StrataModel   *self);
 guint         strata_model_get_n_tensors     (StrataModel   *self);
 StrataTensor *strata_model_get_tensor        (StrataModel   *self,
                                               guint          index);

@@ -66,6 +66,8 @@ struct _StrataPlanLayer
   gboolean has_weights;
   gboolean trainable;              /* has weights that training updates */
   gboolean runs_backward;          /* some layer at or below it trains */
+  gboolean frozen_prefix;          /* it and all below it are frozen and deterministic */
+  guint frontier_index;            /* 1 + its place among the prefix outputs the rest reads */
   gboolean loss_seeded;            /* its diff comes from the loss: skip its softmax */
 
   /* the output */

@@ -64,6 +64,15 @@ struct _StrataPlan
   gboolean seeded;
   guint n_backward_layers;
 
+  /* the frozen-feature cache (strata-plan-features.c) */
+  GPtrArray *frontier;             /* StrataPlanLayer*: prefix outputs the rest reads */
+  GArray *frontier_floats;         /* gsize: per sample, of each */
+  gsize feature_floats;            /* per sample, in all */
+  float *staging;                  /* plain f32, batch × each frontier output */
+  GPtrArray *save_steps;           /* GArray of steps per frontier output: it → staging */
+  gboolean saving_features;        /* in strata_plan_forward_saving_features() */
+  GArray *load_steps;              /* staging → frontier */
+
   gboolean profile;                /* STRATA_PLAN_PROFILE=1: time each layer */
   double *profile_us;              /* per layer: forward, backward */
   guint n_profiled;
@@ -74,5 +83,19 @@ void     _strata_plan_place_buffers (StrataPlan     *plan);
 gboolean _strata_plan_bind_buffers  (StrataPlan     *plan,
                                      GError        **error);
 void     _strata_plan_print_profile (StrataPlan     *plan);
+gboolean _strata_plan_build_features (StrataPlan    *plan,
+                                      GError       **error);
+void     _strata_plan_free_features (StrataPlan     *plan);
+gboolean _strata_plan_run_forward   (StrataPlan     *plan,
+                                     guint           n,
+                                     guint64         seed,
+                                     gboolean        skip_prefix,
+                                     GError        **error);
+gboolean _strata_plan_save_frontier (StrataPlan     *plan,
+                                     StrataPlanLayer *layer,
+                                     GError        **error);
+gboolean _strata_plan_run_steps     (StrataPlan     *plan,
+                                     GArray         *steps,
+                                     GError        **error);
 
 G_END_DECLS

@@ -63,6 +63,7 @@ strata_plan_free (StrataPlan *plan)
   g_clear_pointer (&plan->sync, g_array_unref);
   g_clear_pointer (&plan->loss_steps, g_array_unref);
   g_clear_pointer (&plan->seed_steps, g_array_unref);
+  _strata_plan_free_features (plan);
   g_clear_pointer (&plan->primitives, g_ptr_array_unref);
   g_clear_pointer (&plan->memories, g_ptr_array_unref);
   g_clear_pointer (&plan->mem_buffers, g_hash_table_unref);
@@ -139,6 +140,10 @@ make_layers (StrataPlan  *plan,
               layer->trainable |= tensor->trainable;
             }
         }
+      /* what a frozen-feature cache may skip: frozen and deterministic back to the input */
+      layer->frozen_prefix = !layer->trainable && !g_str_equal (layer->op->type, "Dropout");
+      for (guint k = 0; k < layer->n_inputs; k++)
+        layer->frozen_prefix &= layer->inputs[k]->frozen_prefix;
       if (plan->train)
         {
           layer->runs_backward = layer->trainable ||
@@ -346,6 +351,9 @@ build (StrataPlan  *plan,
       _strata_plan_buffer_use (plan, input->diff_buffer, STRATA_PLAN_T_END);
     }
 
+  if (plan->options.feature_cache && !_strata_plan_build_features (plan, error))
+    return FALSE;
+
   g_array_index (plan->buffers, StrataPlanBuffer, plan->scratchpad_buffer).size =
     (plan->scratchpad_size + 63) & ~(gsize) 63;
   _strata_plan_place_buffers (plan);
@@ -515,9 +523,20 @@ strata_plan_forward (StrataPlan  *plan,
                      guint64      seed,
                      GError     **error)
 {
-  guint64 version;
-
   g_return_val_if_fail (plan != NULL, FALSE);
+  return _strata_plan_run_forward (plan, n, seed, FALSE, error);
+}
+
+/* The forward pass; with @skip_prefix, only the layers past the frozen prefix, whose
+ * outputs were loaded from a feature cache. */
+gboolean
+_strata_plan_run_forward (StrataPlan  *plan,
+                          guint        n,
+                          guint64      seed,
+                          gboolean     skip_prefix,
+                          GError     **error)
+{
+  guint64 version;
 
   if (n == 0 || n > plan->batch || (plan->train && n != plan->batch))
     {
@@ -525,7 +544,7 @@ strata_plan_forward (StrataPlan  *plan,
                               _("This plan runs batches of %u, not %u"), plan->batch, n);
       return FALSE;
     }
-  if (n < plan->batch)
+  if (n < plan->batch && !skip_prefix)
     {
       StrataShape shape = strata_model_get_input_shape (plan->model);
       gsize row = strata_shape_n_elements (&shape);
@@ -546,7 +565,11 @@ strata_plan_forward (StrataPlan  *plan,
   for (guint i = 0; i < plan->layers->len; i++)
     {
       StrataPlanLayer *layer = g_ptr_array_index (plan->layers, i);
+      if (skip_prefix && layer->frozen_prefix)
+        continue;
       if (!run_steps (plan, layer, layer->forward, error))
+        return FALSE;
+      if (plan->saving_features && !_strata_plan_save_frontier (plan, layer, error))
         return FALSE;
     }
   if (!run_steps (plan, NULL, plan->loss_steps, error))
@@ -554,6 +577,16 @@ strata_plan_forward (StrataPlan  *plan,
   dnnl_stream_wait (plan->stream);
   plan->forward_done = TRUE;
   return TRUE;
+}
+
+gboolean
+_strata_plan_run_steps (StrataPlan  *plan,
+                        GArray      *steps,
+                        GError     **error)
+{
+  gboolean ok = run_steps (plan, NULL, steps, error);
+  dnnl_stream_wait (plan->stream);
+  return ok;
 }
 
 /**
@@ -566,6 +599,21 @@ strata_plan_get_probabilities (StrataPlan *plan)
 {
   g_return_val_if_fail (plan != NULL, NULL);
   return _strata_plan_mem_data (plan, plan->probs_mem);
+}
+
+/**
+ * strata_plan_get_scores:
+ *
+ * Returns: (transfer none): batch × classes values the Output layer read in the last forward:
+ *   the class scores before the softmax the plan applies (probabilities when the model's last
+ *   layer has its own softmax). Features, for a model whose Output takes a backbone's pooled
+ *   features (strata embed).
+ */
+const float *
+strata_plan_get_scores (StrataPlan *plan)
+{
+  g_return_val_if_fail (plan != NULL, NULL);
+  return _strata_plan_mem_data (plan, plan->logits_mem);
 }
 
 /**

@@ -35,11 +35,20 @@ typedef enum
   STRATA_PRECISION_BF16,   /* bf16 compute with fp32 master weights, where the CPU has it */
 } StrataPrecision;
 
+/**
+ * StrataPlanOptions:
+ * @mode: TRAIN or INFER
+ * @batch: samples per batch
+ * @precision: fp32, or bf16 where the CPU has it
+ * @feature_cache: prepare strata_plan_forward_saving_features() and strata_plan_forward_features(),
+ *   for a frozen-feature cache
+ */
 typedef struct
 {
   StrataPlanMode mode;
   guint batch;
   StrataPrecision precision;
+  gboolean feature_cache;
 } StrataPlanOptions;
 
 typedef struct _StrataPlan StrataPlan;
@@ -56,6 +65,7 @@ gboolean      strata_plan_forward           (StrataPlan              *plan,
                                              guint64                  seed,
                                              GError                 **error);
 const float  *strata_plan_get_probabilities (StrataPlan              *plan);
+const float  *strata_plan_get_scores        (StrataPlan              *plan);
 double        strata_plan_compute_loss      (StrataPlan              *plan,
                                              const gint32            *labels,
                                              guint                    n,
@@ -64,6 +74,19 @@ double        strata_plan_compute_loss      (StrataPlan              *plan,
 gboolean      strata_plan_backward          (StrataPlan              *plan,
                                              GError                 **error);
 gsize         strata_plan_get_memory_bytes  (StrataPlan              *plan);
+
+/* The frozen-feature cache (strata-plan-features.c) */
+gsize         strata_plan_get_feature_size  (StrataPlan              *plan);
+gboolean      strata_plan_forward_saving_features (StrataPlan        *plan,
+                                                   guint              n,
+                                                   guint64            seed,
+                                                   float             *features,
+                                                   GError           **error);
+gboolean      strata_plan_forward_features  (StrataPlan              *plan,
+                                             guint                    n,
+                                             const float             *features,
+                                             guint64                  seed,
+                                             GError                 **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataPlan, strata_plan_free)
 

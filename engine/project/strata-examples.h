@@ -14,6 +14,8 @@
 G_BEGIN_DECLS
 
 const char *const *strata_examples_list  (void);
+const char *const *strata_examples_list_projects (const char *name);
+const char        *strata_examples_get_instructions (const char *name);
 gboolean           strata_examples_build (const char             *name,
                                           StrataDatasetSettings **dataset,
                                           StrataGraph           **graph,

@@ -13,6 +13,7 @@
 #include "strata-project.h"
 #include "strata-session.h"
 #include "strata-trainer.h"
+#include "strata-zoo.h"
 
 /*
  * Training, evaluation and prediction all start the same way: parse the settings, open the
@@ -102,7 +103,13 @@ strata_session_new (JsonNode   *settings,
   if (!strata_settings_parse (settings, &self->dataset_settings, &self->graph,
                               &self->hyperparams, error))
     return NULL;
+  /* a pretrained node's weights file is relative to the project */
+  strata_zoo_resolve_paths (self->graph, base_dir);
   if (!check_input (self, error))
+    return NULL;
+  if (!strata_zoo_check_preprocessing (self->graph,
+                                       strata_dataset_settings_get_normalization (self->dataset_settings),
+                                       error))
     return NULL;
   self->dataset = strata_dataset_open (self->dataset_settings, base_dir, NULL, error);
   if (self->dataset == NULL)

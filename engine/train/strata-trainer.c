@@ -14,6 +14,7 @@
 #include "strata-checkpoint.h"
 #include "strata-dataset.h"
 #include "strata-early-stopping.h"
+#include "strata-feature-cache.h"
 #include "strata-optimizer.h"
 #include "strata-plan.h"
 #include "strata-schedule.h"
@@ -46,6 +47,12 @@ struct _StrataTrainer
   StrataPlan *eval_plan;
   gint32 *labels;
 
+  /* the frozen-feature cache: the frozen prefix's outputs per image, while not augmenting */
+  StrataFeatureCache *train_cache;
+  StrataFeatureCache *val_cache;
+  float *features;               /* a batch of them */
+  gboolean cache_epoch;          /* this epoch's images are not augmented */
+
   StrataTrainState state;
   char *monitor;
   guint64 batches_run;           /* in this session, for max_batches */
@@ -73,6 +80,9 @@ strata_trainer_free (StrataTrainer *self)
   g_clear_pointer (&self->short_plans, g_hash_table_unref);
   g_clear_pointer (&self->eval_plan, strata_plan_free);
   g_clear_pointer (&self->labels, g_free);
+  g_clear_pointer (&self->train_cache, strata_feature_cache_free);
+  g_clear_pointer (&self->val_cache, strata_feature_cache_free);
+  g_clear_pointer (&self->features, g_free);
   g_clear_pointer (&self->monitor, g_free);
   strata_train_state_clear (&self->state);
   g_free (self);
@@ -191,12 +201,17 @@ make_plans (StrataTrainer *self,
 {
   StrataHyperparams *hp = strata_session_get_hyperparams (self->session);
   StrataModel *model = strata_session_get_model (self->session);
+  StrataDataset *dataset = strata_session_get_dataset (self->session);
   StrataPlanOptions options = {
     .mode = STRATA_PLAN_TRAIN,
     .batch = strata_hyperparams_get_batch_size (hp),
     .precision = g_str_equal (strata_hyperparams_get_precision (hp), "bf16")
                  ? STRATA_PRECISION_BF16 : STRATA_PRECISION_FP32,
+    .feature_cache = TRUE,
   };
+  guint n_train = strata_dataset_get_n_items (dataset, STRATA_SPLIT_TRAIN);
+  guint n_val = strata_dataset_get_n_items (dataset, STRATA_SPLIT_VALIDATION);
+  gsize floats;
 
   self->train_plan = strata_plan_new (model, &options, error);
   if (self->train_plan == NULL)
@@ -206,6 +221,20 @@ make_plans (StrataTrainer *self,
   if (self->eval_plan == NULL)
     return FALSE;
   self->labels = g_new0 (gint32, options.batch);
+
+  /* a frozen, deterministic bottom (a pretrained backbone's frozen layers) is computed once
+   * per image while the data is not augmented, if its outputs fit in memory */
+  floats = strata_plan_get_feature_size (self->train_plan);
+  if (floats > 0 && (guint64) (n_train + n_val) * floats * sizeof (float) <=
+                    strata_feature_cache_limit ())
+    {
+      self->train_cache = strata_feature_cache_new (n_train, floats);
+      self->val_cache = strata_feature_cache_new (n_val, floats);
+      self->features = g_new (float, floats * options.batch);
+    }
+  else if (floats > 0 && strata_feature_cache_limit () > 0)
+    g_message ("The frozen features of %u images would take %.0f MiB: not cached",
+               n_train + n_val, (double) (n_train + n_val) * floats * 4 / (1 << 20));
   self->short_plans = g_hash_table_new_full (NULL, NULL, NULL,
                                              (GDestroyNotify) strata_plan_free);
   return TRUE;
@@ -300,7 +329,12 @@ strata_trainer_new (StrataProject            *project,
     }
   else
     {
+      /* random weights, then the pretrained backbones' own, then another run's */
       strata_model_init_weights (strata_session_get_model (self->session), self->state.seed);
+      if (!strata_zoo_load_weights (strata_session_get_model (self->session),
+                                    options->weights_progress, options->weights_progress_data,
+                                    options->weights_cancellable, error))
+        return NULL;
       if (options->init_from && !load_initial_weights (self, error))
         return NULL;
     }
@@ -357,6 +391,34 @@ save_checkpoint (StrataTrainer *self,
                                  self->optimizer, &self->state, error);
 }
 
+/*
+ * A forward pass, through the frozen-feature cache when it has every image of the batch;
+ * otherwise a full one whose frozen features go into the cache.
+ */
+static gboolean
+forward (StrataTrainer      *self,
+         StrataPlan         *plan,
+         guint               n,
+         StrataLoader       *loader,
+         StrataFeatureCache *cache,
+         guint64             seed,
+         GError            **error)
+{
+  const guint *items = strata_loader_get_batch_items (loader);
+
+  if (cache && strata_feature_cache_has_all (cache, items, n))
+    {
+      strata_feature_cache_gather (cache, items, n, self->features);
+      return strata_plan_forward_features (plan, n, self->features, seed, error);
+    }
+  if (cache == NULL)
+    return strata_plan_forward (plan, n, seed, error);
+  if (!strata_plan_forward_saving_features (plan, n, seed, self->features, error))
+    return FALSE;
+  strata_feature_cache_scatter (cache, items, n, self->features);
+  return TRUE;
+}
+
 /* Validation loss and accuracy with the inference plan. */
 static gboolean
 validate (StrataTrainer *self,
@@ -371,13 +433,16 @@ validate (StrataTrainer *self,
   *loss = *accuracy = NAN;
   if (self->val_loader == NULL)
     return TRUE;
+  /* once every validation image's features are cached, none is decoded */
+  strata_loader_set_skip_images (self->val_loader,
+                                 self->val_cache && strata_feature_cache_is_complete (self->val_cache));
   strata_loader_start_epoch (self->val_loader, 0, 0);
   while (strata_loader_next (self->val_loader, strata_plan_get_input (self->eval_plan),
                              self->labels, &n, error))
     {
       guint batch_correct = 0;
 
-      if (!strata_plan_forward (self->eval_plan, n, 0, error))
+      if (!forward (self, self->eval_plan, n, self->val_loader, self->val_cache, 0, error))
         return FALSE;
       loss_sum += strata_plan_compute_loss (self->eval_plan, self->labels, n, &batch_correct,
                                             NULL) * n;
@@ -399,7 +464,7 @@ plan_for_batch (StrataTrainer *self,
                 guint          n,
                 GError       **error)
 {
-  StrataPlanOptions options = { .mode = STRATA_PLAN_TRAIN, .batch = n };
+  StrataPlanOptions options = { .mode = STRATA_PLAN_TRAIN, .batch = n, .feature_cache = TRUE };
   StrataPlan *plan;
 
   if (n == strata_plan_get_batch (self->train_plan))
@@ -599,7 +664,8 @@ train_batch (StrataTrainer    *self,
   event->lr = strata_schedule_get_lr (self->schedule, self->state.step,
                                       strata_loader_get_n_batches (self->train_loader),
                                       self->epochs);
-  if (!strata_plan_forward (plan, n, step_seed (self->state.seed, self->state.step), error))
+  if (!forward (self, plan, n, self->train_loader, self->cache_epoch ? self->train_cache : NULL,
+                step_seed (self->state.seed, self->state.step), error))
     return FALSE;
   loss = strata_plan_compute_loss (plan, self->labels, n, &correct, NULL);
   if (!isfinite (loss))
@@ -645,6 +711,14 @@ train_epoch (StrataTrainer       *self,
   guint n_batches = strata_loader_get_n_batches (self->train_loader);
   guint batch_size = strata_plan_get_batch (self->train_plan);
 
+  /* without augmentation the frozen features of an image repeat: from the second such
+   * epoch on the images need not even be decoded */
+  self->cache_epoch = self->train_cache != NULL &&
+                      !strata_dataset_has_augmentation (strata_session_get_dataset (self->session),
+                                                        epoch - 1);
+  strata_loader_set_skip_images (self->train_loader,
+                                 self->cache_epoch &&
+                                 strata_feature_cache_is_complete (self->train_cache));
   strata_loader_start_epoch (self->train_loader, epoch - 1, self->state.batch);
   for (;;)
     {

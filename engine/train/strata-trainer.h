@@ -10,6 +10,7 @@
 
 #include "strata-project.h"
 #include "strata-run.h"
+#include "strata-zoo.h"
 
 G_BEGIN_DECLS
 
@@ -96,6 +97,10 @@ typedef void (*StrataTrainCallback) (const StrataTrainEvent *event,
  * @init_from: (nullable): "RUN" or "RUN:best"/"RUN:last": start a new run from those weights
  * @max_batches: stop after this many batches in all (tests, benchmarks); 0 for no limit
  * @checkpoint_interval: seconds between mid-epoch checkpoints; 0 for the default (300)
+ * @weights_progress: (nullable): reports the download of pretrained weights a new run needs
+ *   and no cache holds, from the thread that makes the trainer
+ * @weights_progress_data: its user data
+ * @weights_cancellable: (nullable): stops that download
  */
 typedef struct
 {
@@ -106,6 +111,9 @@ typedef struct
   const char *init_from;
   guint64 max_batches;
   double checkpoint_interval;
+  StrataZooProgress weights_progress;
+  gpointer weights_progress_data;
+  GCancellable *weights_cancellable;
 } StrataTrainOptions;
 
 typedef struct _StrataTrainer StrataTrainer;
