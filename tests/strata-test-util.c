@@ -127,7 +127,7 @@ test_fill_random (float   *values,
   guint64 key = strata_random_key (seed, 12345);
 
   for (gsize i = 0; i < n; i++)
-    values[i] = (2.0 * strata_random_uniform (key, i) - 1.0) * scale;
+    values[i] = (2.0 * strata_random_at (key, i) - 1.0) * scale;
 }
 
 char *

@@ -72,6 +72,7 @@ typedef struct
   GThread *main_thread;
   guint counts[4];
   guint last_batch;
+  guint n_batches;
   int last_epoch;
   gboolean done;
   char *status;
@@ -109,6 +110,7 @@ on_event (StrataTrainJob         *job,
                      (event->epoch == seen->last_epoch && event->batch > seen->last_batch));
       seen->last_epoch = event->epoch;
       seen->last_batch = event->batch;
+      seen->n_batches = event->n_batches;
       g_assert_true (isfinite (event->batch_loss));
       g_assert_cmpstr (event->run, ==, strata_train_job_get_run_name (job));
       if (seen->stop_at_first_batch)
@@ -194,8 +196,8 @@ test_train_job_stop_and_resume (void)
   run_job (project, &options, &seen);
   g_assert_no_error (seen.error);
   g_assert_cmpstr (seen.status, ==, "stopped");
-  /* stopped at a batch boundary soon after asking, with a checkpoint to resume from */
-  g_assert_cmpuint (seen.counts[STRATA_TRAIN_EVENT_BATCH], <, 100);
+  /* stopped at a batch boundary within the epoch, with a checkpoint to resume from */
+  g_assert_cmpuint (seen.last_batch, <, seen.n_batches);
   runs_dir = strata_project_dup_runs_dir (project);
   run = strata_run_open (runs_dir, "stop", NULL);
   g_assert_nonnull (run);
@@ -236,6 +238,7 @@ static void
 test_train_job_download (void)
 {
   g_autoptr(StrataProject) project = strata_project_new_example ("transfer-pretrain", NULL);
+  g_autofree char *path = g_build_filename (tmpdir, "download.strata", NULL);
   StrataGraph *graph = strata_project_get_graph (project);
   g_autofree char *fake = NULL;
   g_autoptr(GError) error = NULL;
@@ -257,18 +260,26 @@ test_train_job_download (void)
   g_assert_true (g_file_set_contents (fake, (const char *) contents, 200 * 1024, NULL));
   g_object_set (strata_project_get_dataset (project), "normalization", STRATA_NORMALIZE_CAFFE,
                 "image-channels", 3, NULL);
-
   g_assert_true (strata_graph_set_param (graph, "input", "channels", g_variant_new_int32 (3),
                                          &error));
   g_assert_true (strata_graph_set_param (graph, "backbone", "width_divisor",
                                          g_variant_new_int32 (1), &error));
   g_assert_true (strata_graph_set_param (graph, "backbone", "weights",
                                          g_variant_new_string ("imagenet-keras"), &error));
+  g_assert_true (strata_project_save_as (project, path, &error));
   run_job (project, &options, &seen);
   g_assert_cmpint (seen.download_total, ==, 200 * 1024);
   g_assert_cmpint (seen.downloaded, ==, 200 * 1024);
   g_assert_error (seen.error, STRATA_ZOO_ERROR, STRATA_ZOO_ERROR_HASH);
   g_assert_cmpuint (seen.counts[STRATA_TRAIN_EVENT_STARTED], ==, 0);
+  /* and leave no run behind */
+  {
+    g_auto(GStrv) runs = strata_project_dup_run_names (project);
+    g_autofree char *runs_dir = strata_project_dup_runs_dir (project);
+
+    g_assert_true (runs == NULL || runs[0] == NULL);
+    g_assert_false (g_file_test (runs_dir, G_FILE_TEST_EXISTS));
+  }
   g_clear_error (&seen.error);
 }
 

@@ -317,8 +317,8 @@ truncated_normal (guint64 key,
   for (guint64 attempt = 0; attempt < 64; attempt++)
     {
       guint64 c = attempt * 2 * n + 2 * element;
-      double u1 = strata_random_uniform (key, c);
-      double u2 = strata_random_uniform (key, c + 1);
+      double u1 = strata_random_at (key, c);
+      double u2 = strata_random_at (key, c + 1);
       double z = sqrt (-2.0 * log (1.0 - u1)) * cos (2.0 * G_PI * u2);
       if (fabs (z) <= 2.0)
         return z;
@@ -364,7 +364,7 @@ init_kernel (StrataTensor *tensor,
     {
       double v = 0.0;
       if (dist == DIST_UNIFORM)
-        v = (2.0 * strata_random_uniform (key, i) - 1.0) * width;
+        v = (2.0 * strata_random_at (key, i) - 1.0) * width;
       else if (dist == DIST_TRUNCATED_NORMAL)
         v = truncated_normal (key, i, tensor->n) * width;
       tensor->data[i] = (float) v;

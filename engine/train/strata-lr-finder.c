@@ -14,6 +14,7 @@
 #include "strata-lr-finder.h"
 #include "strata-optimizer.h"
 #include "strata-plan.h"
+#include "strata-random.h"
 #include "strata-session.h"
 #include "strata-trainer.h"
 
@@ -79,17 +80,6 @@ strata_lr_finder_suggest (const double *lr,
         }
     }
   return steepest < 0 ? lr[best] : NAN;
-}
-
-static guint64
-step_seed (guint64 seed,
-           gint64  step)
-{
-  guint64 z = seed + 0x9e3779b97f4a7c15ULL * (guint64) (step + 1);
-
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
 }
 
 /**
@@ -195,7 +185,7 @@ strata_lr_find (StrataProject                *project,
         }
       if (n != batch_size)
         continue;   /* the short last batch would need a plan of its own; skip it */
-      if (!strata_plan_forward (plan, n, step_seed (loader_options.seed, self->n), error))
+      if (!strata_plan_forward (plan, n, strata_random_key (loader_options.seed, self->n), error))
         return NULL;
       loss = strata_plan_compute_loss (plan, labels, n, NULL, NULL);
       average = beta * average + (1 - beta) * loss;

@@ -19,6 +19,7 @@
 #include "strata-plan.h"
 #include "strata-schedule.h"
 #include "strata-session.h"
+#include "strata-random.h"
 #include "strata-trainer.h"
 
 /*
@@ -272,7 +273,7 @@ strata_trainer_new (StrataProject            *project,
     return NULL;
   base_dir = strata_project_dup_base_dir (project);
   self->session = strata_session_new (settings, base_dir, error);
-  if (self->session == NULL || !commit_run (self, settings, error))
+  if (self->session == NULL || (options->resume && !commit_run (self, settings, error)))
     return NULL;
   hp = strata_session_get_hyperparams (self->session);
 
@@ -337,6 +338,9 @@ strata_trainer_new (StrataProject            *project,
         return NULL;
       if (options->init_from && !load_initial_weights (self, error))
         return NULL;
+      /* weights that can't be had (offline, a damaged file) leave no run either */
+      if (!commit_run (self, settings, error))
+        return NULL;
     }
 
   loader_options.batch = strata_hyperparams_get_batch_size (hp);
@@ -362,18 +366,6 @@ strata_trainer_new (StrataProject            *project,
   /* The options' strings are borrowed for the duration of this call only. */
   self->options.run_name = self->options.resume = self->options.init_from = NULL;
   return g_steal_pointer (&self);
-}
-
-/* A different stream of dropout masks for every step, the same on every resume. */
-static guint64
-step_seed (guint64 seed,
-           gint64  step)
-{
-  guint64 z = seed + 0x9e3779b97f4a7c15ULL * (guint64) (step + 1);
-
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
 }
 
 static gboolean
@@ -665,7 +657,7 @@ train_batch (StrataTrainer    *self,
                                       strata_loader_get_n_batches (self->train_loader),
                                       self->epochs);
   if (!forward (self, plan, n, self->train_loader, self->cache_epoch ? self->train_cache : NULL,
-                step_seed (self->state.seed, self->state.step), error))
+                strata_random_key (self->state.seed, self->state.step), error))
     return FALSE;
   loss = strata_plan_compute_loss (plan, self->labels, n, &correct, NULL);
   if (!isfinite (loss))
