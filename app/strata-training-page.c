@@ -19,6 +19,7 @@
 #include "strata-series.h"
 #include "strata-test-hooks.h"
 #include "strata-train-job.h"
+#include "strata-zoo.h"
 #include "strata-training-page.h"
 #include "strata-window.h"
 
@@ -474,14 +475,8 @@ on_job_download (StrataTrainingPage *self,
                  gint64              total,
                  double              bytes_per_second)
 {
-  g_autofree char *detail = NULL;
+  g_autofree char *detail = strata_zoo_format_progress (bytes, total, bytes_per_second);
 
-  if (total > 0)
-    /* Translators: download progress: "41.2 of 94.8 MB, 5.1 MB/s" */
-    detail = g_strdup_printf (_("%.1f of %.1f MB, %.1f MB/s"), bytes / 1e6, total / 1e6,
-                              bytes_per_second / 1e6);
-  else
-    detail = g_strdup_printf (_("%.1f MB, %.1f MB/s"), bytes / 1e6, bytes_per_second / 1e6);
   set_status (self, _("Downloading Pretrained Weights"), detail);
   if (total > 0)
     gtk_progress_bar_set_fraction (self->progress, CLAMP ((double) bytes / total, 0, 1));

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "strata-verbs.h"
+#include "strata-zoo.h"
 
 static const StrataVerb verbs[] = {
   { "new", N_("Write a new project, from an example or a folder of images"), strata_verb_new },
@@ -116,6 +117,8 @@ strata_cli_download_progress (gint64   bytes,
                               double   bytes_per_second,
                               gpointer user_data)
 {
+  g_autofree char *progress = NULL, *line = NULL;
+
   if (GPOINTER_TO_INT (user_data))
     {
       printf ("{\"event\": \"download\", \"bytes\": %" G_GINT64_FORMAT ", \"total\": %"
@@ -124,13 +127,10 @@ strata_cli_download_progress (gint64   bytes,
       fflush (stdout);
       return;
     }
-  if (total > 0)
-    /* Translators: download progress: "Weights: 41.2 of 94.8 MB, 5.1 MB/s" */
-    fprintf (stderr, _("\rWeights: %.1f of %.1f MB, %.1f MB/s   "), bytes / 1e6, total / 1e6,
-             bytes_per_second / 1e6);
-  else
-    fprintf (stderr, _("\rWeights: %.1f MB, %.1f MB/s   "), bytes / 1e6,
-             bytes_per_second / 1e6);
+  progress = strata_zoo_format_progress (bytes, total, bytes_per_second);
+  /* Translators: download progress on the command line: "Weights: 41.2 of 94.8 MB, 5.1 MB/s" */
+  line = g_strdup_printf (_("Weights: %s"), progress);
+  fprintf (stderr, "\r%s   ", line);
   if (total > 0 && bytes >= total)
     fputc ('\n', stderr);
 }

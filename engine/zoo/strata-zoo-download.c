@@ -203,8 +203,11 @@ attempt (SoupSession   *session,
     }
   if (local_error || (*total > 0 && offset < *total))
     {
+      g_autofree char *size = g_format_size (offset);
+
+      /* Translators: %s is a size such as "41.2 MB" */
       g_set_error (error, STRATA_ZOO_ERROR, STRATA_ZOO_ERROR_NETWORK,
-                   _("The connection broke after %" G_GINT64_FORMAT " bytes"), offset);
+                   _("The connection broke after %s"), size);
       return ATTEMPT_RETRY;
     }
   *total = offset;
@@ -304,4 +307,22 @@ strata_zoo_download (const char         *url,
       return FALSE;
     }
   return TRUE;
+}
+
+/**
+ * strata_zoo_format_progress:
+ *
+ * Returns: a download's progress for people, such as "41.2 of 94.8 MB, 5.1 MB/s"
+ */
+char *
+strata_zoo_format_progress (gint64 bytes,
+                            gint64 total,
+                            double bytes_per_second)
+{
+  if (total > 0)
+    /* Translators: download progress: "41.2 of 94.8 MB, 5.1 MB/s" */
+    return g_strdup_printf (_("%.1f of %.1f MB, %.1f MB/s"), bytes / 1e6, total / 1e6,
+                            bytes_per_second / 1e6);
+  /* Translators: download progress of a file of unknown size: "41.2 MB, 5.1 MB/s" */
+  return g_strdup_printf (_("%.1f MB, %.1f MB/s"), bytes / 1e6, bytes_per_second / 1e6);
 }

@@ -83,6 +83,10 @@ typedef void (*StrataZooProgress) (gint64   bytes,
                                    double   bytes_per_second,
                                    gpointer user_data);
 
+char *strata_zoo_format_progress (gint64 bytes,
+                                  gint64 total,
+                                  double bytes_per_second);
+
 /* Loading the weights of every pretrained node (strata-zoo-load.c) -------------------------- */
 
 void     strata_zoo_resolve_paths  (StrataGraph        *graph,
