@@ -58,8 +58,10 @@ print_progress (TrainJob               *job,
   for (int i = 0; i < width; i++)
     bar[i] = i < filled ? '=' : (i == filled ? '>' : '.');
   bar[width] = '\0';
+  /* back to the start of the line, which this one overwrites */
+  putchar ('\r');
   /* Translators: the progress line of strata train; keep the layout */
-  printf (_("\rEpoch %d/%d [%s] %u/%u  loss %.4f  acc %.4f  %.0f img/s  ETA %s "),
+  printf (_("Epoch %d/%d [%s] %u/%u  loss %.4f  acc %.4f  %.0f img/s  ETA %s "),
           event->epoch, event->epochs, bar, event->batch, event->n_batches, event->loss,
           event->accuracy, event->images_per_second, eta);
   fflush (stdout);
@@ -70,7 +72,8 @@ print_epoch (const StrataTrainEvent *event)
 {
   g_autofree char *took = format_duration (event->epoch_seconds);
 
-  printf (_("\rEpoch %d/%d  loss %.4f  acc %.4f"), event->epoch, event->epochs, event->loss,
+  putchar ('\r');
+  printf (_("Epoch %d/%d  loss %.4f  acc %.4f"), event->epoch, event->epochs, event->loss,
           event->accuracy);
   if (!isnan (event->val_loss))
     printf (_("  val_loss %.4f  val_acc %.4f"), event->val_loss, event->val_accuracy);

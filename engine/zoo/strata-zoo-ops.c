@@ -32,7 +32,7 @@ static const char *const variant_choices[] = {
   { "pooling", N_("Pooling"),                                                                 \
     N_("Global pooling of the last feature map: “avg” and “max” give a flat vector"),         \
     STRATA_PARAM_ENUM, 0, 0, 0, pooling_choices, "'avg'", FALSE },                            \
-  { "trainable_percent", N_("Trainable"),                                                     \
+  { "trainable_percent", N_("Trainable share"),                                               \
     N_("The share of the backbone's layers that training updates, from the top; the others "  \
        "keep their weights"),                                                                 \
     STRATA_PARAM_INT, 0, 0, 100, NULL, "0", FALSE },                                          \
