@@ -244,6 +244,165 @@ test_short_batch (void)
   g_assert_cmpuint (correct, <=, 3);
 }
 
+/* Weights, offsets and moving statistics away from their initial 0 and 1, so that a ReLU
+ * after a BatchNormalization zeroes some values and the frozen statistics matter. */
+static StrataModel *
+fold_model (StrataGraph *graph)
+{
+  StrataModel *model = strata_model_new (graph, NULL);
+
+  strata_model_init_weights (model, 42);
+  for (guint t = 0; t < strata_model_get_n_tensors (model); t++)
+    {
+      StrataTensor *tensor = strata_model_get_tensor (model, t);
+      const char *weight = strrchr (tensor->name, '/') + 1;
+
+      if (g_str_equal (weight, "beta") || g_str_equal (weight, "moving_mean"))
+        test_fill_random (tensor->data, tensor->n, t, 0.3f);
+      else if (g_str_equal (weight, "gamma") || g_str_equal (weight, "moving_variance"))
+        {
+          test_fill_random (tensor->data, tensor->n, t, 0.4f);
+          for (gint64 i = 0; i < tensor->n; i++)
+            tensor->data[i] += 1.0f;
+        }
+    }
+  strata_model_weights_changed (model);
+  return model;
+}
+
+typedef struct
+{
+  StrataModel *model;              /* after the step: gradients, moving statistics */
+  float probs[8 * 5];
+  float scores[8 * 5];
+  float input_diff[8 * 12 * 12 * 3];
+  guint n_backward_layers;
+} FoldRun;
+
+static void
+fold_run_clear (FoldRun *run)
+{
+  g_clear_object (&run->model);
+}
+
+/* One training step (or a forward, for INFER) of the residual network on a fixed batch. */
+static void
+fold_run (StrataGraph    *graph,
+          StrataPlanMode  mode,
+          StrataPrecision precision,
+          gboolean        fold,
+          FoldRun        *run)
+{
+  StrataPlanOptions options = { mode, 8, precision };
+  g_autoptr(StrataPlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+  gint32 labels[8] = { 0, 1, 2, 3, 4, 0, 1, 2 };
+  StrataPlanStats stats;
+
+  run->model = fold_model (graph);
+  plan = _strata_plan_new_full (run->model, &options,
+                                (mode == STRATA_PLAN_TRAIN ? STRATA_PLAN_DEBUG_INPUT_DIFF : 0) |
+                                (fold ? 0 : STRATA_PLAN_DEBUG_NO_FOLD), &error);
+  g_assert_no_error (error);
+  _strata_plan_get_stats (plan, &stats);
+  g_assert_cmpuint (stats.n_reference_impls, ==, 0);
+  test_fill_random (strata_plan_get_input (plan), G_N_ELEMENTS (run->input_diff), 9, 1.0f);
+  g_assert_true (strata_plan_forward (plan, 8, 3, &error));
+  g_assert_no_error (error);
+  memcpy (run->probs, strata_plan_get_probabilities (plan), sizeof run->probs);
+  memcpy (run->scores, strata_plan_get_scores (plan), sizeof run->scores);
+  if (mode != STRATA_PLAN_TRAIN)
+    return;
+  strata_plan_compute_loss (plan, labels, 8, NULL, NULL);
+  g_assert_true (strata_plan_backward (plan, &error));
+  g_assert_no_error (error);
+  g_assert_true (_strata_plan_read_input_diff (plan, run->input_diff, &error));
+  _strata_plan_get_stats (plan, &stats);
+  run->n_backward_layers = stats.n_backward_layers;
+}
+
+/* |a − b| within @tolerance of b's largest magnitude */
+static void
+assert_close (const char  *what,
+              const float *a,
+              const float *b,
+              gsize        n,
+              double       tolerance)
+{
+  double largest = 0, worst = 0;
+
+  for (gsize i = 0; i < n; i++)
+    largest = MAX (largest, fabs (b[i]));
+  for (gsize i = 0; i < n; i++)
+    worst = MAX (worst, fabs (a[i] - b[i]));
+  g_test_message ("%s: largest %g, difference %g", what, largest, worst);
+  g_assert_cmpfloat (worst, <=, tolerance * MAX (largest, 1e-6));
+}
+
+/*
+ * ReLUs folded into the BatchNormalization and the Add before them give the results of
+ * separate Activation layers: probabilities, every gradient and the moving statistics after
+ * a training step, with trainable and with frozen BatchNormalization (global statistics).
+ */
+static void
+check_fold (const char *const *frozen,
+            StrataPrecision     precision,
+            double              tolerance)
+{
+  g_autoptr(StrataGraph) graph = test_residual_graph ();
+  FoldRun on = { 0 }, off = { 0 };
+
+  for (guint i = 0; frozen[i]; i++)
+    strata_graph_set_trainable (graph, frozen[i], FALSE);
+  fold_run (graph, STRATA_PLAN_TRAIN, precision, TRUE, &on);
+  fold_run (graph, STRATA_PLAN_TRAIN, precision, FALSE, &off);
+  /* relu_a and relu_b ran nothing */
+  g_assert_cmpuint (on.n_backward_layers, ==, off.n_backward_layers - 2);
+  assert_close ("probabilities", on.probs, off.probs, G_N_ELEMENTS (on.probs), tolerance);
+  assert_close ("scores", on.scores, off.scores, G_N_ELEMENTS (on.scores), tolerance);
+  assert_close ("input gradient", on.input_diff, off.input_diff, G_N_ELEMENTS (on.input_diff),
+                tolerance);
+  for (guint t = 0; t < strata_model_get_n_tensors (on.model); t++)
+    {
+      StrataTensor *a = strata_model_get_tensor (on.model, t);
+      StrataTensor *b = strata_model_lookup (off.model, a->name);
+
+      g_assert_cmpint (a->diff != NULL, ==, b->diff != NULL);
+      assert_close (a->name, a->data, b->data, a->n, tolerance);
+      if (a->diff)
+        assert_close (a->name, a->diff, b->diff, a->n, tolerance);
+    }
+  fold_run_clear (&on);
+  fold_run_clear (&off);
+
+  fold_run (graph, STRATA_PLAN_INFER, precision, TRUE, &on);
+  fold_run (graph, STRATA_PLAN_INFER, precision, FALSE, &off);
+  assert_close ("inference", on.probs, off.probs, G_N_ELEMENTS (on.probs), tolerance);
+  fold_run_clear (&on);
+  fold_run_clear (&off);
+}
+
+static void
+test_fold_activations (void)
+{
+  const char *none[] = { NULL };
+  const char *bns[] = { "bn_a", "bn_b", NULL };
+
+  check_fold (none, STRATA_PRECISION_FP32, 1e-5);
+  check_fold (bns, STRATA_PRECISION_FP32, 1e-5);
+}
+
+/* In bf16 too: the ReLU commutes with the rounding to bf16. */
+static void
+test_fold_activations_bf16 (void)
+{
+  const char *none[] = { NULL };
+  const char *bns[] = { "bn_a", "bn_b", NULL };
+
+  check_fold (none, STRATA_PRECISION_BF16, 1e-5);
+  check_fold (bns, STRATA_PRECISION_BF16, 1e-5);
+}
+
 /* Misuse gives errors, not aborts. */
 static void
 test_errors (void)
@@ -294,5 +453,7 @@ main (int   argc,
   g_test_add_func ("/plan/weights-resync", test_weights_resync);
   g_test_add_func ("/plan/short-batch", test_short_batch);
   g_test_add_func ("/plan/errors", test_errors);
+  g_test_add_func ("/plan/fold-activations", test_fold_activations);
+  g_test_add_func ("/plan/fold-activations-bf16", test_fold_activations_bf16);
   return g_test_run ();
 }

@@ -183,12 +183,22 @@ act_backward (StrataPlan             *plan,
 
 /* Stages after conv / inner product ---------------------------------------------------------- */
 
+/* The layer's own activation parameter, or the folded Activation layer after it, or none. */
 void
 _strata_act_stage_init (StrataActStage  *stage,
                         StrataPlanLayer *layer)
 {
-  /* Keras' activation="leaky_relu" is tf.nn.leaky_relu with its default slope 0.2 */
-  _strata_activation_parse (strata_node_get_string (layer->node, "activation"), 0.2, &stage->act);
+  StrataNode *folded = layer->folded_act ? layer->folded_act->node : NULL;
+
+  if (folded != NULL)
+    _strata_activation_parse (strata_node_get_string (folded, "activation"),
+                              strata_node_get_float (folded, "alpha"), &stage->act);
+  else if (strata_node_get_param (layer->node, "activation") == NULL)
+    _strata_activation_parse ("linear", 0.0, &stage->act);
+  else
+    /* Keras' activation="leaky_relu" is tf.nn.leaky_relu with its default slope 0.2 */
+    _strata_activation_parse (strata_node_get_string (layer->node, "activation"), 0.2,
+                              &stage->act);
   stage->fused = stage->act.kind == STRATA_ACT_IDENTITY ||
                  stage->act.kind == STRATA_ACT_ELTWISE_DST;
 }
@@ -314,10 +324,16 @@ activation_build_forward (StrataPlan       *plan,
                           StrataPlanLayer  *layer,
                           GError          **error)
 {
-  StrataActivation *act = g_new0 (StrataActivation, 1);
+  StrataActivation *act;
   dnnl_memory_t src, dst;
   StrataPlanPrim *prim;
 
+  if (layer->folded)
+    {
+      _strata_plan_output_alias (plan, layer, layer->inputs[0]);
+      return TRUE;
+    }
+  act = g_new0 (StrataActivation, 1);
   layer->priv = act;
   layer->priv_free = g_free;
   _strata_activation_parse (strata_node_get_string (layer->node, "activation"),
@@ -356,10 +372,13 @@ activation_build_backward (StrataPlan       *plan,
   diff_dst = _strata_plan_diff_dst (plan, layer, NULL, error);
   if (diff_dst == NULL)
     return FALSE;
+  /* folded: the input's backward starts from this gradient and applies the activation's */
+  if (layer->folded && _strata_plan_diff_share (plan, layer, 0))
+    return TRUE;
   diff_src = _strata_plan_diff_src (plan, layer, 0, &layer->dst_md, error);
   if (diff_src == NULL)
     return FALSE;
-  if (act->kind == STRATA_ACT_IDENTITY ||
+  if (layer->folded || act->kind == STRATA_ACT_IDENTITY ||
       (act->kind == STRATA_ACT_SOFTMAX && layer->loss_seeded))
     {
       if (!_strata_plan_reorder (plan, layer->backward, diff_dst, diff_src, FALSE, error))

@@ -37,41 +37,102 @@ add_infer (const StrataNode  *node,
 
 /* Kernels ----------------------------------------------------------------------------------- */
 
-/* Add: oneDNN's sum, in the first input's layout; the others are converted to it. */
+typedef struct
+{
+  StrataActStage stage;            /* a folded Activation after it */
+} AddPriv;
+
+static void
+add_priv_free (AddPriv *priv)
+{
+  _strata_act_stage_clear (&priv->stage);
+  g_free (priv);
+}
+
+/* The primitive adding two inputs with the activation as a post-op: oneDNN's sum takes no
+ * post-ops, its binary does. */
+static StrataPlanPrim *
+add_binary_prim (StrataPlan               *plan,
+                 StrataActStage           *stage,
+                 const dnnl_memory_desc_t *md,
+                 GError                  **error)
+{
+  dnnl_binary_desc_t desc;
+  dnnl_primitive_attr_t attr;
+  StrataPlanPrim *prim;
+
+  if (!_strata_plan_check (dnnl_binary_desc_init (&desc, dnnl_binary_add, md, md, md),
+                           "describe the operation", error))
+    return NULL;
+  attr = _strata_act_stage_attr (plan, stage);
+  prim = _strata_op_prim (plan, &desc, attr, NULL, NULL, "set up an addition", error);
+  dnnl_primitive_attr_destroy (attr);
+  return prim;
+}
+
+static StrataPlanPrim *
+add_sum_prim (StrataPlan               *plan,
+              guint                     n_inputs,
+              const dnnl_memory_desc_t *md,
+              GError                  **error)
+{
+  dnnl_memory_desc_t mds[MAX_MERGE_INPUTS];
+  float scales[MAX_MERGE_INPUTS];
+  dnnl_primitive_desc_t pd = NULL;
+  dnnl_primitive_attr_t attr = _strata_plan_attr (plan);
+  StrataPlanPrim *prim;
+  dnnl_status_t status;
+
+  for (guint k = 0; k < n_inputs; k++)
+    {
+      mds[k] = *md;
+      scales[k] = 1.0f;
+    }
+  status = dnnl_sum_primitive_desc_create (&pd, md, n_inputs, scales, mds, attr,
+                                           _strata_plan_engine (plan));
+  dnnl_primitive_attr_destroy (attr);
+  if (!_strata_plan_check (status, "set up an addition", error))
+    return NULL;
+  prim = _strata_plan_prim_new (plan, pd, error);
+  dnnl_primitive_desc_destroy (pd);
+  return prim;
+}
+
+/*
+ * Add: oneDNN's sum, in the first input's layout; the others are converted to it. With a
+ * folded Activation (two inputs, see fold_activations()) the binary add with the activation
+ * as a post-op instead, which saves the activation's pass over memory.
+ */
 static gboolean
 add_build_forward (StrataPlan       *plan,
                    StrataPlanLayer  *layer,
                    GError          **error)
 {
+  AddPriv *priv = g_new0 (AddPriv, 1);
   const dnnl_memory_desc_t *md = &layer->inputs[0]->dst_md;
-  dnnl_memory_desc_t mds[MAX_MERGE_INPUTS];
-  float scales[MAX_MERGE_INPUTS];
+  gboolean binary = layer->folded_act != NULL && layer->n_inputs == 2;
   dnnl_memory_t srcs[MAX_MERGE_INPUTS], dst;
-  dnnl_primitive_desc_t pd = NULL;
-  dnnl_primitive_attr_t attr = _strata_plan_attr (plan);
   StrataPlanPrim *prim;
-  dnnl_status_t status;
   StrataPlanStep step = { 0 };
 
+  layer->priv = priv;
+  layer->priv_free = (GDestroyNotify) add_priv_free;
+  _strata_act_stage_init (&priv->stage, layer);
+  if (!binary && priv->stage.act.kind != STRATA_ACT_IDENTITY)
+    {
+      _strata_plan_set_error (error, STRATA_PLAN_ERROR_UNSUPPORTED,
+                              _("An activation can only be folded into an Add of two inputs"));
+      return FALSE;
+    }
   for (guint k = 0; k < layer->n_inputs; k++)
     {
       srcs[k] = _strata_plan_src (plan, layer, k, md, FALSE, error);
       if (srcs[k] == NULL)
-        {
-          dnnl_primitive_attr_destroy (attr);
-          return FALSE;
-        }
-      mds[k] = *md;
-      scales[k] = 1.0f;
+        return FALSE;
     }
-  status = dnnl_sum_primitive_desc_create (&pd, md, layer->n_inputs, scales, mds, attr,
-                                           _strata_plan_engine (plan));
-  dnnl_primitive_attr_destroy (attr);
-  if (!_strata_plan_check (status, "set up an addition", error))
-    return FALSE;
-  prim = _strata_plan_prim_new (plan, pd, error);
-  dnnl_primitive_desc_destroy (pd);
-  dst = prim ? _strata_plan_output (plan, layer, md, FALSE, error) : NULL;
+  prim = binary ? add_binary_prim (plan, &priv->stage, md, error)
+                : add_sum_prim (plan, layer->n_inputs, md, error);
+  dst = prim ? _strata_act_stage_output (plan, layer, &priv->stage, md, error) : NULL;
   if (dst == NULL)
     return FALSE;
 
@@ -79,7 +140,8 @@ add_build_forward (StrataPlan       *plan,
   step.args = g_new0 (dnnl_exec_arg_t, layer->n_inputs + 2);
   for (guint k = 0; k < layer->n_inputs; k++)
     {
-      step.args[step.n_args].arg = DNNL_ARG_MULTIPLE_SRC + k;
+      step.args[step.n_args].arg = binary ? (k == 0 ? DNNL_ARG_SRC_0 : DNNL_ARG_SRC_1)
+                                          : DNNL_ARG_MULTIPLE_SRC + (int) k;
       step.args[step.n_args++].memory = srcs[k];
     }
   step.args[step.n_args].arg = DNNL_ARG_DST;
@@ -90,40 +152,35 @@ add_build_forward (StrataPlan       *plan,
       step.args[step.n_args++].memory = prim->scratchpad;
     }
   g_array_append_val (layer->forward, step);
-  return TRUE;
+  return _strata_act_stage_forward (plan, layer, &priv->stage, error);
 }
 
 /*
- * Each input gets the output's gradient. One input whose only consumer is this Add takes
- * the gradient buffer itself instead of a copy (only one: its backward may change it in
- * place); the others get copies or add it to what they have.
+ * Each input gets the output's gradient (before a folded activation, whose backward runs in
+ * place first). One input whose only consumer is this Add takes the gradient buffer itself
+ * instead of a copy (only one: its backward may change it in place); the others get copies
+ * or add it to what they have.
  */
 static gboolean
 add_build_backward (StrataPlan       *plan,
                     StrataPlanLayer  *layer,
                     GError          **error)
 {
-  dnnl_memory_t diff = _strata_plan_diff_dst (plan, layer, NULL, error);
+  AddPriv *priv = layer->priv;
+  dnnl_memory_t diff = _strata_act_stage_backward (plan, layer, &priv->stage, error);
   gboolean shared = FALSE;
 
   if (diff == NULL)
     return FALSE;
   for (guint k = 0; k < layer->n_inputs; k++)
     {
-      StrataPlanLayer *src = layer->inputs[k];
       dnnl_memory_t diff_src;
 
       if (!_strata_plan_wants_diff_src (layer, k))
         continue;
-      if (!shared && src->n_consumers == 1 && src->diff_mem == NULL &&
-          _strata_md_equal (&src->dst_md, &layer->dst_md))
+      if (!shared && _strata_plan_diff_share (plan, layer, k))
         {
           shared = TRUE;
-          src->diff_mem = diff;
-          src->diff_buffer = layer->diff_buffer;
-          src->n_diff_written = 1;
-          _strata_plan_buffer_use (plan, layer->diff_buffer,
-                                   _strata_plan_t_backward (plan, src));
           continue;
         }
       diff_src = _strata_plan_diff_src (plan, layer, k, &layer->dst_md, error);

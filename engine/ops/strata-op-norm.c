@@ -61,6 +61,7 @@ typedef struct
   dnnl_memory_desc_t vec_md;
   StrataTensor *gamma, *beta, *moving_mean, *moving_variance;
   dnnl_memory_t src, mean, variance, scale, shift;
+  dnnl_memory_t workspace;         /* which outputs a fused ReLU zeroed, for the backward */
   gint64 n_values;                 /* values per channel in a batch */
 } NormPriv;
 
@@ -96,10 +97,29 @@ norm_update_moving (StrataPlan       *plan,
   return TRUE;
 }
 
+/* The workspace a fused ReLU needs in training, kept until the backward; NULL otherwise. */
+static gboolean
+norm_workspace (StrataPlan       *plan,
+                StrataPlanLayer  *layer,
+                NormPriv         *priv,
+                int               t_last,
+                GError          **error)
+{
+  const dnnl_memory_desc_t *md = _strata_pd_md (priv->fwd_pd, dnnl_query_workspace_md);
+
+  if (md == NULL || _strata_md_size (md) == 0)
+    return TRUE;
+  priv->workspace = _strata_plan_mem_temp (plan, md, _strata_plan_t_forward (plan, layer),
+                                           t_last, error);
+  return priv->workspace != NULL;
+}
+
 /*
  * BatchNormalization over the channels (the last axis in Keras' order). Training uses the
  * batch's statistics; inference, and a layer that is not trainable (as in Keras), uses the
- * moving ones and leaves them alone.
+ * moving ones and leaves them alone. A folded ReLU after it (see fold_activations()) is
+ * oneDNN's fuse_norm_relu: in training it records in a workspace which values it zeroed,
+ * for the backward.
  */
 static gboolean
 norm_build_forward (StrataPlan       *plan,
@@ -127,7 +147,8 @@ norm_build_forward (StrataPlan       *plan,
   priv->moving_variance = _strata_plan_tensor (plan, layer, "moving_variance");
   priv->n_values = strata_shape_n_elements (&layer->shape) / dims[0] * _strata_plan_batch (plan);
   priv->flags = (priv->gamma ? dnnl_use_scale : 0) | (priv->beta ? dnnl_use_shift : 0) |
-                (priv->batch_stats ? 0 : dnnl_use_global_stats);
+                (priv->batch_stats ? 0 : dnnl_use_global_stats) |
+                (layer->folded_act ? dnnl_fuse_norm_relu : 0);
   _strata_md_plain (&priv->vec_md, 1, dims, dnnl_x);
 
   priv->src = _strata_plan_src (plan, layer, 0, NULL, layer->runs_backward, error);
@@ -160,12 +181,15 @@ norm_build_forward (StrataPlan       *plan,
     priv->scale = _strata_plan_mem_wrap (plan, &priv->vec_md, priv->gamma->data, error);
   if (priv->beta)
     priv->shift = _strata_plan_mem_wrap (plan, &priv->vec_md, priv->beta->data, error);
+  if (!norm_workspace (plan, layer, priv, t_last, error))
+    return FALSE;
   dst = _strata_plan_output (plan, layer, _strata_plan_md (priv->src), FALSE, error);
   if (dst == NULL || priv->mean == NULL || priv->variance == NULL)
     return FALSE;
-  _strata_plan_exec (plan, layer->forward, prim, 6, DNNL_ARG_SRC, priv->src, DNNL_ARG_DST, dst,
+  _strata_plan_exec (plan, layer->forward, prim, 7, DNNL_ARG_SRC, priv->src, DNNL_ARG_DST, dst,
                      DNNL_ARG_MEAN, priv->mean, DNNL_ARG_VARIANCE, priv->variance,
-                     DNNL_ARG_SCALE, priv->scale, DNNL_ARG_SHIFT, priv->shift);
+                     DNNL_ARG_SCALE, priv->scale, DNNL_ARG_SHIFT, priv->shift,
+                     DNNL_ARG_WORKSPACE, priv->workspace);
   if (priv->batch_stats)
     _strata_plan_call (layer->forward, norm_update_moving, priv);
   return TRUE;
@@ -219,9 +243,10 @@ norm_build_backward (StrataPlan       *plan,
     diff_shift = layer->trainable
                  ? _strata_plan_mem_wrap (plan, &priv->vec_md, priv->beta->diff, error)
                  : _strata_plan_mem_temp (plan, &priv->vec_md, t, t, error);
-  _strata_plan_exec (plan, layer->backward, prim, 9, DNNL_ARG_SRC, priv->src,
+  _strata_plan_exec (plan, layer->backward, prim, 10, DNNL_ARG_SRC, priv->src,
                      DNNL_ARG_MEAN, priv->mean, DNNL_ARG_VARIANCE, priv->variance,
                      DNNL_ARG_SCALE, priv->scale, DNNL_ARG_SHIFT, priv->shift,
+                     DNNL_ARG_WORKSPACE, priv->workspace,
                      DNNL_ARG_DIFF_DST, diff_dst,
                      DNNL_ARG_DIFF_SRC, diff_src, DNNL_ARG_DIFF_SCALE, diff_scale,
                      DNNL_ARG_DIFF_SHIFT, diff_shift);

@@ -614,6 +614,30 @@ _strata_plan_wants_diff_src (StrataPlanLayer *layer,
   return layer->inputs[input]->runs_backward;
 }
 
+/*
+ * Hands the layer's gradient buffer to input @input as the input's own gradient, without a
+ * copy. Only when the layer is the input's one consumer (nothing else adds to it) and the
+ * layouts agree; the input's backward may then change the values in place.
+ *
+ * Returns: whether it did
+ */
+gboolean
+_strata_plan_diff_share (StrataPlan      *plan,
+                         StrataPlanLayer *layer,
+                         guint            input)
+{
+  StrataPlanLayer *src = layer->inputs[input];
+
+  if (src->n_consumers != 1 || src->diff_mem != NULL || layer->diff_mem == NULL ||
+      !_strata_md_equal (&src->dst_md, &layer->dst_md))
+    return FALSE;
+  src->diff_mem = layer->diff_mem;
+  src->diff_buffer = layer->diff_buffer;
+  src->n_diff_written = 1;
+  _strata_plan_buffer_use (plan, layer->diff_buffer, _strata_plan_t_backward (plan, src));
+  return TRUE;
+}
+
 static void
 ensure_diff (StrataPlan      *plan,
              StrataPlanLayer *layer,

@@ -108,7 +108,8 @@ read_plain (StrataPlan        *plan,
   return ok;
 }
 
-/* The layer's last output in Keras order; the plan must be made with KEEP_OUTPUTS. */
+/* The layer's last output in Keras order; the plan must be made with KEEP_OUTPUTS (which
+ * also keeps a layer's output from before a folded activation). */
 gboolean
 _strata_plan_read_output (StrataPlan *plan,
                           const char *id,
@@ -118,6 +119,7 @@ _strata_plan_read_output (StrataPlan *plan,
   StrataPlanLayer *layer = _strata_plan_lookup_layer (plan, id);
 
   g_return_val_if_fail (layer != NULL, FALSE);
+  g_return_val_if_fail (layer->folded_act == NULL, FALSE);
   return read_plain (plan, layer->dst_mem, &layer->shape, values, error);
 }
 

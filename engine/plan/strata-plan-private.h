@@ -69,6 +69,9 @@ struct _StrataPlanLayer
   gboolean frozen_prefix;          /* it and all below it are frozen and deterministic */
   guint frontier_index;            /* 1 + its place among the prefix outputs the rest reads */
   gboolean loss_seeded;            /* its diff comes from the loss: skip its softmax */
+  StrataPlanLayer *folded_act;     /* the Activation after it that it computes itself */
+  gboolean folded;                 /* an Activation its input computes: runs nothing, its
+                                      output and gradient are its input's */
 
   /* the output */
   dnnl_memory_desc_t dst_md;
@@ -186,6 +189,9 @@ dnnl_memory_t     _strata_plan_diff_dst        (StrataPlan          *plan,
                                                 GError             **error);
 gboolean          _strata_plan_wants_diff_src  (StrataPlanLayer     *layer,
                                                 guint                input);
+gboolean          _strata_plan_diff_share      (StrataPlan          *plan,
+                                                StrataPlanLayer     *layer,
+                                                guint                input);
 dnnl_memory_t     _strata_plan_diff_src        (StrataPlan          *plan,
                                                 StrataPlanLayer     *layer,
                                                 guint                input,
@@ -272,7 +278,9 @@ typedef struct
 typedef enum
 {
   STRATA_PLAN_DEBUG_INPUT_DIFF = 1 << 0,     /* also compute the gradient of the input */
-  STRATA_PLAN_DEBUG_KEEP_OUTPUTS = 1 << 1,   /* no buffer sharing: every output readable */
+  STRATA_PLAN_DEBUG_KEEP_OUTPUTS = 1 << 1,   /* no buffer sharing, no folded activations:
+                                                every output readable */
+  STRATA_PLAN_DEBUG_NO_FOLD = 1 << 2,        /* every Activation runs as its own layer */
 } StrataPlanDebugFlags;
 
 StrataPlan       *_strata_plan_new_full         (StrataModel             *model,

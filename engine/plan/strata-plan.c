@@ -89,6 +89,51 @@ ends_in_softmax (StrataPlanLayer *layer)
   return activation != NULL && g_str_equal (g_variant_get_string (activation, NULL), "softmax");
 }
 
+/* The Activation layers that fold into their input's layer: see fold_activations(). */
+static gboolean
+can_fold (StrataPlan      *plan,
+          StrataPlanLayer *layer)
+{
+  StrataPlanLayer *src = layer->inputs[0];
+
+  if (!g_str_equal (layer->op->type, "Activation") ||
+      !g_str_equal (strata_node_get_string (layer->node, "activation"), "relu"))
+    return FALSE;
+  /* the input's own output (before the activation) is gone: nothing else may read it */
+  if (src->n_consumers != 1 || src == plan->logits)
+    return FALSE;
+  return g_str_equal (src->op->type, "BatchNormalization") ||
+         (g_str_equal (src->op->type, "Add") && src->n_inputs == 2);
+}
+
+/*
+ * Keras' ResNets put an Activation("relu") after every BatchNormalization and residual Add.
+ * As its own layer it is one more pass over the values forward and one backward; the
+ * BatchNormalization (fuse_norm_relu) and the Add (a post-op) can apply it as they write
+ * their output. The folded Activation runs nothing: its output is its input's, and its
+ * gradient is handed on to its input, whose backward applies the activation's.
+ *
+ * Off for tests that read every layer's output (the input's, before the activation, would
+ * be missing) and with STRATA_PLAN_NO_FUSE=1, to compare.
+ */
+static void
+fold_activations (StrataPlan *plan)
+{
+  if ((plan->debug & (STRATA_PLAN_DEBUG_KEEP_OUTPUTS | STRATA_PLAN_DEBUG_NO_FOLD)) ||
+      g_strcmp0 (g_getenv ("STRATA_PLAN_NO_FUSE"), "1") == 0)
+    return;
+  for (guint i = 0; i < plan->layers->len; i++)
+    {
+      StrataPlanLayer *layer = g_ptr_array_index (plan->layers, i);
+
+      if (layer->n_inputs == 1 && can_fold (plan, layer))
+        {
+          layer->folded = TRUE;
+          layer->inputs[0]->folded_act = layer;
+        }
+    }
+}
+
 static gboolean
 make_layers (StrataPlan  *plan,
              GError     **error)
@@ -162,6 +207,7 @@ make_layers (StrataPlan  *plan,
   plan->label_smoothing = strata_node_get_float (output, "label_smoothing");
   plan->n_classes = strata_model_get_n_classes (plan->model);
   plan->from_logits = !ends_in_softmax (plan->logits);
+  fold_activations (plan);
   return TRUE;
 }
 
