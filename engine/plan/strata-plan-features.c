@@ -29,21 +29,6 @@
  * the other layers run is safe.
  */
 
-static void
-steps_clear (gpointer data)
-{
-  StrataPlanStep *step = data;
-  g_free (step->args);
-}
-
-static GArray *
-steps_new (void)
-{
-  GArray *steps = g_array_new (FALSE, TRUE, sizeof (StrataPlanStep));
-  g_array_set_clear_func (steps, steps_clear);
-  return steps;
-}
-
 void
 _strata_plan_free_features (StrataPlan *plan)
 {
@@ -82,7 +67,7 @@ _strata_plan_build_features (StrataPlan  *plan,
   plan->frontier = g_ptr_array_new ();
   plan->frontier_floats = g_array_new (FALSE, FALSE, sizeof (gsize));
   plan->save_steps = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
-  plan->load_steps = steps_new ();
+  plan->load_steps = _strata_plan_steps_new ();
   for (guint i = 0; i < plan->layers->len; i++)
     {
       StrataPlanLayer *layer = g_ptr_array_index (plan->layers, i);
@@ -126,7 +111,7 @@ _strata_plan_build_features (StrataPlan  *plan,
   for (guint f = 0; f < plan->frontier->len; f++)
     {
       StrataPlanLayer *layer = g_ptr_array_index (plan->frontier, f);
-      GArray *save = steps_new ();
+      GArray *save = _strata_plan_steps_new ();
       dnnl_memory_desc_t plain;
       dnnl_memory_t staging;
 

@@ -301,4 +301,6 @@ gboolean          _strata_plan_read_input_diff  (StrataPlan              *plan,
 guint64           _strata_plan_dropout_key      (StrataPlan              *plan,
                                                  StrataPlanLayer         *layer);
 
+GArray *_strata_plan_steps_new (void);
+
 G_END_DECLS

@@ -26,8 +26,9 @@ steps_clear (gpointer data)
   g_free (step->args);
 }
 
-static GArray *
-steps_new (void)
+/* A list of steps to execute, each freeing its arguments. */
+GArray *
+_strata_plan_steps_new (void)
 {
   GArray *steps = g_array_new (FALSE, TRUE, sizeof (StrataPlanStep));
   g_array_set_clear_func (steps, steps_clear);
@@ -160,8 +161,8 @@ make_layers (StrataPlan  *plan,
       layer->n_inputs = MIN (strata_node_get_n_inputs (node), STRATA_PLAN_MAX_INPUTS);
       layer->dst_buffer = -1;
       layer->diff_buffer = -1;
-      layer->forward = steps_new ();
-      layer->backward = steps_new ();
+      layer->forward = _strata_plan_steps_new ();
+      layer->backward = _strata_plan_steps_new ();
       strata_graph_get_output_shape (graph, layer->id, &layer->shape);
       for (guint k = 0; k < layer->n_inputs; k++)
         {
@@ -437,9 +438,9 @@ _strata_plan_new_full (StrataModel             *model,
   plan->memories = g_ptr_array_new_with_free_func (memory_destroy);
   plan->primitives = g_ptr_array_new_with_free_func ((GDestroyNotify) _strata_plan_prim_free);
   plan->weight_copies = g_array_new (FALSE, TRUE, sizeof (gpointer) * 2);
-  plan->sync = steps_new ();
-  plan->loss_steps = steps_new ();
-  plan->seed_steps = steps_new ();
+  plan->sync = _strata_plan_steps_new ();
+  plan->loss_steps = _strata_plan_steps_new ();
+  plan->seed_steps = _strata_plan_steps_new ();
   plan->data_type = dnnl_f32;
   /* bf16 where the CPU computes it natively (avx512_bf16 and later); the model's master
    * weights, their gradients, the input and the probabilities stay f32 */
