@@ -24,7 +24,8 @@
  *   {"version": 1, "pid": 4242, "path": "/home/me/x.strata" | null, "name": "x",
  *    "saved": 1767225600, "project": "<the project file's text>"}
  *
- * A clean close or a save removes it. A file whose process is gone is what a crash left
+ * A clean close or a save removes it, with any temporary file a crash left mid-write. A file
+ * whose process is gone is what a crash left
  * behind, and the next start offers it back. The project is kept as the text the project file
  * would hold, so that recovering is loading.
  */
@@ -116,16 +117,52 @@ strata_recovery_write (const char  *dir,
   return strata_write_file_atomic (file, text, strlen (text), error);
 }
 
+/* A write cut short by a crash leaves ID.json.XXXXXX.tmp beside (or instead of) ID.json. */
+static gboolean
+is_unfinished_write (const char *leaf,
+                     const char *id)
+{
+  return g_str_has_suffix (leaf, ".tmp") &&
+         (id == NULL || (g_str_has_prefix (leaf, id) &&
+                         g_str_has_prefix (leaf + strlen (id), ".json.")));
+}
+
+static void
+remove_or_warn (const char *file)
+{
+  if (g_unlink (file) != 0 && errno != ENOENT)
+    g_warning ("Could not remove the recovery file %s: %s", file, g_strerror (errno));
+}
+
 void
 strata_recovery_discard (const char *dir,
                          const char *id)
 {
   g_autofree char *file = NULL;
+  g_autoptr(GDir) d = NULL;
+  const char *leaf;
 
   g_return_if_fail (dir != NULL && id != NULL);
   file = entry_file (dir, id);
-  if (g_unlink (file) != 0 && errno != ENOENT)
-    g_warning ("Could not remove the recovery file %s: %s", file, g_strerror (errno));
+  remove_or_warn (file);
+  d = g_dir_open (dir, 0, NULL);
+  while (d != NULL && (leaf = g_dir_read_name (d)))
+    if (is_unfinished_write (leaf, id))
+      {
+        g_autofree char *tmp = g_build_filename (dir, leaf, NULL);
+
+        remove_or_warn (tmp);
+      }
+}
+
+/* A write takes milliseconds; a temporary file a minute old was left by a crash. */
+static void
+remove_if_stale (const char *file)
+{
+  GStatBuf st;
+
+  if (g_stat (file, &st) == 0 && st.st_mtime < g_get_real_time () / G_USEC_PER_SEC - 60)
+    remove_or_warn (file);
 }
 
 static gboolean
@@ -179,9 +216,11 @@ strata_recovery_list (const char *dir)
       StrataRecoveryEntry *entry;
       JsonObject *obj;
 
+      file = g_build_filename (dir, leaf, NULL);
+      if (is_unfinished_write (leaf, NULL))
+        remove_if_stale (file);
       if (!g_str_has_suffix (leaf, ".json"))
         continue;
-      file = g_build_filename (dir, leaf, NULL);
       obj = read_entry (file, parser);
       if (obj == NULL)
         continue;

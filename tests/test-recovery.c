@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <sys/wait.h>
+#include <utime.h>
 #include <unistd.h>
 
 #include "strata-project.h"
@@ -124,11 +125,48 @@ test_recovery_roundtrip (void)
   test_rm_rf (tmp);
 }
 
+/* A kill during a write leaves ID.json.XXXXXX.tmp; nothing may keep it forever. */
+static void
+test_recovery_unfinished_writes (void)
+{
+  g_autofree char *tmp = test_make_tmp_dir ();
+  g_autofree char *dir = g_build_filename (tmp, "recovery", NULL);
+  g_autofree char *id = strata_recovery_new_id (), *other = strata_recovery_new_id ();
+  g_autofree char *leaf = g_strconcat (id, ".json.Ab12Cd.tmp", NULL);
+  g_autofree char *mine = g_build_filename (dir, leaf, NULL);
+  g_autofree char *leaf_other = g_strconcat (other, ".json.Ef34Gh.tmp", NULL);
+  g_autofree char *orphan = g_build_filename (dir, leaf_other, NULL);
+  g_autofree char *fresh_leaf = g_strconcat (other, ".json.Ij56Kl.tmp", NULL);
+  g_autofree char *fresh = g_build_filename (dir, fresh_leaf, NULL);
+  g_autoptr(GPtrArray) entries = NULL;
+  struct utimbuf old = { .actime = 1000, .modtime = 1000 };
+
+  g_assert_true (strata_recovery_write (dir, id, NULL, "Untitled", "{}", NULL));
+  g_assert_true (g_file_set_contents (mine, "{\"vers", -1, NULL));
+  g_assert_true (g_file_set_contents (orphan, "{\"vers", -1, NULL));
+  g_assert_true (g_file_set_contents (fresh, "{\"vers", -1, NULL));
+  g_assert_cmpint (g_utime (orphan, &old), ==, 0);
+
+  /* discarding an entry takes its half-written copy with it */
+  strata_recovery_discard (dir, id);
+  g_assert_false (g_file_test (mine, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (orphan, G_FILE_TEST_EXISTS));
+
+  /* listing sweeps old leftovers whose entry never got written, not a write under way */
+  entries = strata_recovery_list (dir);
+  g_assert_cmpuint (entries->len, ==, 0);
+  g_assert_false (g_file_test (orphan, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (fresh, G_FILE_TEST_EXISTS));
+
+  test_rm_rf (tmp);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/recovery/roundtrip", test_recovery_roundtrip);
+  g_test_add_func ("/recovery/unfinished-writes", test_recovery_unfinished_writes);
   return g_test_run ();
 }
