@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "strata-confusion-view.h"
 #include "strata-format.h"
@@ -19,8 +20,10 @@
  *
  * Rows are the true classes, columns the predicted ones. A cell's shade is its share of its
  * row (so a class with few images reads as clearly as one with many); the diagonal is what
- * the model got right. The count is written in cells large enough to hold it, and the
- * tooltip of any cell says it in words.
+ * the model got right. The count (or, normalised, the share of the row) is written in cells
+ * large enough to hold it, and the tooltip of any cell says it in words. Clicking a cell, or
+ * moving to it with the arrow keys and pressing Enter, emits ::cell-activated so that its
+ * images can be shown.
  */
 
 #define GAP 8.0
@@ -36,13 +39,27 @@ struct _StrataConfusionView
   guint64 *counts;
   guint64 *row_sums;
 
-  /* the layout of the last snapshot, for the tooltip */
+  gboolean normalized;
+  int cursor_row;               /* the keyboard's cell, -1 before any */
+  int cursor_column;
+  int selected_row;             /* the activated cell, -1 for none */
+  int selected_column;
+
+  /* the layout of the last snapshot, for the tooltip and clicks */
   double left;
   double top;
   double cell;
 };
 
 G_DEFINE_FINAL_TYPE (StrataConfusionView, strata_confusion_view, GTK_TYPE_WIDGET)
+
+enum
+{
+  CELL_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static PangoLayout *
 make_layout (GtkWidget  *widget,
@@ -195,11 +212,34 @@ strata_confusion_view_snapshot (GtkWidget   *widget,
           cairo_set_line_width (cr, 1);
           cairo_stroke (cr);
 
+          if ((int) r == self->selected_row && (int) c == self->selected_column)
+            {
+              cairo_rectangle (cr, x + 1.5, y + 1.5, self->cell - 3, self->cell - 3);
+              cairo_set_source_rgb (cr, fg.red, fg.green, fg.blue);
+              cairo_set_line_width (cr, 3);
+              cairo_stroke (cr);
+            }
+          if (gtk_widget_has_visible_focus (widget) &&
+              (int) r == self->cursor_row && (int) c == self->cursor_column)
+            {
+              static const double dash[] = { 3, 2 };
+
+              cairo_rectangle (cr, x + 3.5, y + 3.5, self->cell - 7, self->cell - 7);
+              cairo_set_source_rgba (cr, accent.red, accent.green, accent.blue, 1);
+              cairo_set_dash (cr, dash, 2, 0);
+              cairo_set_line_width (cr, 2);
+              cairo_stroke (cr);
+              cairo_set_dash (cr, NULL, 0, 0);
+            }
+
           if (self->cell >= 28 && count > 0)
             {
-              g_autofree char *text = g_strdup_printf ("%" G_GUINT64_FORMAT, count);
+              /* a share shows as a whole percentage: there is no room for more */
+              g_autofree char *text = self->normalized
+                ? g_strdup_printf ("%.0f", 100 * share)
+                : g_strdup_printf ("%" G_GUINT64_FORMAT, count);
               g_autoptr(PangoLayout) layout = make_layout (widget, text,
-                                                           count >= 1000 ? 0.62 : 0.72, r == c);
+                                                           strlen (text) >= 4 ? 0.62 : 0.72, r == c);
 
               pango_layout_get_pixel_size (layout, &w, &h);
               cairo_move_to (cr, x + (self->cell - w) / 2, y + (self->cell - h) / 2);
@@ -215,6 +255,20 @@ strata_confusion_view_snapshot (GtkWidget   *widget,
 }
 
 static gboolean
+cell_at (StrataConfusionView *self,
+         double               x,
+         double               y,
+         int                 *row,
+         int                 *column)
+{
+  if (self->n == 0 || self->cell <= 0 || x < self->left || y < self->top)
+    return FALSE;
+  *column = (int) ((x - self->left) / self->cell);
+  *row = (int) ((y - self->top) / self->cell);
+  return *row < (int) self->n && *column < (int) self->n;
+}
+
+static gboolean
 on_query_tooltip (GtkWidget  *widget,
                   int         x,
                   int         y,
@@ -227,11 +281,7 @@ on_query_tooltip (GtkWidget  *widget,
   guint64 count;
   g_autofree char *share = NULL, *text = NULL, *number = NULL;
 
-  if (self->n == 0 || self->cell <= 0 || x < self->left || y < self->top)
-    return FALSE;
-  c = (int) ((x - self->left) / self->cell);
-  r = (int) ((y - self->top) / self->cell);
-  if (r >= (int) self->n || c >= (int) self->n)
+  if (!cell_at (self, x, y, &r, &c))
     return FALSE;
   count = self->counts[r * self->n + c];
   share = strata_format_percent (self->row_sums[r] ? (double) count / self->row_sums[r] : 0);
@@ -251,6 +301,77 @@ on_query_tooltip (GtkWidget  *widget,
                                          (gulong) MIN (count, G_MAXULONG)),
                             self->classes[r], self->classes[c], number, share);
   gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+static void
+activate_cell (StrataConfusionView *self,
+               int                  row,
+               int                  column)
+{
+  self->selected_row = self->cursor_row = row;
+  self->selected_column = self->cursor_column = column;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit (self, signals[CELL_ACTIVATED], 0, (guint) row, (guint) column);
+}
+
+static void
+on_pressed (GtkGestureClick     *gesture,
+            int                  n_press,
+            double               x,
+            double               y,
+            StrataConfusionView *self)
+{
+  int r, c;
+
+  /* no focus grab: the page would scroll the whole matrix into view under the pointer */
+  if (cell_at (self, x, y, &r, &c))
+    activate_cell (self, r, c);
+}
+
+static gboolean
+on_key_pressed (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                StrataConfusionView   *self)
+{
+  int r = MAX (self->cursor_row, 0), c = MAX (self->cursor_column, 0);
+
+  if (self->n == 0)
+    return FALSE;
+  switch (keyval)
+    {
+    case GDK_KEY_Left:
+    case GDK_KEY_KP_Left:
+      c--;
+      break;
+    case GDK_KEY_Right:
+    case GDK_KEY_KP_Right:
+      c++;
+      break;
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+      r--;
+      break;
+    case GDK_KEY_Down:
+    case GDK_KEY_KP_Down:
+      r++;
+      break;
+    case GDK_KEY_Return:
+    case GDK_KEY_KP_Enter:
+    case GDK_KEY_space:
+      activate_cell (self, r, c);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+  /* the first arrow press shows the cursor where it is, at the top left */
+  if (self->cursor_row < 0)
+    r = c = 0;
+  self->cursor_row = CLAMP (r, 0, (int) self->n - 1);
+  self->cursor_column = CLAMP (c, 0, (int) self->n - 1);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
   return TRUE;
 }
 
@@ -277,11 +398,35 @@ strata_confusion_view_class_init (StrataConfusionViewClass *klass)
   widget_class->snapshot = strata_confusion_view_snapshot;
   gtk_widget_class_set_css_name (widget_class, "confusionview");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+
+  /**
+   * StrataConfusionView::cell-activated:
+   * @row: the true class
+   * @column: the predicted class
+   */
+  signals[CELL_ACTIVATED] = g_signal_new ("cell-activated", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
 }
 
 static void
 strata_confusion_view_init (StrataConfusionView *self)
 {
+  GtkGesture *click = gtk_gesture_click_new ();
+  GtkEventController *keys = gtk_event_controller_key_new ();
+  GtkEventController *focus = gtk_event_controller_focus_new ();
+
+  self->cursor_row = self->cursor_column = -1;
+  self->selected_row = self->selected_column = -1;
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  /* the keyboard's cell is drawn only while the matrix has the focus */
+  g_signal_connect_swapped (focus, "enter", G_CALLBACK (gtk_widget_queue_draw), self);
+  g_signal_connect_swapped (focus, "leave", G_CALLBACK (gtk_widget_queue_draw), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), focus);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -316,5 +461,42 @@ strata_confusion_view_set_data (StrataConfusionView *self,
   for (guint r = 0; r < self->n; r++)
     for (guint c = 0; c < self->n; c++)
       self->row_sums[r] += self->counts[r * self->n + c];
+  self->selected_row = self->selected_column = -1;
+  self->cursor_row = self->cursor_column = -1;
   gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+/**
+ * strata_confusion_view_set_normalized:
+ * @normalized: write each cell's share of its row (true class) instead of its count
+ */
+void
+strata_confusion_view_set_normalized (StrataConfusionView *self,
+                                      gboolean             normalized)
+{
+  g_return_if_fail (STRATA_IS_CONFUSION_VIEW (self));
+  self->normalized = !!normalized;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * strata_confusion_view_get_cell_center:
+ *
+ * Where the cell was drawn last, in the widget's coordinates: for the real-window tests.
+ *
+ * Returns: %FALSE before the first drawing or for a cell out of range
+ */
+gboolean
+strata_confusion_view_get_cell_center (StrataConfusionView *self,
+                                       guint                row,
+                                       guint                column,
+                                       double              *x,
+                                       double              *y)
+{
+  g_return_val_if_fail (STRATA_IS_CONFUSION_VIEW (self), FALSE);
+  if (row >= self->n || column >= self->n || self->cell <= 0)
+    return FALSE;
+  *x = self->left + (column + 0.5) * self->cell;
+  *y = self->top + (row + 0.5) * self->cell;
+  return TRUE;
 }

@@ -18,5 +18,12 @@ GtkWidget *strata_confusion_view_new      (void);
 void       strata_confusion_view_set_data (StrataConfusionView *self,
                                            const char * const  *classes,
                                            const guint64       *counts);
+void       strata_confusion_view_set_normalized (StrataConfusionView *self,
+                                                 gboolean             normalized);
+gboolean   strata_confusion_view_get_cell_center (StrataConfusionView *self,
+                                                  guint                row,
+                                                  guint                column,
+                                                  double              *x,
+                                                  double              *y);
 
 G_END_DECLS

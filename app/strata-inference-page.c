@@ -16,23 +16,32 @@
 #include "strata-predict.h"
 #include "strata-run.h"
 #include "strata-test-hooks.h"
+#include "strata-thumbnail.h"
 #include "strata-window.h"
 
 /**
  * StrataInferencePage:
  *
- * Pick a run and its best or last weights, then choose or drop image files: a worker thread
- * classifies them with a #StrataPredictor (the run's own preprocessing, an inference plan) and
- * each image gets a row with its thumbnail and bars for its most likely classes.
+ * Pick a run and its best or last weights, then choose or drop image files or a folder, or
+ * take the project's test split: a worker thread classifies them with a #StrataPredictor (the
+ * run's own preprocessing, an inference plan) and each image gets a row with its thumbnail and
+ * bars for its most likely classes. The predictions can be saved as a CSV of Filename,Label
+ * rows, as `strata predict --csv` writes them.
  */
 
 #define MAX_TOP 10
+
+/* Rows shown: a split has thousands of images, which the CSV holds; a list that long would
+ * only slow the window down. */
+#define MAX_ROWS 100
 
 typedef struct
 {
   GStrv classes;
   GPtrArray *items;             /* StrataImagePrediction */
   guint top_k;
+  StrataDataset *dataset;       /* for a split: where the thumbnails come from */
+  GPtrArray *thumbnails;        /* for a split: GBytes (or NULL) of the first rows */
 } Predictions;
 
 static void
@@ -40,6 +49,8 @@ predictions_free (Predictions *p)
 {
   g_strfreev (p->classes);
   g_clear_pointer (&p->items, g_ptr_array_unref);
+  g_clear_object (&p->dataset);
+  g_clear_pointer (&p->thumbnails, g_ptr_array_unref);
   g_free (p);
 }
 
@@ -56,13 +67,18 @@ struct _StrataInferencePage
   AdwComboRow *weights_row;
   GtkSpinButton *top_k;
   GtkWidget *choose_button;
+  GtkWidget *folder_button;
+  GtkWidget *split_button;
+  GtkWidget *csv_button;
   GtkSpinner *spinner;
   GtkWidget *results_group;
   GtkListBox *results_list;
+  GtkLabel *results_note;
 
   /* Owned references */
   StrataProject *project;
   GCancellable *cancellable;
+  Predictions *shown;           /* the last predictions, for the CSV */
 };
 
 G_DEFINE_FINAL_TYPE (StrataInferencePage, strata_inference_page, GTK_TYPE_WIDGET)
@@ -71,7 +87,8 @@ G_DEFINE_FINAL_TYPE (StrataInferencePage, strata_inference_page, GTK_TYPE_WIDGET
 
 static GtkWidget *
 prediction_row_new (const Predictions           *predictions,
-                    const StrataImagePrediction *item)
+                    const StrataImagePrediction *item,
+                    guint                        index)
 {
   gint32 top[MAX_TOP];
   float top_p[MAX_TOP];
@@ -81,8 +98,22 @@ prediction_row_new (const Predictions           *predictions,
   GtkWidget *details = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   g_autoptr(GFile) file = g_file_new_for_path (item->path ? item->path : item->name);
   g_autofree char *name = g_filename_display_basename (item->path ? item->path : item->name);
-  GtkWidget *picture = gtk_picture_new_for_file (file);
-  GtkWidget *title = gtk_label_new (name);
+  GtkWidget *picture;
+  GtkWidget *title = gtk_label_new (item->path ? name : item->name);
+
+  /* an image of a split has no file: its pixels were read with the predictions */
+  if (item->path == NULL && predictions->thumbnails && index < predictions->thumbnails->len &&
+      g_ptr_array_index (predictions->thumbnails, index))
+    {
+      g_autoptr(GdkTexture) texture = strata_thumbnail_texture (predictions->dataset,
+                                                                g_ptr_array_index (predictions->thumbnails, index));
+
+      picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
+    }
+  else if (item->path)
+    picture = gtk_picture_new_for_file (file);
+  else
+    picture = gtk_picture_new ();
 
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
   gtk_widget_add_css_class (box, "prediction");
@@ -151,7 +182,7 @@ typedef struct
   StrataProject *project;
   char *run;
   char *weights;
-  GStrv paths;
+  GStrv paths;                  /* NULL for the test split */
   guint top_k;
 } PredictJob;
 
@@ -177,9 +208,12 @@ predict_thread (GTask        *task,
   g_autoptr(Predictions) predictions = g_new0 (Predictions, 1);
 
   predictor = strata_predictor_new (job->project, job->run, job->weights, &error);
-  if (predictor != NULL)
+  if (predictor != NULL && job->paths)
     predictions->items = strata_predictor_predict_files (predictor,
                                                          (const char *const *) job->paths,
+                                                         cancellable, NULL, NULL, &error);
+  else if (predictor != NULL)
+    predictions->items = strata_predictor_predict_split (predictor, STRATA_SPLIT_TEST,
                                                          cancellable, NULL, NULL, &error);
   if (predictions->items == NULL)
     {
@@ -188,7 +222,31 @@ predict_thread (GTask        *task,
     }
   predictions->classes = g_strdupv ((char **) strata_predictor_get_classes (predictor));
   predictions->top_k = MIN (job->top_k, g_strv_length (predictions->classes));
+  if (job->paths == NULL)
+    {
+      g_autofree char *base_dir = strata_project_dup_base_dir (job->project);
+
+      /* without the thumbnails the predictions still show */
+      predictions->dataset = strata_dataset_open (strata_predictor_get_dataset_settings (predictor),
+                                                  base_dir, cancellable, NULL);
+      predictions->thumbnails = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+      /* the split is read in order, so row i is the split's image i */
+      for (guint i = 0; predictions->dataset && i < predictions->items->len && i < MAX_ROWS; i++)
+        g_ptr_array_add (predictions->thumbnails,
+                         strata_thumbnail_load (predictions->dataset, STRATA_SPLIT_TEST, i, NULL));
+    }
   g_task_return_pointer (task, g_steal_pointer (&predictions), (GDestroyNotify) predictions_free);
+}
+
+static void
+set_busy (StrataInferencePage *self,
+          gboolean             busy)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "inference.choose", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "inference.choose-folder", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "inference.classify-test", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "inference.save-csv",
+                                 !busy && self->shown && self->shown->items->len > 0);
 }
 
 static void
@@ -205,7 +263,7 @@ on_predicted (GObject      *object,
     return;
   g_clear_object (&self->cancellable);
   gtk_spinner_stop (self->spinner);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "inference.choose", TRUE);
+  set_busy (self, FALSE);
   if (predictions == NULL)
     {
       GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
@@ -217,29 +275,36 @@ on_predicted (GObject      *object,
     }
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->results_list))))
     gtk_list_box_remove (self->results_list, child);
-  for (guint i = 0; i < predictions->items->len; i++)
+  for (guint i = 0; i < predictions->items->len && i < MAX_ROWS; i++)
     gtk_list_box_append (self->results_list,
-                         prediction_row_new (predictions, g_ptr_array_index (predictions->items, i)));
+                         prediction_row_new (predictions, g_ptr_array_index (predictions->items, i), i));
+  if (predictions->items->len > MAX_ROWS)
+    {
+      g_autofree char *total = strata_format_count (predictions->items->len);
+      /* Translators: %d: rows shown; %s: all the images classified */
+      g_autofree char *note = g_strdup_printf (_("The first %d of %s images; the CSV holds them all"),
+                                               MAX_ROWS, total);
+
+      gtk_label_set_label (self->results_note, note);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->results_note), predictions->items->len > MAX_ROWS);
   gtk_widget_set_visible (self->results_group, predictions->items->len > 0);
+  g_clear_pointer (&self->shown, predictions_free);
+  self->shown = g_steal_pointer (&predictions);
+  set_busy (self, FALSE);
 }
 
-/**
- * strata_inference_page_predict:
- * @paths: image files
- *
- * Classifies @paths with the chosen run in a worker thread and shows the results.
- */
-void
-strata_inference_page_predict (StrataInferencePage *self,
-                               const char * const  *paths)
+/* @paths: (nullable): image files and folders; %NULL for the project's test split */
+static void
+start_predicting (StrataInferencePage *self,
+                  const char * const  *paths)
 {
   g_autoptr(GTask) task = NULL;
   g_autofree char *data = NULL;
   guint selected = adw_combo_row_get_selected (self->run_row);
   PredictJob *job;
 
-  g_return_if_fail (STRATA_IS_INFERENCE_PAGE (self));
-  if (self->project == NULL || paths == NULL || paths[0] == NULL ||
+  if (self->project == NULL ||
       selected >= g_list_model_get_n_items (G_LIST_MODEL (self->run_model)))
     return;
 
@@ -271,7 +336,30 @@ strata_inference_page_predict (StrataInferencePage *self,
   g_task_run_in_thread (task, predict_thread);
   gtk_spinner_start (self->spinner);
   gtk_widget_set_visible (self->results_group, TRUE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "inference.choose", FALSE);
+  set_busy (self, TRUE);
+}
+
+/**
+ * strata_inference_page_predict:
+ * @paths: image files and folders
+ *
+ * Classifies @paths with the chosen run in a worker thread and shows the results.
+ */
+void
+strata_inference_page_predict (StrataInferencePage *self,
+                               const char * const  *paths)
+{
+  g_return_if_fail (STRATA_IS_INFERENCE_PAGE (self));
+  if (paths && paths[0])
+    start_predicting (self, paths);
+}
+
+static void
+action_classify_test (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  start_predicting (STRATA_INFERENCE_PAGE (widget), NULL);
 }
 
 /* Choosing images ------------------------------------------------------------------------------ */
@@ -321,6 +409,84 @@ action_choose (GtkWidget  *widget,
   gtk_file_filter_add_pixbuf_formats (filter);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   g_signal_connect (chooser, "response", G_CALLBACK (on_images_chosen), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+action_choose_folder (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  StrataInferencePage *self = STRATA_INFERENCE_PAGE (widget);
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (_("Choose a Folder of Images"),
+                                         GTK_WINDOW (gtk_widget_get_root (widget)),
+                                         GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Classify"),
+                                         _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  /* the same answer as for files: the folder is listed by the engine */
+  g_signal_connect (chooser, "response", G_CALLBACK (on_images_chosen), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* Saving -------------------------------------------------------------------------------------- */
+
+static void
+on_csv_chosen (GtkNativeDialog     *chooser,
+               int                  response,
+               StrataInferencePage *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (response == GTK_RESPONSE_ACCEPT && self->shown &&
+      (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser))) &&
+      (path = g_file_get_path (file)))
+    {
+      /* thousands of short lines: quick enough for the main thread */
+      if (!strata_predictions_write_csv (self->shown->items,
+                                         (const char *const *) self->shown->classes, path, &error))
+        {
+          if (STRATA_IS_WINDOW (root))
+            strata_window_show_error (STRATA_WINDOW (root), _("Could Not Save the Predictions"),
+                                      error->message);
+        }
+      else if (STRATA_IS_WINDOW (root))
+        {
+          g_autofree char *name = g_filename_display_basename (path);
+          /* Translators: %s: a file's name */
+          g_autofree char *text = g_strdup_printf (_("Saved the predictions to %s"), name);
+
+          strata_window_show_toast (STRATA_WINDOW (root), text);
+        }
+    }
+  g_object_unref (chooser);
+  g_object_unref (self);
+}
+
+static void
+action_save_csv (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  StrataInferencePage *self = STRATA_INFERENCE_PAGE (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  if (self->shown == NULL)
+    return;
+  chooser = gtk_file_chooser_native_new (_("Save Predictions"),
+                                         GTK_WINDOW (gtk_widget_get_root (widget)),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_filter_set_name (filter, _("CSV files"));
+  gtk_file_filter_add_suffix (filter, "csv");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "predictions.csv");
+  g_signal_connect (chooser, "response", G_CALLBACK (on_csv_chosen), g_object_ref (self));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
@@ -406,6 +572,7 @@ strata_inference_page_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->project);
+  g_clear_pointer (&self->shown, predictions_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), STRATA_TYPE_INFERENCE_PAGE);
   /* the template's unnamed top child too */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
@@ -430,10 +597,19 @@ strata_inference_page_class_init (StrataInferencePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataInferencePage, weights_row);
   gtk_widget_class_bind_template_child (widget_class, StrataInferencePage, top_k);
   gtk_widget_class_bind_template_child (widget_class, StrataInferencePage, choose_button);
+  gtk_widget_class_bind_template_child (widget_class, StrataInferencePage, folder_button);
+  gtk_widget_class_bind_template_child (widget_class, StrataInferencePage, split_button);
+  gtk_widget_class_bind_template_child (widget_class, StrataInferencePage, csv_button);
+  gtk_widget_class_bind_template_child (widget_class, StrataInferencePage, results_note);
   gtk_widget_class_bind_template_child (widget_class, StrataInferencePage, spinner);
   gtk_widget_class_bind_template_child (widget_class, StrataInferencePage, results_group);
   gtk_widget_class_bind_template_child (widget_class, StrataInferencePage, results_list);
   gtk_widget_class_install_action (widget_class, "inference.choose", NULL, action_choose);
+  gtk_widget_class_install_action (widget_class, "inference.choose-folder", NULL,
+                                   action_choose_folder);
+  gtk_widget_class_install_action (widget_class, "inference.classify-test", NULL,
+                                   action_classify_test);
+  gtk_widget_class_install_action (widget_class, "inference.save-csv", NULL, action_save_csv);
 }
 
 static void
@@ -445,6 +621,7 @@ strata_inference_page_init (StrataInferencePage *self)
   gtk_spin_button_set_range (self->top_k, 1, MAX_TOP);
   gtk_spin_button_set_value (self->top_k, 3);
   g_signal_connect (target, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "inference.save-csv", FALSE);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
 }
 
@@ -455,6 +632,11 @@ strata_inference_page_add_test_widgets (StrataInferencePage *self,
   guint rows = 0;
 
   strata_test_hooks_add_widget (builder, "inference-choose", self->choose_button);
+  strata_test_hooks_add_widget (builder, "inference-folder", self->folder_button);
+  strata_test_hooks_add_widget (builder, "inference-test-split", self->split_button);
+  strata_test_hooks_add_widget (builder, "inference-save-csv", self->csv_button);
+  json_builder_set_member_name (builder, "inference-total");
+  json_builder_add_int_value (builder, self->shown ? self->shown->items->len : 0);
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->results_list)); row;
        row = gtk_widget_get_next_sibling (row))
     rows++;

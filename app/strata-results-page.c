@@ -11,8 +11,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
-#include "strata-confusion-view.h"
-#include "strata-evaluate.h"
+#include "strata-evaluation-view.h"
 #include "strata-format.h"
 #include "strata-plot.h"
 #include "strata-results-page.h"
@@ -25,8 +24,7 @@
  *
  * The project's runs in a sidebar, newest first, each with its status and best figure and a
  * check box that puts its epoch curves on the plots, so runs can be compared. The selected
- * run's evaluation on the test split (run in a worker thread, saved by the engine beside the
- * run) shows as figures, a per-class table and a confusion matrix.
+ * run's evaluation and its export are a #StrataEvaluationView.
  */
 
 static const char *const palette[] = {
@@ -44,23 +42,13 @@ struct _StrataResultsPage
   GtkLabel *run_summary;
   StrataPlot *loss_plot;
   StrataPlot *accuracy_plot;
-  GtkSpinner *eval_spinner;
-  GtkWidget *eval_placeholder;
-  GtkWidget *eval_box;
-  GtkLabel *eval_accuracy;
-  GtkLabel *eval_loss;
-  GtkLabel *eval_top_k;
-  GtkLabel *eval_top_k_caption;
-  GtkLabel *eval_images;
-  GtkGrid *class_table;
-  StrataConfusionView *confusion;
+  StrataEvaluationView *evaluation;
 
   /* Owned references */
   StrataProject *project;
   char *selected;
   char *training_run;
   GHashTable *shown;            /* run names whose curves are plotted */
-  GCancellable *eval_cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (StrataResultsPage, strata_results_page, GTK_TYPE_WIDGET)
@@ -191,196 +179,6 @@ on_shown_toggled (GtkCheckButton    *check,
   update_plots (self);
 }
 
-/* Evaluation -------------------------------------------------------------------------------------- */
-
-static GtkWidget *
-table_label (const char *text,
-             gboolean    heading,
-             gboolean    number)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_xalign (GTK_LABEL (label), number ? 1 : 0);
-  if (heading)
-    gtk_widget_add_css_class (label, "heading");
-  if (number)
-    gtk_widget_add_css_class (label, "numeric");
-  return label;
-}
-
-static void
-show_evaluation (StrataResultsPage *self,
-                 JsonObject        *eval)
-{
-  JsonArray *classes = json_object_get_array_member (eval, "classes");
-  JsonArray *confusion = json_object_get_array_member (eval, "confusion");
-  guint n = classes ? json_array_get_length (classes) : 0;
-  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
-  g_auto(GStrv) class_names = NULL;
-  g_autofree guint64 *counts = g_new0 (guint64, MAX (n * n, 1));
-  g_autofree char *top_k = NULL;
-  /* Translators: headings of the per-class table of an evaluation */
-  const char *headings[] = { C_("evaluation", "Class"), C_("evaluation", "Precision"),
-                             C_("evaluation", "Recall"), C_("evaluation", "F1 Score"),
-                             C_("evaluation", "Images") };
-  GtkWidget *child;
-
-  {
-    g_autofree char *a = strata_format_percent (json_object_get_double_member_with_default (eval, "accuracy", NAN));
-    g_autofree char *l = strata_format_metric (json_object_get_double_member_with_default (eval, "loss", NAN));
-    g_autofree char *k = strata_format_percent (json_object_get_double_member_with_default (eval, "top_k_accuracy", NAN));
-    g_autofree char *i = strata_format_count (json_object_get_int_member_with_default (eval, "images", 0));
-
-    gtk_label_set_label (self->eval_accuracy, a);
-    gtk_label_set_label (self->eval_loss, l);
-    gtk_label_set_label (self->eval_top_k, k);
-    gtk_label_set_label (self->eval_images, i);
-  }
-  /* Translators: the share of images whose class is among the model's %d most likely */
-  top_k = g_strdup_printf (_("Top-%d Accuracy"),
-                           (int) json_object_get_int_member_with_default (eval, "top_k", 5));
-  gtk_label_set_label (self->eval_top_k_caption, top_k);
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->class_table))))
-    gtk_grid_remove (self->class_table, child);
-  for (guint c = 0; c < G_N_ELEMENTS (headings); c++)
-    gtk_grid_attach (self->class_table, table_label (headings[c], TRUE, c > 0), c, 0, 1, 1);
-  for (guint r = 0; r < n; r++)
-    {
-      JsonObject *row = json_array_get_object_element (classes, r);
-      const char *name = json_object_get_string_member_with_default (row, "name", "");
-      const char *keys[] = { "precision", "recall", "f1" };
-
-      GtkWidget *label = table_label (name, FALSE, FALSE);
-
-      g_strv_builder_add (names, name);
-      gtk_widget_set_hexpand (label, TRUE);
-      gtk_grid_attach (self->class_table, label, 0, r + 1, 1, 1);
-      for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
-        {
-          g_autofree char *v = strata_format_percent (json_object_get_double_member_with_default (row, keys[k], NAN));
-          gtk_grid_attach (self->class_table, table_label (v, FALSE, TRUE), k + 1, r + 1, 1, 1);
-        }
-      {
-        g_autofree char *s = strata_format_count (json_object_get_int_member_with_default (row, "support", 0));
-        gtk_grid_attach (self->class_table, table_label (s, FALSE, TRUE), 4, r + 1, 1, 1);
-      }
-      for (guint c = 0; confusion && c < n && r < json_array_get_length (confusion); c++)
-        {
-          JsonArray *cells = json_array_get_array_element (confusion, r);
-
-          if (c < json_array_get_length (cells))
-            counts[r * n + c] = json_array_get_int_element (cells, c);
-        }
-    }
-  class_names = g_strv_builder_end (names);
-  strata_confusion_view_set_data (self->confusion, (const char *const *) class_names, counts);
-  gtk_widget_set_visible (self->eval_box, TRUE);
-  gtk_widget_set_visible (self->eval_placeholder, FALSE);
-}
-
-static void
-load_saved_evaluation (StrataResultsPage *self,
-                       StrataRun         *run)
-{
-  g_autofree char *path = strata_run_dup_path (run, "evaluation-test.json");
-  g_autoptr(JsonParser) parser = json_parser_new ();
-
-  gtk_widget_set_visible (self->eval_box, FALSE);
-  gtk_widget_set_visible (self->eval_placeholder, TRUE);
-  gtk_label_set_label (GTK_LABEL (self->eval_placeholder), _("Not evaluated yet"));
-  if (g_file_test (path, G_FILE_TEST_EXISTS) && json_parser_load_from_file (parser, path, NULL) &&
-      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    show_evaluation (self, json_node_get_object (json_parser_get_root (parser)));
-}
-
-typedef struct
-{
-  StrataProject *project;     /* a copy: the thread must not share the window's */
-  char *run;
-} EvalJob;
-
-static void
-eval_job_free (EvalJob *job)
-{
-  g_clear_object (&job->project);
-  g_free (job->run);
-  g_free (job);
-}
-
-static void
-eval_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  EvalJob *job = task_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(StrataEvaluation) eval = strata_evaluate (job->project, job->run, STRATA_SPLIT_TEST,
-                                                      NULL, cancellable, &error);
-
-  if (eval == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, strata_evaluation_to_json (eval), (GDestroyNotify) json_node_unref);
-}
-
-static void
-on_evaluated (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(StrataResultsPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) json = g_task_propagate_pointer (G_TASK (result), &error);
-  EvalJob *job = g_task_get_task_data (G_TASK (result));
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  gtk_spinner_stop (self->eval_spinner);
-  g_clear_object (&self->eval_cancellable);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "results.evaluate", TRUE);
-  if (g_strcmp0 (job->run, self->selected) != 0)
-    return;
-  if (json == NULL)
-    {
-      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-      gtk_label_set_label (GTK_LABEL (self->eval_placeholder), error->message);
-      if (STRATA_IS_WINDOW (root))
-        strata_window_show_error (STRATA_WINDOW (root), _("Could Not Evaluate the Run"),
-                                  error->message);
-      return;
-    }
-  show_evaluation (self, json_node_get_object (json));
-}
-
-static void
-action_evaluate (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  StrataResultsPage *self = STRATA_RESULTS_PAGE (widget);
-  g_autoptr(GTask) task = NULL;
-  g_autofree char *data = NULL;
-  EvalJob *job;
-
-  if (self->project == NULL || self->selected == NULL || self->eval_cancellable)
-    return;
-  job = g_new0 (EvalJob, 1);
-  data = strata_project_to_data (self->project, NULL);
-  job->project = strata_project_load_from_data (data, -1, strata_project_get_path (self->project),
-                                                NULL);
-  job->run = g_strdup (self->selected);
-  self->eval_cancellable = g_cancellable_new ();
-  task = g_task_new (NULL, self->eval_cancellable, on_evaluated, g_object_ref (self));
-  g_task_set_task_data (task, job, (GDestroyNotify) eval_job_free);
-  g_task_run_in_thread (task, eval_thread);
-  gtk_spinner_start (self->eval_spinner);
-  gtk_widget_action_set_enabled (widget, "results.evaluate", FALSE);
-  gtk_label_set_label (GTK_LABEL (self->eval_placeholder), _("Evaluating…"));
-}
-
 /* Runs -------------------------------------------------------------------------------------------- */
 
 static void
@@ -398,7 +196,7 @@ show_run (StrataResultsPage *self,
   if (run == NULL)
     {
       gtk_label_set_label (self->run_summary, _("The run’s folder is missing"));
-      gtk_widget_action_set_enabled (GTK_WIDGET (self), "results.evaluate", FALSE);
+      strata_evaluation_view_set_run (self->evaluation, self->project, name);
       return;
     }
   info = strata_run_get_info (run);
@@ -425,11 +223,7 @@ show_run (StrataResultsPage *self,
                               json_object_get_string_member (info, "init_from"));
     }
   gtk_label_set_label (self->run_summary, summary->str);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "results.evaluate",
-                                 self->eval_cancellable == NULL &&
-                                 (strata_run_has_checkpoint (run, "best") ||
-                                  strata_run_has_checkpoint (run, "last")));
-  load_saved_evaluation (self, run);
+  strata_evaluation_view_set_run (self->evaluation, self->project, name);
 }
 
 static void
@@ -574,8 +368,6 @@ strata_results_page_dispose (GObject *object)
   StrataResultsPage *self = (StrataResultsPage *) object;
   GtkWidget *child;
 
-  g_cancellable_cancel (self->eval_cancellable);
-  g_clear_object (&self->eval_cancellable);
   g_clear_object (&self->project);
   gtk_widget_dispose_template (GTK_WIDGET (self), STRATA_TYPE_RESULTS_PAGE);
   /* the template's unnamed top child too */
@@ -607,7 +399,7 @@ strata_results_page_class_init (StrataResultsPageClass *klass)
   object_class->finalize = strata_results_page_finalize;
 
   g_type_ensure (STRATA_TYPE_PLOT);
-  g_type_ensure (STRATA_TYPE_CONFUSION_VIEW);
+  g_type_ensure (STRATA_TYPE_EVALUATION_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/strata/Strata/ui/strata-results-page.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (widget_class, StrataResultsPage, name)
@@ -617,19 +409,9 @@ strata_results_page_class_init (StrataResultsPageClass *klass)
   CHILD (run_summary);
   CHILD (loss_plot);
   CHILD (accuracy_plot);
-  CHILD (eval_spinner);
-  CHILD (eval_placeholder);
-  CHILD (eval_box);
-  CHILD (eval_accuracy);
-  CHILD (eval_loss);
-  CHILD (eval_top_k);
-  CHILD (eval_top_k_caption);
-  CHILD (eval_images);
-  CHILD (class_table);
-  CHILD (confusion);
+  CHILD (evaluation);
 #undef CHILD
   gtk_widget_class_bind_template_callback (widget_class, on_run_selected);
-  gtk_widget_class_install_action (widget_class, "results.evaluate", NULL, action_evaluate);
 }
 
 static void
@@ -637,5 +419,4 @@ strata_results_page_init (StrataResultsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "results.evaluate", FALSE);
 }

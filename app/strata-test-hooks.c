@@ -14,6 +14,7 @@
 #include <json-glib/json-glib.h>
 #include <signal.h>
 
+#include "strata-evaluation-view.h"
 #include "strata-graph-editor-private.h"
 #include "strata-test-hooks.h"
 #include "strata-window-private.h"
@@ -54,6 +55,23 @@ strata_test_hooks_add_widget (JsonBuilder *b,
   json_builder_add_double_value (b, bounds.size.width);
   json_builder_add_double_value (b, bounds.size.height);
   json_builder_end_array (b);
+}
+
+/* The first descendant of @widget of @type, depth first. */
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = G_TYPE_CHECK_INSTANCE_TYPE (child, type) ? child
+                                                                  : find_descendant (child, type);
+
+      if (found)
+        return found;
+    }
+  return NULL;
 }
 
 static void
@@ -99,6 +117,10 @@ dump_window (JsonBuilder  *b,
     {
       strata_training_page_add_test_widgets (self->training_page, b);
       strata_inference_page_add_test_widgets (self->inference_page, b);
+      /* looked up, so that the Results page needs no hook of its own */
+      strata_evaluation_view_add_test_widgets (
+        STRATA_EVALUATION_VIEW (find_descendant (GTK_WIDGET (self->results_page),
+                                                 STRATA_TYPE_EVALUATION_VIEW)), b);
     }
   json_builder_end_object (b);
   json_builder_end_object (b);

@@ -17,6 +17,9 @@
 #   recovery an unsaved change, a crash (SIGKILL), and the next start offers the copy back
 #   windows  Preferences and the keyboard shortcuts window
 #   images   a new project on a folder of class folders, saved beside it
+#   evaluate a short run evaluated on the Results page; a confusion-matrix cell opens its
+#            images; Export Submission… writes a zip through the file chooser; the Inference
+#            page classifies the test split and saves the predictions as CSV
 #
 # The app writes where its widgets are and what it shows when sent SIGUSR1 (STRATA_TEST_DUMP);
 # the test checks that and the files the app writes, not pixels.
@@ -506,6 +509,112 @@ def test_from_images(strata, home):
     check(classes is not None, "with a starter network that ends in an Output layer")
 
 
+def scroll_into_view(app, point_of, bottom_margin=60):
+    """Scrolls the page under the pointer until point_of(state) is on the screen."""
+    for i in range(40):
+        state = app.state()
+        point = point_of(state)
+        height = state["widgets"]["window"][3]
+        if point is not None and 80 < point[1] < height - bottom_margin:
+            # the page may still be gliding from the last wheel step: wait until it stands
+            time.sleep(0.5)
+            again = point_of(app.state())
+            if again == point:
+                return point
+            continue
+        # without --sync: it waits for a motion that never comes when the pointer is there
+        xdotool("mousemove", *app.screen((700, 500 + i % 2)))
+        xdotool("click", "5" if point is None or point[1] > height / 2 else "4")
+        time.sleep(0.15)
+    raise Failure("could not scroll to the widget")
+
+
+def test_evaluate(strata, home, outdir):
+    """Evaluate a short run, open a confusion-matrix cell, export a submission zip."""
+    workdir = os.path.join(home, "evaluate")
+    subprocess.run([strata, "new", "--example", "fashion-mnist", workdir], check=True,
+                   capture_output=True)
+    project = os.path.join(workdir, "fashion-mnist.strata")
+    out = subprocess.run([strata, "train", project, "--max-batches", "30", "--json"],
+                         capture_output=True, text=True, timeout=120)
+    check(out.returncode == 0, "a short run trains: " + out.stderr)
+    zip_path = os.path.join(home, "submission.zip")
+    csv_path = os.path.join(home, "predictions.csv")
+
+    app = App(strata, home, args=[project], log_name="evaluate")
+    try:
+        wait_for("the project", lambda: app.state().get("page"))
+        app.key("alt+5")
+        widgets = wait_for("the Results page", lambda: (lambda s: s["widgets"] if s.get("page") == "results" else None)(app.state()), timeout=10)
+        check(widgets["evaluation-shown"] == 0, "the run is not evaluated yet")
+        app.click("evaluation-evaluate")
+        widgets = wait_for("the evaluation", lambda: (lambda w: w if w["evaluation-shown"] and not w["evaluation-busy"] and w["confusion-cells"] else None)(app.state()["widgets"]),
+                           timeout=120)
+        check(widgets["evaluation-misclassified-images"] > 0,
+              "the misclassified images are shown, worst first")
+
+        # the busiest wrong cell, else the busiest cell
+        def target(w):
+            cells = w["confusion-cells"]
+            wrong = [c for c in cells if c[2] != c[3] and c[4] > 0]
+            return max(wrong or cells, key=lambda c: c[4])
+
+        cell = target(widgets)
+        check(cell[4] > 0, "the cell has images")
+        point = scroll_into_view(app, lambda s: (lambda c: c[:2] if c else None)(
+            next((c for c in s["widgets"]["confusion-cells"] if c[2:4] == cell[2:4]), None)))
+        app.click_at(point)
+        widgets = wait_for("the cell's gallery", lambda: (lambda w: w if w["evaluation-cell-row"] == cell[2] else None)(app.state()["widgets"]))
+        check(widgets["evaluation-cell-column"] == cell[3], "the clicked cell is shown")
+        check(widgets["evaluation-cell-images"] == min(cell[4], 60),
+              "its gallery holds its images (%d, expected %d)" % (widgets["evaluation-cell-images"], min(cell[4], 60)))
+        time.sleep(1.0)
+        app.screenshot(outdir, "ui-results")
+
+        scroll_into_view(app, lambda s: (lambda w: w[:2] if w else None)(s["widgets"].get("evaluation-export")))
+        app.click("evaluation-export")
+        wait_for("the export chooser", lambda: any(d["title"] == "Export Submission"
+                                                   for d in app.dump()["dialogs"]), timeout=10)
+        app.key("ctrl+a")
+        app.type(zip_path)
+        app.key("Return")
+        widgets = wait_for("the export", lambda: (lambda w: w if not w["evaluation-export-busy"] and w["evaluation-export-status"].startswith(("Exported", "Could not")) else None)(app.state()["widgets"]),
+                           timeout=180)
+        check(widgets["evaluation-export-status"].startswith("Exported"),
+              "the export succeeds: " + widgets["evaluation-export-status"])
+
+        # the Inference page classifies the test split and saves the predictions as CSV
+        app.key("alt+6")
+        app.click("inference-test-split")
+        widgets = wait_for("the test split's predictions", lambda: (lambda w: w if w["inference-total"] > 0 else None)(app.state()["widgets"]),
+                           timeout=120)
+        check(widgets["inference-rows"] == min(widgets["inference-total"], 100),
+              "the first predictions are listed")
+        app.click("inference-save-csv")
+        wait_for("the CSV chooser", lambda: any(d["title"] == "Save Predictions"
+                                                for d in app.dump()["dialogs"]), timeout=10)
+        app.key("ctrl+a")
+        app.type(csv_path)
+        app.key("Return")
+        wait_for("the CSV", lambda: os.path.exists(csv_path), timeout=10)
+        app.key("ctrl+w")
+        app.wait_exit("the window did not close")
+    finally:
+        app.finish()
+
+    import zipfile
+    check(os.path.exists(zip_path), "the zip is written")
+    with zipfile.ZipFile(zip_path) as z:
+        names = set(z.namelist())
+    for name in ("model.h5", "model.safetensors", "config.json", "test.py"):
+        check(name in names, "the zip holds " + name)
+    check(any(n.startswith("README") for n in names), "and a README")
+    with open(csv_path) as f:
+        rows = f.read().splitlines()
+    check(rows[0] == "Filename,Label" and len(rows) == widgets["inference-total"] + 1,
+          "the CSV has a Filename,Label row for every test image")
+
+
 def run(strata, outdir):
     home = tempfile.mkdtemp(prefix="strata-app-ui-")
     try:
@@ -521,6 +630,9 @@ def run(strata, outdir):
         print("ok 5 - preferences and keyboard shortcuts open from the keyboard, without warnings")
         test_from_images(strata, home)
         print("ok 6 - a new project on a folder of images, saved beside them")
+        test_evaluate(strata, home, outdir)
+        print("ok 7 - evaluate a run, open a confusion-matrix cell's images, export a submission, "
+              "classify the test split and save it as CSV")
     finally:
         if outdir:
             for log in os.listdir(home):
@@ -544,7 +656,7 @@ def main():
         args = [sys.executable, os.path.abspath(__file__), strata] + ([outdir] if outdir else [])
         return subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {SCREEN}x24", *args,
                                "--inner"], env=env).returncode
-    print("1..6")
+    print("1..7")
     try:
         run(strata, outdir)
     except Failure as e:
