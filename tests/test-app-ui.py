@@ -17,6 +17,9 @@
 #   recovery an unsaved change, a crash (SIGKILL), and the next start offers the copy back
 #   windows  Preferences and the keyboard shortcuts window
 #   images   a new project on a folder of class folders, saved beside it
+#   runs     two runs made with the CLI overlaid on the Results page, their differing
+#            learning rate highlighted; one renamed, one deleted and brought back with Undo,
+#            a new run started from its best weights
 #
 # The app writes where its widgets are and what it shows when sent SIGUSR1 (STRATA_TEST_DUMP);
 # the test checks that and the files the app writes, not pixels.
@@ -506,6 +509,100 @@ def test_from_images(strata, home):
     check(classes is not None, "with a starter network that ends in an Output layer")
 
 
+def results(app):
+    return app.state()["results"]
+
+
+def test_runs(strata, home, outdir):
+    """Runs compared, renamed, deleted and restored, and trained from."""
+    workdir = os.path.join(home, "runs")
+    subprocess.run([strata, "new", "--example", "fashion-mnist", workdir], check=True,
+                   capture_output=True)
+    project = os.path.join(workdir, "fashion-mnist.strata")
+    with open(project) as f:
+        saved = json.load(f)
+    # a few hundred images: three epochs take a second or two
+    saved["dataset"]["max_train_per_class"] = 30
+    saved["hyperparameters"]["epochs"] = 3
+    with open(project, "w") as f:
+        json.dump(saved, f)
+    # the second run with another learning rate in the project (the run's settings.json
+    # records the project's settings, not an override given with --lr)
+    for name, rate in (("slow", 0.001), ("fast", 0.004)):
+        with open(project) as f:
+            saved = json.load(f)
+        saved["hyperparameters"]["learning_rate"] = rate
+        with open(project, "w") as f:
+            json.dump(saved, f)
+        out = subprocess.run([strata, "train", project, "--run", name], capture_output=True,
+                             text=True, timeout=120)
+        check(out.returncode == 0, "strata train --run %s works: %s" % (name, out.stderr))
+
+    app = App(strata, home, args=[project], log_name="runs")
+    try:
+        app.key("alt+5")
+        r = wait_for("the runs", lambda: (lambda r: r if len(r["runs"]) == 2 else None)(results(app)))
+        check(r["shown"] == ["slow", "fast"], "the newest runs are on the plots at first")
+        check(r["loss_series"] == 4 and r["accuracy_series"] == 4,
+              "each run has a training and a validation curve on both plots")
+        # off and on again with its check box
+        app.click("results-show-slow")
+        r = wait_for("one run plotted", lambda: (lambda r: r if r["shown"] == ["fast"] else None)(results(app)))
+        check(r["loss_series"] == 2, "a run left out leaves the plots")
+        app.click("results-show-slow")
+        r = wait_for("both runs plotted", lambda: (lambda r: r if len(r["shown"]) == 2 else None)(results(app)))
+        check(r["loss_series"] == 4, "and comes back")
+        rows = {row["key"]: row for row in r["comparison"]}
+        lr = rows.get("hyperparameters.learning_rate")
+        check(lr and lr["differs"] and lr["values"] == ["0.001", "0.004"],
+              "the comparison shows the learning rates side by side, marked as different: %s" % lr)
+        check(not rows["hyperparameters.batch_size"]["differs"], "the same batch size is not marked")
+        app.screenshot(outdir, "ui-results-runs")
+
+        # F2 on the selected run renames it
+        app.click("results-run-fast")
+        check(results(app)["selected"] == "fast", "a click selects the run")
+        app.key("F2")
+        wait_for("the rename dialog", lambda: any(d["title"] == "Rename “fast”"
+                                                  for d in app.dump()["dialogs"]), timeout=10)
+        app.key("ctrl+a")
+        app.type("quick")
+        app.click_dialog_button("Rename “fast”", "Rename")
+        r = wait_for("the renamed run", lambda: (lambda r: r if "quick" in r["runs"] else None)(results(app)))
+        check(r["selected"] == "quick" and "quick" in r["shown"],
+              "the renamed run stays selected and plotted")
+        check(os.path.isdir(os.path.join(workdir, "fashion-mnist.runs", "quick")),
+              "its folder is renamed")
+
+        # Delete, then Undo in the toast
+        app.key("Delete")
+        r = wait_for("the deleted run", lambda: (lambda r: r if r["runs"] == ["slow"] else None)(results(app)))
+        undo = wait_for("the Undo button", lambda: app.state()["toast_buttons"].get("Undo"), timeout=10)
+        time.sleep(0.5)   # the toast slides in
+        app.click_at(app.state()["toast_buttons"]["Undo"][:2])
+        r = wait_for("the run back", lambda: (lambda r: r if "quick" in r["runs"] else None)(results(app)))
+        check(os.path.exists(os.path.join(workdir, "fashion-mnist.runs", "quick", "run.json")),
+              "its folder is back")
+
+        # a new run from the selected run's best weights, on the Training page
+        app.click("results-run-quick")
+        app.click("results-run-menu")
+        app.key("Return")   # the menu opens on its first item
+        state = wait_for("the Training page", lambda: (lambda s: s if s["page"] == "training" else None)(app.state()))
+        check(state["training"]["init_from"] == "quick:best",
+              "New Run From Best Epoch sets Load Previous Weights: %s" % state["training"]["init_from"])
+
+        app.key("ctrl+w")
+        app.wait_exit("the window did not close")
+    finally:
+        app.finish()
+    with open(project) as f:
+        saved = json.load(f)
+    check(sorted(saved["runs"]) == ["quick", "slow"], "the project lists the runs by their names")
+    check(not os.path.exists(os.path.join(workdir, "fashion-mnist.runs", ".trash", "quick")),
+          "nothing is left in the trash")
+
+
 def run(strata, outdir):
     home = tempfile.mkdtemp(prefix="strata-app-ui-")
     try:
@@ -521,6 +618,8 @@ def run(strata, outdir):
         print("ok 5 - preferences and keyboard shortcuts open from the keyboard, without warnings")
         test_from_images(strata, home)
         print("ok 6 - a new project on a folder of images, saved beside them")
+        test_runs(strata, home, outdir)
+        print("ok 7 - runs compared, renamed, deleted and undone, trained from")
     finally:
         if outdir:
             for log in os.listdir(home):
@@ -544,7 +643,7 @@ def main():
         args = [sys.executable, os.path.abspath(__file__), strata] + ([outdir] if outdir else [])
         return subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {SCREEN}x24", *args,
                                "--inner"], env=env).returncode
-    print("1..6")
+    print("1..7")
     try:
         run(strata, outdir)
     except Failure as e:
