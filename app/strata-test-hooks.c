@@ -123,6 +123,7 @@ dump_window (JsonBuilder  *b,
       strata_training_page_add_test_widgets (self->training_page, b);
       strata_inference_page_add_test_widgets (self->inference_page, b);
       strata_results_page_add_test_widgets (self->results_page, b);
+      strata_hyperparams_page_add_test_widgets (self->hyperparams_page, b);
     }
   json_builder_end_object (b);
   json_builder_end_object (b);

@@ -19,7 +19,8 @@
 #   images   a new project on a folder of class folders, saved beside it
 #   runs     two runs made with the CLI overlaid on the Results page, their differing
 #            learning rate highlighted; one renamed, one deleted and brought back with Undo,
-#            a new run started from its best weights
+#            a new run started from its best weights; the learning-rate finder's suggestion
+#            taken on the Hyperparameters page
 #
 # The app writes where its widgets are and what it shows when sent SIGUSR1 (STRATA_TEST_DUMP);
 # the test checks that and the files the app writes, not pixels.
@@ -514,7 +515,7 @@ def results(app):
 
 
 def test_runs(strata, home, outdir):
-    """Runs compared, renamed, deleted and restored, and trained from."""
+    """Runs compared, renamed, deleted and restored; the learning-rate finder."""
     workdir = os.path.join(home, "runs")
     subprocess.run([strata, "new", "--example", "fashion-mnist", workdir], check=True,
                    capture_output=True)
@@ -592,12 +593,31 @@ def test_runs(strata, home, outdir):
         check(state["training"]["init_from"] == "quick:best",
               "New Run From Best Epoch sets Load Previous Weights: %s" % state["training"]["init_from"])
 
+        # the learning-rate finder, and its suggestion taken
+        app.key("alt+3")
+        app.click("hyperparams-find-lr")
+        title = "Find Learning Rate"
+
+        def use_button():
+            dialog = next((d for d in app.dump()["dialogs"] if d["title"] == title), None)
+            return dialog and next((b for b in dialog["buttons"] if b.startswith("Use ")), None)
+
+        label = wait_for("the suggestion", use_button, timeout=60)
+        app.screenshot(outdir, "ui-lr-finder")
+        app.click_dialog_button(title, label)
+        wait_for("the dialog to close", lambda: not app.dump()["dialogs"], timeout=10)
+        check(app.state()["modified"], "the new learning rate is an unsaved change")
+        app.key("ctrl+s")
+        wait_for("the save", lambda: not app.state()["modified"], timeout=10)
         app.key("ctrl+w")
         app.wait_exit("the window did not close")
     finally:
         app.finish()
     with open(project) as f:
         saved = json.load(f)
+    rate = saved["hyperparameters"]["learning_rate"]
+    check(abs(rate - float(label[len("Use "):])) < 1e-12 and rate != 0.004,
+          "the project's learning rate is the suggested one: %g, %s" % (rate, label))
     check(sorted(saved["runs"]) == ["quick", "slow"], "the project lists the runs by their names")
     check(not os.path.exists(os.path.join(workdir, "fashion-mnist.runs", ".trash", "quick")),
           "nothing is left in the trash")
@@ -619,7 +639,7 @@ def run(strata, outdir):
         test_from_images(strata, home)
         print("ok 6 - a new project on a folder of images, saved beside them")
         test_runs(strata, home, outdir)
-        print("ok 7 - runs compared, renamed, deleted and undone, trained from")
+        print("ok 7 - runs compared, renamed, deleted and undone, trained from; the lr finder")
     finally:
         if outdir:
             for log in os.listdir(home):
