@@ -12,6 +12,8 @@
 
 #include "strata-form.h"
 #include "strata-hyperparams-page.h"
+#include "strata-lr-finder-dialog.h"
+#include "strata-test-hooks.h"
 
 /**
  * StrataHyperparamsPage:
@@ -65,8 +67,10 @@ struct _StrataHyperparamsPage
   AdwExpanderRow *early_stopping_row;
   GtkSpinButton *patience;
   GtkSpinButton *min_delta;
+  GtkWidget *find_lr_button;
 
   /* Owned references */
+  StrataProject *project;
   GBindingGroup *bindings;
   GSignalGroup *signals;
   StrataHyperparams *hyperparams;
@@ -158,12 +162,39 @@ strata_hyperparams_page_set_project (StrataHyperparamsPage *self,
   g_return_if_fail (STRATA_IS_HYPERPARAMS_PAGE (self));
   g_return_if_fail (!project || STRATA_IS_PROJECT (project));
 
+  g_set_object (&self->project, project);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "hyperparams.find-learning-rate",
+                                 project != NULL);
   hyperparams = project ? strata_project_get_hyperparams (project) : NULL;
   if (!g_set_object (&self->hyperparams, hyperparams))
     return;
   g_binding_group_set_source (self->bindings, hyperparams);
   g_signal_group_set_target (self->signals, hyperparams);
   update_visible_rows (self);
+}
+
+/* The learning-rate range test on the project as it is now, in its own dialog. */
+static void
+action_find_learning_rate (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  StrataHyperparamsPage *self = STRATA_HYPERPARAMS_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (self->project == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (strata_lr_finder_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                               self->project)));
+}
+
+void
+strata_hyperparams_page_add_test_widgets (StrataHyperparamsPage *self,
+                                          JsonBuilder           *builder)
+{
+  strata_test_hooks_add_widget (builder, "hyperparams-find-lr", self->find_lr_button);
+  strata_test_hooks_add_widget (builder, "hyperparams-learning-rate",
+                                GTK_WIDGET (self->learning_rate));
 }
 
 static void
@@ -176,6 +207,7 @@ strata_hyperparams_page_dispose (GObject *object)
   g_clear_object (&self->bindings);
   g_clear_object (&self->signals);
   g_clear_object (&self->hyperparams);
+  g_clear_object (&self->project);
   gtk_widget_dispose_template (GTK_WIDGET (self), STRATA_TYPE_HYPERPARAMS_PAGE);
 
   G_OBJECT_CLASS (strata_hyperparams_page_parent_class)->dispose (object);
@@ -230,7 +262,10 @@ strata_hyperparams_page_class_init (StrataHyperparamsPageClass *klass)
   CHILD (early_stopping_row);
   CHILD (patience);
   CHILD (min_delta);
+  CHILD (find_lr_button);
 #undef CHILD
+  gtk_widget_class_install_action (widget_class, "hyperparams.find-learning-rate", NULL,
+                                   action_find_learning_rate);
 }
 
 static void

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <adwaita.h>
+#include <json-glib/json-glib.h>
 
 #include "strata-project.h"
 
@@ -17,7 +18,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (StrataHyperparamsPage, strata_hyperparams_page, STRATA, HYPERPARAMS_PAGE,
                       AdwPreferencesPage)
 
-void strata_hyperparams_page_set_project (StrataHyperparamsPage *self,
-                                          StrataProject         *project);
+void strata_hyperparams_page_set_project      (StrataHyperparamsPage *self,
+                                               StrataProject         *project);
+void strata_hyperparams_page_add_test_widgets (StrataHyperparamsPage *self,
+                                               JsonBuilder           *builder);
 
 G_END_DECLS

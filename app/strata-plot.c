@@ -907,3 +907,11 @@ strata_plot_get_n_points (StrataPlot *self)
     n += strata_series_get_n_points (((Series *) g_ptr_array_index (self->series, i))->series);
   return n;
 }
+
+/* The curves on the plot, legend-only entries not counted: for tests. */
+guint
+strata_plot_get_n_series (StrataPlot *self)
+{
+  g_return_val_if_fail (STRATA_IS_PLOT (self), 0);
+  return self->series->len;
+}

@@ -46,5 +46,6 @@ gboolean    strata_plot_get_percent      (StrataPlot      *self);
 void        strata_plot_set_percent      (StrataPlot      *self,
                                           gboolean         percent);
 guint       strata_plot_get_n_points     (StrataPlot      *self);
+guint       strata_plot_get_n_series     (StrataPlot      *self);
 
 G_END_DECLS

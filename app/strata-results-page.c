@@ -16,6 +16,9 @@
 #include "strata-plot.h"
 #include "strata-results-page.h"
 #include "strata-run.h"
+#include "strata-run-actions.h"
+#include "strata-run-comparison.h"
+#include "strata-test-hooks.h"
 #include "strata-series.h"
 #include "strata-window.h"
 
@@ -43,12 +46,15 @@ struct _StrataResultsPage
   StrataPlot *loss_plot;
   StrataPlot *accuracy_plot;
   StrataEvaluationView *evaluation;
+  StrataRunComparison *comparison;
+  GtkWidget *run_menu_button;
 
   /* Owned references */
   StrataProject *project;
   char *selected;
   char *training_run;
   GHashTable *shown;            /* run names whose curves are plotted */
+  GStrv known;                  /* the runs at the last refresh, to follow renames */
 };
 
 G_DEFINE_FINAL_TYPE (StrataResultsPage, strata_results_page, GTK_TYPE_WIDGET)
@@ -164,6 +170,18 @@ update_plots (StrataResultsPage *self)
     }
   strata_plot_set_x_extent (self->loss_plot, extent);
   strata_plot_set_x_extent (self->accuracy_plot, extent);
+
+  /* the plotted runs side by side, the oldest first, as the others changed from it */
+  {
+    g_autoptr(GStrvBuilder) shown = g_strv_builder_new ();
+    g_auto(GStrv) names = NULL;
+
+    for (guint i = 0; runs[i]; i++)
+      if (g_hash_table_contains (self->shown, runs[i]))
+        g_strv_builder_add (shown, runs[i]);
+    names = g_strv_builder_end (shown);
+    strata_run_comparison_set_runs (self->comparison, self->project, (const char *const *) names);
+  }
 }
 
 static void
@@ -181,6 +199,46 @@ on_shown_toggled (GtkCheckButton    *check,
 
 /* Runs -------------------------------------------------------------------------------------------- */
 
+/* The run training now can't be renamed or deleted under the trainer's feet. */
+static void
+update_run_actions (StrataResultsPage *self,
+                    StrataRun         *run)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  gboolean idle = self->selected && g_strcmp0 (self->selected, self->training_run) != 0;
+
+  gtk_widget_action_set_enabled (widget, "results.rename", idle);
+  gtk_widget_action_set_enabled (widget, "results.delete", idle);
+  gtk_widget_action_set_enabled (widget, "results.train-from-best",
+                                 idle && run && strata_run_has_checkpoint (run, "best"));
+  gtk_widget_action_set_enabled (widget, "results.train-from-last",
+                                 idle && run && strata_run_has_checkpoint (run, "last"));
+}
+
+static void
+action_run (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  StrataResultsPage *self = STRATA_RESULTS_PAGE (widget);
+  g_autofree char *name = g_strdup (self->selected);
+
+  if (self->project == NULL || name == NULL || g_strcmp0 (name, self->training_run) == 0)
+    return;
+  if (g_str_equal (action_name, "results.rename"))
+    strata_run_actions_rename (widget, self->project, name);
+  else if (g_str_equal (action_name, "results.delete"))
+    strata_run_actions_delete (widget, self->project, name);
+  else
+    {
+      /* the Training page takes it from here, where the settings can change before Start */
+      const char *which = g_str_equal (action_name, "results.train-from-best") ? "best" : "last";
+      g_autofree char *init = g_strdup_printf ("%s:%s", name, which);
+
+      gtk_widget_activate_action (widget, "win.train-from", "s", init);
+    }
+}
+
 static void
 show_run (StrataResultsPage *self,
           const char        *name)
@@ -193,6 +251,7 @@ show_run (StrataResultsPage *self,
   g_free (self->selected);
   self->selected = g_strdup (name);
   gtk_label_set_label (self->run_title, name);
+  update_run_actions (self, run);
   if (run == NULL)
     {
       gtk_label_set_label (self->run_summary, _("The run’s folder is missing"));
@@ -269,6 +328,7 @@ run_row_new (StrataResultsPage *self,
 
   g_object_set_data_full (G_OBJECT (row), "run", g_strdup (name), g_free);
   g_object_set_data_full (G_OBJECT (check), "run", g_strdup (name), g_free);
+  g_object_set_data (G_OBJECT (row), "check", check);
   tooltip = g_strdup_printf (_("Show “%s” on the plots"), name);
   gtk_widget_set_tooltip_text (check, tooltip);
   gtk_check_button_set_active (GTK_CHECK_BUTTON (check), g_hash_table_contains (self->shown, name));
@@ -289,6 +349,36 @@ run_row_new (StrataResultsPage *self,
   return row;
 }
 
+/* A run renamed leaves the list and comes back under a new name: it stays on the plots and
+ * selected. */
+static void
+follow_rename (StrataResultsPage  *self,
+               char              **runs,
+               char              **keep)
+{
+  const char *gone = NULL, *added = NULL;
+  guint n_gone = 0, n_added = 0;
+
+  for (guint i = 0; self->known && self->known[i]; i++)
+    if (!g_strv_contains ((const char *const *) runs, self->known[i]))
+      gone = self->known[i], n_gone++;
+  for (guint i = 0; self->known && runs[i]; i++)
+    if (!g_strv_contains ((const char *const *) self->known, runs[i]))
+      added = runs[i], n_added++;
+  if (n_gone == 1 && n_added == 1)
+    {
+      if (g_hash_table_remove (self->shown, gone))
+        g_hash_table_add (self->shown, g_strdup (added));
+      if (g_strcmp0 (*keep, gone) == 0)
+        {
+          g_free (*keep);
+          *keep = g_strdup (added);
+        }
+    }
+  g_strfreev (self->known);
+  self->known = g_strdupv (runs);
+}
+
 /**
  * strata_results_page_refresh:
  *
@@ -301,18 +391,31 @@ strata_results_page_refresh (StrataResultsPage *self)
   g_autofree char *keep = NULL;
   GtkWidget *child;
   GtkListBoxRow *select = NULL;
+  GtkWidget *focus;
+  gboolean had_focus;
   guint n;
 
   g_return_if_fail (STRATA_IS_RESULTS_PAGE (self));
 
   keep = g_strdup (self->selected);
+  /* the rows are made again: the keyboard focus goes to the new selected row */
+  /* (the window's focus, which stays while a dialog is in front, unlike the focus child) */
+  focus = gtk_widget_get_root (GTK_WIDGET (self)) ? gtk_root_get_focus (gtk_widget_get_root (GTK_WIDGET (self)))
+                                                   : NULL;
+  had_focus = focus && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->run_list));
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->run_list))))
     gtk_list_box_remove (self->run_list, child);
   if (self->project == NULL)
     return;
   runs = strata_project_dup_run_names (self->project);
   n = g_strv_length (runs);
+  follow_rename (self, runs, &keep);
   gtk_stack_set_visible_child_name (self->stack, n ? "runs" : "empty");
+  if (n == 0)
+    {
+      g_clear_pointer (&self->selected, g_free);
+      update_run_actions (self, NULL);
+    }
   /* the newest runs are compared on the plots until the user picks others */
   if (n && g_hash_table_size (self->shown) == 0)
     for (guint i = n > 4 ? n - 4 : 0; i < n; i++)
@@ -329,6 +432,8 @@ strata_results_page_refresh (StrataResultsPage *self)
     select = gtk_list_box_get_row_at_index (self->run_list, 0);
   if (select)
     gtk_list_box_select_row (self->run_list, select);
+  if (select && had_focus)
+    gtk_widget_grab_focus (GTK_WIDGET (select));
   update_plots (self);
 }
 
@@ -338,9 +443,12 @@ strata_results_page_set_project (StrataResultsPage *self,
 {
   g_return_if_fail (STRATA_IS_RESULTS_PAGE (self));
 
+  if (self->project && self->project != project)
+    strata_run_actions_flush_deleted (self->project);
   if (!g_set_object (&self->project, project))
     return;
   g_hash_table_remove_all (self->shown);
+  g_clear_pointer (&self->known, g_strfreev);
   g_clear_pointer (&self->selected, g_free);
   if (project)
     g_signal_connect_object (project, "runs-changed", G_CALLBACK (strata_results_page_refresh),
@@ -368,6 +476,9 @@ strata_results_page_dispose (GObject *object)
   StrataResultsPage *self = (StrataResultsPage *) object;
   GtkWidget *child;
 
+  /* the Undo toasts of deleted runs go with the window */
+  if (self->project)
+    strata_run_actions_flush_deleted (self->project);
   g_clear_object (&self->project);
   gtk_widget_dispose_template (GTK_WIDGET (self), STRATA_TYPE_RESULTS_PAGE);
   /* the template's unnamed top child too */
@@ -383,6 +494,7 @@ strata_results_page_finalize (GObject *object)
   StrataResultsPage *self = (StrataResultsPage *) object;
 
   g_clear_pointer (&self->shown, g_hash_table_unref);
+  g_clear_pointer (&self->known, g_strfreev);
   g_clear_pointer (&self->selected, g_free);
   g_clear_pointer (&self->training_run, g_free);
 
@@ -400,6 +512,7 @@ strata_results_page_class_init (StrataResultsPageClass *klass)
 
   g_type_ensure (STRATA_TYPE_PLOT);
   g_type_ensure (STRATA_TYPE_EVALUATION_VIEW);
+  g_type_ensure (STRATA_TYPE_RUN_COMPARISON);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/strata/Strata/ui/strata-results-page.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (widget_class, StrataResultsPage, name)
@@ -410,8 +523,16 @@ strata_results_page_class_init (StrataResultsPageClass *klass)
   CHILD (loss_plot);
   CHILD (accuracy_plot);
   CHILD (evaluation);
+  CHILD (comparison);
+  CHILD (run_menu_button);
 #undef CHILD
   gtk_widget_class_bind_template_callback (widget_class, on_run_selected);
+  gtk_widget_class_install_action (widget_class, "results.rename", NULL, action_run);
+  gtk_widget_class_install_action (widget_class, "results.delete", NULL, action_run);
+  gtk_widget_class_install_action (widget_class, "results.train-from-best", NULL, action_run);
+  gtk_widget_class_install_action (widget_class, "results.train-from-last", NULL, action_run);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "results.rename", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "results.delete", NULL);
 }
 
 static void
@@ -419,4 +540,64 @@ strata_results_page_init (StrataResultsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  update_run_actions (self, NULL);
+}
+
+/**
+ * strata_results_page_dup_test_state:
+ *
+ * Returns: (transfer full): the selected run, the plotted runs and the series on the plots,
+ *   and the comparison's rows, for tests/test-app-ui.py
+ */
+JsonNode *
+strata_results_page_dup_test_state (StrataResultsPage *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_auto(GStrv) runs = self->project ? strata_project_dup_run_names (self->project) : NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "selected");
+  json_builder_add_string_value (b, self->selected);
+  json_builder_set_member_name (b, "runs");
+  json_builder_begin_array (b);
+  for (guint i = 0; runs && runs[i]; i++)
+    json_builder_add_string_value (b, runs[i]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "shown");
+  json_builder_begin_array (b);
+  for (guint i = 0; runs && runs[i]; i++)
+    if (g_hash_table_contains (self->shown, runs[i]))
+      json_builder_add_string_value (b, runs[i]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "loss_series");
+  json_builder_add_int_value (b, strata_plot_get_n_series (self->loss_plot));
+  json_builder_set_member_name (b, "accuracy_series");
+  json_builder_add_int_value (b, strata_plot_get_n_series (self->accuracy_plot));
+  json_builder_set_member_name (b, "comparison");
+  json_builder_add_value (b, strata_run_comparison_dup_test_state (self->comparison));
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+/* Each run's row and check box as "results-run-NAME" and "results-show-NAME". */
+void
+strata_results_page_add_test_widgets (StrataResultsPage *self,
+                                      JsonBuilder       *builder)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->run_list)); row;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      const char *name = g_object_get_data (G_OBJECT (row), "run");
+      GtkWidget *check = g_object_get_data (G_OBJECT (row), "check");
+      g_autofree char *row_id = g_strconcat ("results-run-", name, NULL);
+      g_autofree char *check_id = g_strconcat ("results-show-", name, NULL);
+
+      if (name == NULL)
+        continue;
+      strata_test_hooks_add_widget (builder, row_id, row);
+      if (check)
+        strata_test_hooks_add_widget (builder, check_id, check);
+    }
+  strata_test_hooks_add_widget (builder, "results-run-menu", self->run_menu_button);
+  strata_evaluation_view_add_test_widgets (self->evaluation, builder);
 }

@@ -8,6 +8,8 @@
 
 #include <adwaita.h>
 
+#include <json-glib/json-glib.h>
+
 #include "strata-project.h"
 
 G_BEGIN_DECLS
@@ -21,5 +23,9 @@ void strata_results_page_set_project      (StrataResultsPage *self,
 void strata_results_page_set_training_run (StrataResultsPage *self,
                                            const char        *run);
 void strata_results_page_refresh          (StrataResultsPage *self);
+
+JsonNode *strata_results_page_dup_test_state   (StrataResultsPage *self);
+void      strata_results_page_add_test_widgets (StrataResultsPage *self,
+                                                JsonBuilder       *builder);
 
 G_END_DECLS

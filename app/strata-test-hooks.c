@@ -14,7 +14,6 @@
 #include <json-glib/json-glib.h>
 #include <signal.h>
 
-#include "strata-evaluation-view.h"
 #include "strata-graph-editor-private.h"
 #include "strata-test-hooks.h"
 #include "strata-window-private.h"
@@ -57,22 +56,8 @@ strata_test_hooks_add_widget (JsonBuilder *b,
   json_builder_end_array (b);
 }
 
-/* The first descendant of @widget of @type, depth first. */
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = G_TYPE_CHECK_INSTANCE_TYPE (child, type) ? child
-                                                                  : find_descendant (child, type);
-
-      if (found)
-        return found;
-    }
-  return NULL;
-}
+static void add_buttons (JsonBuilder *b,
+                         GtkWidget   *widget);
 
 static void
 dump_window (JsonBuilder  *b,
@@ -87,6 +72,16 @@ dump_window (JsonBuilder  *b,
   json_builder_add_string_value (b, gtk_stack_get_visible_child_name (self->main_stack));
   json_builder_set_member_name (b, "active");
   json_builder_add_boolean_value (b, gtk_window_is_active (GTK_WINDOW (self)));
+  /* the focus widget and its ancestors: where a test's keys went */
+  json_builder_set_member_name (b, "focus");
+  {
+    GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+    g_autoptr(GString) chain = g_string_new (NULL);
+    for (GtkWidget *w = focus; w; w = gtk_widget_get_parent (w))
+      g_string_append_printf (chain, "%s/", G_OBJECT_TYPE_NAME (w));
+    json_builder_add_string_value (b, chain->str);
+  }
   if (project)
     {
       json_builder_set_member_name (b, "page");
@@ -101,6 +96,8 @@ dump_window (JsonBuilder  *b,
 
       json_builder_set_member_name (b, "training");
       json_builder_add_value (b, strata_training_page_dup_test_state (self->training_page));
+      json_builder_set_member_name (b, "results");
+      json_builder_add_value (b, strata_results_page_dup_test_state (self->results_page));
 
       if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "model") == 0)
         {
@@ -109,6 +106,14 @@ dump_window (JsonBuilder  *b,
                                        (struct _StrataGraphEditor *) self->graph_editor));
         }
     }
+  /* the buttons of the toasts shown, by label: "Undo" */
+  json_builder_set_member_name (b, "toast_buttons");
+  json_builder_begin_object (b);
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->toast_overlay)); child;
+       child = gtk_widget_get_next_sibling (child))
+    if (child != adw_toast_overlay_get_child (self->toast_overlay))
+      add_buttons (b, child);
+  json_builder_end_object (b);
   json_builder_set_member_name (b, "widgets");
   json_builder_begin_object (b);
   strata_test_hooks_add_widget (b, "window", GTK_WIDGET (self));
@@ -117,10 +122,8 @@ dump_window (JsonBuilder  *b,
     {
       strata_training_page_add_test_widgets (self->training_page, b);
       strata_inference_page_add_test_widgets (self->inference_page, b);
-      /* looked up, so that the Results page needs no hook of its own */
-      strata_evaluation_view_add_test_widgets (
-        STRATA_EVALUATION_VIEW (find_descendant (GTK_WIDGET (self->results_page),
-                                                 STRATA_TYPE_EVALUATION_VIEW)), b);
+      strata_results_page_add_test_widgets (self->results_page, b);
+      strata_hyperparams_page_add_test_widgets (self->hyperparams_page, b);
     }
   json_builder_end_object (b);
   json_builder_end_object (b);

@@ -796,6 +796,17 @@ strata_training_page_dup_test_state (StrataTrainingPage *self)
     json_builder_add_string_value (b, self->run_name);
   else
     json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "init_from");
+  {
+    guint init = adw_combo_row_get_selected (self->init_row);
+    const char *choice = init < self->init_choices->len ? g_ptr_array_index (self->init_choices, init)
+                                                        : NULL;
+
+    if (choice)
+      json_builder_add_string_value (b, choice);
+    else
+      json_builder_add_null_value (b);
+  }
   json_builder_set_member_name (b, "resume");
   if (self->resume_run)
     json_builder_add_string_value (b, self->resume_run);
@@ -817,6 +828,31 @@ strata_training_page_dup_test_state (StrataTrainingPage *self)
   json_builder_add_double_value (b, gtk_progress_bar_get_fraction (self->progress));
   json_builder_end_object (b);
   return json_builder_get_root (b);
+}
+
+/**
+ * strata_training_page_set_init_from:
+ * @init_from: "RUN:best" or "RUN:last", as the trainer's init_from takes it
+ *
+ * Chooses the weights a new run starts from in the Load Previous Weights row, as the Results
+ * page's "New Run From This Run" asks; the user still changes the settings and starts it.
+ *
+ * Returns: whether the run has those weights to offer
+ */
+gboolean
+strata_training_page_set_init_from (StrataTrainingPage *self,
+                                    const char         *init_from)
+{
+  g_return_val_if_fail (STRATA_IS_TRAINING_PAGE (self), FALSE);
+  g_return_val_if_fail (init_from != NULL, FALSE);
+
+  for (guint i = 0; i < self->init_choices->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (self->init_choices, i), init_from) == 0)
+      {
+        adw_combo_row_set_selected (self->init_row, i);
+        return TRUE;
+      }
+  return FALSE;
 }
 
 void

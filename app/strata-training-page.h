@@ -25,6 +25,8 @@ void        strata_training_page_stop             (StrataTrainingPage *self);
 gboolean    strata_training_page_get_running      (StrataTrainingPage *self);
 gboolean    strata_training_page_get_can_resume   (StrataTrainingPage *self);
 const char *strata_training_page_get_run_name     (StrataTrainingPage *self);
+gboolean    strata_training_page_set_init_from    (StrataTrainingPage *self,
+                                                   const char         *init_from);
 JsonNode   *strata_training_page_dup_test_state   (StrataTrainingPage *self);
 void        strata_training_page_add_test_widgets (StrataTrainingPage *self,
                                                    JsonBuilder        *builder);

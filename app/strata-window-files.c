@@ -488,6 +488,20 @@ action_page (GtkWidget  *widget,
     strata_window_show_page (self, g_variant_get_string (parameter, NULL));
 }
 
+/* "New Run From This Run" on the Results page: the Training page, starting from its weights */
+static void
+action_train_from (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  StrataWindow *self = STRATA_WINDOW (widget);
+
+  if (self->project == NULL || strata_training_page_get_running (self->training_page))
+    return;
+  strata_training_page_set_init_from (self->training_page, g_variant_get_string (parameter, NULL));
+  strata_window_show_page (self, "training");
+}
+
 static void
 action_open_recent (GtkWidget  *widget,
                     const char *action_name,
@@ -532,6 +546,7 @@ _strata_window_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.save", NULL, action_save);
   gtk_widget_class_install_action (widget_class, "win.save-as", NULL, action_save);
   gtk_widget_class_install_action (widget_class, "win.page", "s", action_page);
+  gtk_widget_class_install_action (widget_class, "win.train-from", "s", action_train_from);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", action_open_recent);
   gtk_widget_class_install_action (widget_class, "win.train-start", NULL, action_train);
   gtk_widget_class_install_action (widget_class, "win.train-stop", NULL, action_train);

@@ -20,6 +20,10 @@
 #   evaluate a short run evaluated on the Results page; a confusion-matrix cell opens its
 #            images; Export Submission… writes a zip through the file chooser; the Inference
 #            page classifies the test split and saves the predictions as CSV
+#   runs     two runs made with the CLI overlaid on the Results page, their differing
+#            learning rate highlighted; one renamed, one deleted and brought back with Undo,
+#            a new run started from its best weights; the learning-rate finder's suggestion
+#            taken on the Hyperparameters page
 #
 # The app writes where its widgets are and what it shows when sent SIGUSR1 (STRATA_TEST_DUMP);
 # the test checks that and the files the app writes, not pixels.
@@ -615,24 +619,151 @@ def test_evaluate(strata, home, outdir):
           "the CSV has a Filename,Label row for every test image")
 
 
+def results(app):
+    return app.state()["results"]
+
+
+def test_runs(strata, home, outdir):
+    """Runs compared, renamed, deleted and restored; the learning-rate finder."""
+    workdir = os.path.join(home, "runs")
+    subprocess.run([strata, "new", "--example", "fashion-mnist", workdir], check=True,
+                   capture_output=True)
+    project = os.path.join(workdir, "fashion-mnist.strata")
+    with open(project) as f:
+        saved = json.load(f)
+    # a few hundred images: three epochs take a second or two
+    saved["dataset"]["max_train_per_class"] = 30
+    saved["hyperparameters"]["epochs"] = 3
+    with open(project, "w") as f:
+        json.dump(saved, f)
+    # the second run with another learning rate in the project (the run's settings.json
+    # records the project's settings, not an override given with --lr)
+    for name, rate in (("slow", 0.001), ("fast", 0.004)):
+        with open(project) as f:
+            saved = json.load(f)
+        saved["hyperparameters"]["learning_rate"] = rate
+        with open(project, "w") as f:
+            json.dump(saved, f)
+        out = subprocess.run([strata, "train", project, "--run", name], capture_output=True,
+                             text=True, timeout=120)
+        check(out.returncode == 0, "strata train --run %s works: %s" % (name, out.stderr))
+
+    app = App(strata, home, args=[project], log_name="runs")
+    try:
+        app.key("alt+5")
+        r = wait_for("the runs", lambda: (lambda r: r if len(r["runs"]) == 2 else None)(results(app)))
+        check(r["shown"] == ["slow", "fast"], "the newest runs are on the plots at first")
+        check(r["loss_series"] == 4 and r["accuracy_series"] == 4,
+              "each run has a training and a validation curve on both plots")
+        # off and on again with its check box
+        app.click("results-show-slow")
+        r = wait_for("one run plotted", lambda: (lambda r: r if r["shown"] == ["fast"] else None)(results(app)))
+        check(r["loss_series"] == 2, "a run left out leaves the plots")
+        app.click("results-show-slow")
+        r = wait_for("both runs plotted", lambda: (lambda r: r if len(r["shown"]) == 2 else None)(results(app)))
+        check(r["loss_series"] == 4, "and comes back")
+        rows = {row["key"]: row for row in r["comparison"]}
+        lr = rows.get("hyperparameters.learning_rate")
+        check(lr and lr["differs"] and lr["values"] == ["0.001", "0.004"],
+              "the comparison shows the learning rates side by side, marked as different: %s" % lr)
+        check(not rows["hyperparameters.batch_size"]["differs"], "the same batch size is not marked")
+        app.screenshot(outdir, "ui-results-runs")
+
+        # F2 on the selected run renames it
+        app.click("results-run-fast")
+        check(results(app)["selected"] == "fast", "a click selects the run")
+        app.key("F2")
+        wait_for("the rename dialog", lambda: any(d["title"] == "Rename “fast”"
+                                                  for d in app.dump()["dialogs"]), timeout=10)
+        app.key("ctrl+a")
+        app.type("quick")
+        app.click_dialog_button("Rename “fast”", "Rename")
+        r = wait_for("the renamed run", lambda: (lambda r: r if "quick" in r["runs"] else None)(results(app)))
+        check(r["selected"] == "quick" and "quick" in r["shown"],
+              "the renamed run stays selected and plotted")
+        check(os.path.isdir(os.path.join(workdir, "fashion-mnist.runs", "quick")),
+              "its folder is renamed")
+
+        # Delete, then Undo in the toast
+        app.key("Delete")
+        r = wait_for("the deleted run", lambda: (lambda r: r if r["runs"] == ["slow"] else None)(results(app)))
+        undo = wait_for("the Undo button", lambda: app.state()["toast_buttons"].get("Undo"), timeout=10)
+        time.sleep(0.5)   # the toast slides in
+        app.click_at(app.state()["toast_buttons"]["Undo"][:2])
+        r = wait_for("the run back", lambda: (lambda r: r if "quick" in r["runs"] else None)(results(app)))
+        check(os.path.exists(os.path.join(workdir, "fashion-mnist.runs", "quick", "run.json")),
+              "its folder is back")
+
+        # a new run from the selected run's best weights, on the Training page
+        app.click("results-run-quick")
+        app.click("results-run-menu")
+        app.key("Return")   # the menu opens on its first item
+        state = wait_for("the Training page", lambda: (lambda s: s if s["page"] == "training" else None)(app.state()))
+        check(state["training"]["init_from"] == "quick:best",
+              "New Run From Best Epoch sets Load Previous Weights: %s" % state["training"]["init_from"])
+
+        # the learning-rate finder, and its suggestion taken
+        app.key("alt+3")
+        app.click("hyperparams-find-lr")
+        title = "Find Learning Rate"
+
+        def use_button():
+            dialog = next((d for d in app.dump()["dialogs"] if d["title"] == title), None)
+            return dialog and next((b for b in dialog["buttons"] if b.startswith("Use ")), None)
+
+        label = wait_for("the suggestion", use_button, timeout=60)
+        app.screenshot(outdir, "ui-lr-finder")
+        app.click_dialog_button(title, label)
+        wait_for("the dialog to close", lambda: not app.dump()["dialogs"], timeout=10)
+        check(app.state()["modified"], "the new learning rate is an unsaved change")
+        app.key("ctrl+s")
+        wait_for("the save", lambda: not app.state()["modified"], timeout=10)
+        app.key("ctrl+w")
+        app.wait_exit("the window did not close")
+    finally:
+        app.finish()
+    with open(project) as f:
+        saved = json.load(f)
+    rate = saved["hyperparameters"]["learning_rate"]
+    check(abs(rate - float(label[len("Use "):])) < 1e-12 and rate != 0.004,
+          "the project's learning rate is the suggested one: %g, %s" % (rate, label))
+    check(sorted(saved["runs"]) == ["quick", "slow"], "the project lists the runs by their names")
+    check(not os.path.exists(os.path.join(workdir, "fashion-mnist.runs", ".trash", "quick")),
+          "nothing is left in the trash")
+
+
 def run(strata, outdir):
     home = tempfile.mkdtemp(prefix="strata-app-ui-")
+    # STRATA_UI_ONLY=7,8 runs only those, when working on them (1 makes the others' project)
+    only = os.environ.get("STRATA_UI_ONLY")
+    only = {int(n) for n in only.split(",")} if only else None
+    project = None
+    tests = [
+        (lambda: test_prompt(strata, home, project),
+         "closing with unsaved changes asks; Cancel keeps them, Discard drops them"),
+        (lambda: test_training(strata, home, outdir),
+         "train with live plots, stop, resume, close while training, resume from CLI"),
+        (lambda: test_recovery(strata, home, project),
+         "after a crash the autosaved changes are offered back"),
+        (lambda: test_windows(strata, home, project),
+         "preferences and keyboard shortcuts open from the keyboard, without warnings"),
+        (lambda: test_from_images(strata, home),
+         "a new project on a folder of images, saved beside them"),
+        (lambda: test_evaluate(strata, home, outdir),
+         "evaluate a run, open a confusion-matrix cell's images, export a submission, "
+         "classify the test split and save it as CSV"),
+        (lambda: test_runs(strata, home, outdir),
+         "runs compared, renamed, deleted and undone, trained from; the lr finder"),
+    ]
     try:
         project = test_editor(strata, home, outdir)
         print("ok 1 - welcome, example, palette drop, link, undo/redo, Save As, reopen, recent")
-        test_prompt(strata, home, project)
-        print("ok 2 - closing with unsaved changes asks; Cancel keeps them, Discard drops them")
-        test_training(strata, home, outdir)
-        print("ok 3 - train with live plots, stop, resume, close while training, resume from CLI")
-        test_recovery(strata, home, project)
-        print("ok 4 - after a crash the autosaved changes are offered back")
-        test_windows(strata, home, project)
-        print("ok 5 - preferences and keyboard shortcuts open from the keyboard, without warnings")
-        test_from_images(strata, home)
-        print("ok 6 - a new project on a folder of images, saved beside them")
-        test_evaluate(strata, home, outdir)
-        print("ok 7 - evaluate a run, open a confusion-matrix cell's images, export a submission, "
-              "classify the test split and save it as CSV")
+        for number, (test, what) in enumerate(tests, start=2):
+            if only and number not in only:
+                print("ok %d - %s # SKIP not in STRATA_UI_ONLY" % (number, what))
+                continue
+            test()
+            print("ok %d - %s" % (number, what))
     finally:
         if outdir:
             for log in os.listdir(home):
@@ -656,7 +787,7 @@ def main():
         args = [sys.executable, os.path.abspath(__file__), strata] + ([outdir] if outdir else [])
         return subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {SCREEN}x24", *args,
                                "--inner"], env=env).returncode
-    print("1..7")
+    print("1..8")
     try:
         run(strata, outdir)
     except Failure as e:
