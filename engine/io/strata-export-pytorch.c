@@ -19,6 +19,7 @@
 #include "strata-export-pytorch.h"
 #include "strata-keras-model.h"
 #include "strata-predict.h"
+#include "strata-remove-tree.h"
 #include "strata-run.h"
 #include "strata-session.h"
 
@@ -302,24 +303,6 @@ fill_readme (StrataProject     *project,
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 /* @dir must not exist, or be an empty folder. */
 static gboolean
 check_target (const char  *dir,
@@ -497,6 +480,6 @@ strata_export_pytorch (StrataProject                    *project,
 
 out:
   if (!ok)
-    remove_tree (tmp);
+    strata_remove_tree (tmp, NULL);
   return ok;
 }

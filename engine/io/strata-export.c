@@ -19,6 +19,7 @@
 #include "strata-keras-h5.h"
 #include "strata-png-writer.h"
 #include "strata-predict.h"
+#include "strata-remove-tree.h"
 #include "strata-run.h"
 #include "strata-safetensors.h"
 #include "strata-session.h"
@@ -793,24 +794,6 @@ check_export (StrataPredictor           *predictor,
 
 /* Staging -------------------------------------------------------------------------------- */
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 static char *
 describe_metrics (StrataProject *project,
                   const char    *run_name,
@@ -1060,6 +1043,6 @@ strata_export_zip (StrataProject             *project,
   ok = TRUE;
 
 out:
-  remove_tree (staging);
+  strata_remove_tree (staging, NULL);
   return ok ? g_steal_pointer (&result) : NULL;
 }

@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 
+#include "strata-remove-tree.h"
 #include "strata-run.h"
 #include "strata-runs.h"
 
@@ -146,6 +147,8 @@ strata_runs_rename (StrataProject  *project,
       return FALSE;
     }
 
+  /* before the list changes: whoever redraws on runs-changed sees the new references */
+  update_init_from (project, name, new_name);
   if (!strata_project_rename_run (project, name, new_name))
     strata_project_add_run (project, new_name);
   if (!save_project (project, was_modified, error))
@@ -153,9 +156,9 @@ strata_runs_rename (StrataProject  *project,
       g_rename (to, from);
       json_object_set_string_member (strata_run_get_info (run), "name", name);
       strata_project_rename_run (project, new_name, name);
+      update_init_from (project, new_name, name);
       return FALSE;
     }
-  update_init_from (project, name, new_name);
   return TRUE;
 }
 
@@ -275,44 +278,6 @@ strata_runs_restore (StrataProject  *project,
   return g_steal_pointer (&name);
 }
 
-static gboolean
-remove_tree (GFile         *file,
-             GError       **error)
-{
-  g_autoptr(GFileEnumerator) children = NULL;
-  g_autoptr(GError) local_error = NULL;
-
-  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME ","
-                                        G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, &local_error);
-  if (children != NULL)
-    {
-      for (;;)
-        {
-          GFileInfo *info;
-          GFile *child;
-
-          if (!g_file_enumerator_iterate (children, &info, &child, NULL, error))
-            return FALSE;
-          if (info == NULL)
-            break;
-          if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-            {
-              if (!remove_tree (child, error))
-                return FALSE;
-            }
-          else if (!g_file_delete (child, NULL, error))
-            return FALSE;
-        }
-    }
-  else if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY))
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  return g_file_delete (file, NULL, error);
-}
-
 /**
  * strata_runs_empty_trash:
  *
@@ -324,11 +289,10 @@ strata_runs_empty_trash (StrataProject  *project,
 {
   g_autofree char *runs_dir = strata_project_dup_runs_dir (project);
   g_autofree char *trash_dir = g_build_filename (runs_dir, STRATA_RUNS_TRASH_DIR, NULL);
-  g_autoptr(GFile) trash = g_file_new_for_path (trash_dir);
 
   if (!g_file_test (trash_dir, G_FILE_TEST_IS_DIR))
     return TRUE;
-  return remove_tree (trash, error);
+  return strata_remove_tree (trash_dir, error);
 }
 
 /* Settings diff -------------------------------------------------------------------------- */
