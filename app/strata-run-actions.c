@@ -95,9 +95,6 @@ on_rename_response (AdwMessageDialog *dialog,
     return;
   if (!strata_runs_rename (data->project, data->run, name, &error))
     show_error (data->parent, _("Could Not Rename the Run"), error);
-  else
-    /* the list changed before the runs that started from it were updated: show those too */
-    g_signal_emit_by_name (data->project, "runs-changed");
 }
 
 /**

@@ -53,6 +53,17 @@ listed (StrataProject *project,
 }
 
 static void
+check_child_follows (StrataProject *project,
+                     const char    *runs)
+{
+  g_autoptr(StrataRun) child = strata_run_open (runs, "b", NULL);
+
+  g_assert_nonnull (child);
+  g_assert_cmpstr (json_object_get_string_member (strata_run_get_info (child), "init_from"), ==,
+                   "first:last");
+}
+
+static void
 test_rename (void)
 {
   g_autoptr(StrataProject) project = load ();
@@ -73,8 +84,11 @@ test_rename (void)
   g_assert_true (strata_run_save_info (child, &error));
   g_clear_object (&child);
 
+  /* whoever redraws on runs-changed already reads the new reference */
+  g_signal_connect (project, "runs-changed", G_CALLBACK (check_child_follows), runs);
   g_assert_true (strata_runs_rename (project, "a", "first", &error));
   g_assert_no_error (error);
+  g_signal_handlers_disconnect_by_func (project, check_child_follows, runs);
   g_assert_false (run_dir_exists ("a"));
   g_assert_true (run_dir_exists ("first"));
   run = strata_run_open (runs, "first", &error);
