@@ -193,6 +193,28 @@ test_resume_is_exact (void)
   train (&again, "finished");
 }
 
+/* --lr trains with another rate than the project's; the run records the one it used. */
+static void
+test_learning_rate_override (void)
+{
+  StrataTrainOptions options = { .run_name = "faster", .learning_rate = 0.0123, .max_batches = 2 };
+  g_autoptr(StrataProject) project = strata_project_load (project_path, NULL);
+  g_autoptr(StrataTrainer) trainer = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *hp;
+
+  trainer = strata_trainer_new (project, &options, &error);
+  g_assert_no_error (error);
+  g_assert_true (strata_trainer_run (trainer, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  hp = json_object_get_object_member (
+    json_node_get_object (strata_run_get_settings (strata_trainer_get_run (trainer))),
+    "hyperparameters");
+  g_assert_cmpfloat (json_object_get_double_member (hp, "learning_rate"), ==, 0.0123);
+  g_assert_cmpfloat (strata_hyperparams_get_learning_rate (strata_project_get_hyperparams (project)),
+                     !=, 0.0123);
+}
+
 static void
 test_evaluate (void)
 {
@@ -346,6 +368,7 @@ main (int   argc,
   g_test_add_func ("/train/mismatch-leaves-no-run", test_mismatch_leaves_no_run);
   g_test_add_func ("/train/sigkill-then-resume", test_sigkill_then_resume);
   g_test_add_func ("/train/sigint-stops-cleanly", test_sigint_stops_cleanly);
+  g_test_add_func ("/train/learning-rate-override", test_learning_rate_override);
   ret = g_test_run ();
   g_spawn_command_line_sync (g_strdup_printf ("rm -rf %s", tmpdir), NULL, NULL, NULL, NULL);
   return ret;

@@ -271,6 +271,11 @@ strata_trainer_new (StrataProject            *project,
   settings = dup_settings (self, error);
   if (settings == NULL)
     return NULL;
+  /* in the settings, so that the run records the rate it trained with */
+  if (options->learning_rate > 0)
+    json_object_set_double_member (
+      json_object_get_object_member (json_node_get_object (settings), "hyperparameters"),
+      "learning_rate", options->learning_rate);
   base_dir = strata_project_dup_base_dir (project);
   self->session = strata_session_new (settings, base_dir, error);
   if (self->session == NULL || (options->resume && !commit_run (self, settings, error)))
@@ -278,8 +283,6 @@ strata_trainer_new (StrataProject            *project,
   hp = strata_session_get_hyperparams (self->session);
 
   self->epochs = options->epochs > 0 ? options->epochs : (int) strata_hyperparams_get_epochs (hp);
-  if (options->learning_rate > 0)
-    g_object_set (hp, "learning-rate", options->learning_rate, NULL);
   self->monitor = g_strdup (strata_hyperparams_get_monitor (hp));
 
   strata_hyperparams_get_optimizer_config (hp, &optimizer_config);
