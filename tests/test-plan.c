@@ -277,6 +277,7 @@ typedef struct
   float scores[8 * 5];
   float input_diff[8 * 12 * 12 * 3];
   guint n_backward_layers;
+  gsize arena_bytes;
 } FoldRun;
 
 static void
@@ -306,6 +307,7 @@ fold_run (StrataGraph    *graph,
   g_assert_no_error (error);
   _strata_plan_get_stats (plan, &stats);
   g_assert_cmpuint (stats.n_reference_impls, ==, 0);
+  run->arena_bytes = stats.arena_bytes;
   test_fill_random (strata_plan_get_input (plan), G_N_ELEMENTS (run->input_diff), 9, 1.0f);
   g_assert_true (strata_plan_forward (plan, 8, 3, &error));
   g_assert_no_error (error);
@@ -403,6 +405,37 @@ test_fold_activations_bf16 (void)
   check_fold (bns, STRATA_PRECISION_BF16, 1e-5);
 }
 
+/*
+ * conv_b's weight gradient reads bn_a's output (with relu_a folded in) computed again in the
+ * backward instead of kept from the forward: the same gradients, from less memory.
+ */
+static void
+test_recompute (void)
+{
+  g_autoptr(StrataGraph) graph = test_residual_graph ();
+  FoldRun kept = { 0 }, recomputed = { 0 };
+
+  g_setenv ("STRATA_PLAN_KEEP_ACTIVATIONS", "1", TRUE);
+  fold_run (graph, STRATA_PLAN_TRAIN, STRATA_PRECISION_FP32, TRUE, &kept);
+  g_unsetenv ("STRATA_PLAN_KEEP_ACTIVATIONS");
+  fold_run (graph, STRATA_PLAN_TRAIN, STRATA_PRECISION_FP32, TRUE, &recomputed);
+  g_test_message ("arena: %zu bytes kept, %zu recomputed", kept.arena_bytes,
+                  recomputed.arena_bytes);
+  g_assert_cmpuint (recomputed.arena_bytes, <, kept.arena_bytes);
+  assert_close ("input gradient", recomputed.input_diff, kept.input_diff,
+                G_N_ELEMENTS (kept.input_diff), 1e-6);
+  for (guint t = 0; t < strata_model_get_n_tensors (kept.model); t++)
+    {
+      StrataTensor *a = strata_model_get_tensor (recomputed.model, t);
+      StrataTensor *b = strata_model_lookup (kept.model, a->name);
+
+      if (a->diff)
+        assert_close (a->name, a->diff, b->diff, a->n, 1e-6);
+    }
+  fold_run_clear (&kept);
+  fold_run_clear (&recomputed);
+}
+
 /* Misuse gives errors, not aborts. */
 static void
 test_errors (void)
@@ -455,5 +488,6 @@ main (int   argc,
   g_test_add_func ("/plan/errors", test_errors);
   g_test_add_func ("/plan/fold-activations", test_fold_activations);
   g_test_add_func ("/plan/fold-activations-bf16", test_fold_activations_bf16);
+  g_test_add_func ("/plan/recompute", test_recompute);
   return g_test_run ();
 }

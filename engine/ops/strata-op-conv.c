@@ -109,6 +109,7 @@ typedef struct
   StrataActStage stage;
   dnnl_primitive_desc_t fwd_pd;
   dnnl_memory_t src;               /* the input as the forward read it */
+  gboolean recompute_src;          /* the weight gradient computes it again, not kept */
   StrataTensor *kernel;
   StrataTensor *bias;
   dnnl_memory_desc_t plain_weights;
@@ -216,8 +217,12 @@ conv_build_forward (StrataPlan       *plan,
   if (prim == NULL)
     return FALSE;
 
+  priv->recompute_src = layer->trainable &&
+                        _strata_plan_src_recomputable (plan, layer, 0,
+                                                       _strata_pd_md (priv->fwd_pd,
+                                                                      dnnl_query_src_md));
   src = _strata_plan_src (plan, layer, 0, _strata_pd_md (priv->fwd_pd, dnnl_query_src_md),
-                          layer->trainable, error);
+                          layer->trainable && !priv->recompute_src, error);
   weights = src ? _strata_plan_weights (plan, priv->kernel, &priv->plain_weights,
                                         _strata_pd_md (priv->fwd_pd, dnnl_query_weights_md),
                                         error) : NULL;
@@ -277,8 +282,9 @@ conv_build_backward (StrataPlan       *plan,
                               "set up a convolution's weight gradient", error);
       if (prim == NULL)
         return FALSE;
-      src = _strata_plan_as (plan, layer->backward, priv->src,
-                             _strata_pd_md (pd, dnnl_query_src_md), t, error);
+      src = priv->recompute_src ? _strata_plan_src_recompute (plan, layer, 0, error) : priv->src;
+      src = src ? _strata_plan_as (plan, layer->backward, src,
+                                   _strata_pd_md (pd, dnnl_query_src_md), t, error) : NULL;
       diff_dst = src ? _strata_plan_as (plan, layer->backward, diff_pre,
                                         _strata_pd_md (pd, dnnl_query_diff_dst_md), t, error)
                      : NULL;
@@ -313,8 +319,8 @@ conv_build_backward (StrataPlan       *plan,
                               "set up a convolution's input gradient", error);
       if (prim == NULL)
         return FALSE;
-      weights = _strata_plan_weights (plan, priv->kernel, &priv->plain_weights,
-                                      _strata_pd_md (pd, dnnl_query_weights_md), error);
+      weights = _strata_plan_weights_backward (plan, layer, priv->kernel, &priv->plain_weights,
+                                               _strata_pd_md (pd, dnnl_query_weights_md), error);
       diff_dst = weights ? _strata_plan_as (plan, layer->backward, diff_pre,
                                             _strata_pd_md (pd, dnnl_query_diff_dst_md), t,
                                             error) : NULL;

@@ -195,8 +195,8 @@ dense_build_backward (StrataPlan       *plan,
                               "set up a dense layer's input gradient", error);
       if (prim == NULL)
         return FALSE;
-      weights = _strata_plan_weights (plan, priv->kernel, &priv->plain_weights,
-                                      _strata_pd_md (pd, dnnl_query_weights_md), error);
+      weights = _strata_plan_weights_backward (plan, layer, priv->kernel, &priv->plain_weights,
+                                               _strata_pd_md (pd, dnnl_query_weights_md), error);
       diff_dst = weights ? _strata_plan_as (plan, layer->backward, diff_pre,
                                             _strata_pd_md (pd, dnnl_query_diff_dst_md), t,
                                             error) : NULL;

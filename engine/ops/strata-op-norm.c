@@ -253,9 +253,39 @@ norm_build_backward (StrataPlan       *plan,
   return !wants_src || _strata_plan_diff_src_done (plan, layer, 0, diff_src, error);
 }
 
+/* The output again, for a consumer's backward: the forward once more, with the statistics
+ * the training forward used (or the moving ones) and a folded ReLU. */
+static gboolean
+norm_build_recompute (StrataPlan       *plan,
+                      StrataPlanLayer  *layer,
+                      GArray           *steps,
+                      dnnl_memory_t     dst,
+                      GError          **error)
+{
+  NormPriv *priv = layer->priv;
+  dnnl_batch_normalization_desc_t desc;
+  StrataPlanPrim *prim;
+  dnnl_status_t status;
+
+  status = dnnl_batch_normalization_forward_desc_init (&desc, dnnl_forward_inference,
+                                                       _strata_plan_md (priv->src), priv->epsilon,
+                                                       priv->flags | dnnl_use_global_stats);
+  if (!_strata_plan_check (status, "describe the operation", error))
+    return FALSE;
+  prim = _strata_op_prim (plan, &desc, NULL, NULL, NULL,
+                          "set up a batch normalization's recomputation", error);
+  if (prim == NULL)
+    return FALSE;
+  _strata_plan_exec (plan, steps, prim, 6, DNNL_ARG_SRC, priv->src, DNNL_ARG_DST, dst,
+                     DNNL_ARG_MEAN, priv->mean, DNNL_ARG_VARIANCE, priv->variance,
+                     DNNL_ARG_SCALE, priv->scale, DNNL_ARG_SHIFT, priv->shift);
+  return TRUE;
+}
+
 const StrataOpKernels strata_batch_normalization_kernels = {
   norm_build_forward,
   norm_build_backward,
+  norm_build_recompute,
 };
 
 const StrataOpInfo strata_op_batch_normalization = {

@@ -557,6 +557,59 @@ _strata_plan_src (StrataPlan               *plan,
   return copy;
 }
 
+/* The layer that computes @layer's output: itself, or the layer a ReLU was folded into. */
+static StrataPlanLayer *
+producer (StrataPlanLayer *layer)
+{
+  return layer->folded ? layer->inputs[0] : layer;
+}
+
+/**
+ * _strata_plan_src_recomputable:
+ * @md: the layout the layer reads the input in, as for _strata_plan_src()
+ *
+ * Whether the layer's backward can have input @input's output computed again rather than
+ * kept from the forward. A BatchNormalization's output is, from its own input, mean and
+ * variance, which its backward (later than any consumer's) keeps anyway: one elementwise
+ * pass instead of a whole activation held through the step. In ResNet50 that is some
+ * 250 MB of a batch of 16 in fp32.
+ */
+gboolean
+_strata_plan_src_recomputable (StrataPlan               *plan,
+                               StrataPlanLayer          *layer,
+                               guint                     input,
+                               const dnnl_memory_desc_t *md)
+{
+  StrataPlanLayer *source = producer (layer->inputs[input]);
+
+  return plan->train && !(plan->debug & STRATA_PLAN_DEBUG_KEEP_OUTPUTS) &&
+         source->op->kernels && source->op->kernels->build_recompute && source->runs_backward &&
+         (md == NULL || _strata_md_equal (md, &layer->inputs[input]->dst_md)) &&
+         g_strcmp0 (g_getenv ("STRATA_PLAN_KEEP_ACTIVATIONS"), "1") != 0;
+}
+
+/**
+ * _strata_plan_src_recompute:
+ *
+ * Returns: in the layer's backward, input @input's output computed again into memory that
+ *   lives for that step only (see _strata_plan_src_recomputable())
+ */
+dnnl_memory_t
+_strata_plan_src_recompute (StrataPlan       *plan,
+                            StrataPlanLayer  *layer,
+                            guint             input,
+                            GError          **error)
+{
+  StrataPlanLayer *source = producer (layer->inputs[input]);
+  int t = _strata_plan_t_backward (plan, layer);
+  dnnl_memory_t mem = _strata_plan_mem_temp (plan, &layer->inputs[input]->dst_md, t, t, error);
+
+  if (mem == NULL ||
+      !source->op->kernels->build_recompute (plan, source, layer->backward, mem, error))
+    return NULL;
+  return mem;
+}
+
 dnnl_memory_t
 _strata_plan_output (StrataPlan               *plan,
                      StrataPlanLayer          *layer,
@@ -753,6 +806,48 @@ _strata_plan_weights (StrataPlan               *plan,
   entry.tensor = tensor;
   entry.mem = copy;
   g_array_append_val (plan->weight_copies, entry);
+  return copy;
+}
+
+/**
+ * _strata_plan_weights_backward:
+ *
+ * Like _strata_plan_weights(), for the layer's backward: a layout that no other step reads
+ * is made from the forward's copy at the backward step, into memory that lives for that step
+ * only. A convolution's input gradient wants its weights in another layout than its forward;
+ * kept for the whole step, those copies would be as large as the model.
+ */
+dnnl_memory_t
+_strata_plan_weights_backward (StrataPlan               *plan,
+                               StrataPlanLayer          *layer,
+                               StrataTensor             *tensor,
+                               const dnnl_memory_desc_t *plain_md,
+                               const dnnl_memory_desc_t *md,
+                               GError                  **error)
+{
+  int t = _strata_plan_t_backward (plan, layer);
+  dnnl_memory_t from = NULL, copy;
+
+  if (_strata_md_equal (plain_md, md))
+    return _strata_plan_weights (plan, tensor, plain_md, md, error);
+  for (guint i = 0; i < plan->weight_copies->len; i++)
+    {
+      WeightCopy *c = &g_array_index (plan->weight_copies, WeightCopy, i);
+      const dnnl_memory_desc_t *c_md = _strata_plan_md (c->mem);
+
+      if (c->tensor != tensor)
+        continue;
+      if (_strata_md_equal (c_md, md))
+        return c->mem;
+      /* the same values as the master weights only in the same type (bf16 is rounded) */
+      if (c_md->data_type == md->data_type)
+        from = c->mem;
+    }
+  if (from == NULL)
+    return _strata_plan_weights (plan, tensor, plain_md, md, error);
+  copy = _strata_plan_mem_temp (plan, md, t, t, error);
+  if (copy == NULL || !_strata_plan_reorder (plan, layer->backward, from, copy, FALSE, error))
+    return NULL;
   return copy;
 }
 

@@ -51,6 +51,13 @@ struct _StrataOpKernels
   gboolean (*build_backward) (StrataPlan      *plan,
                               StrataPlanLayer *layer,
                               GError         **error);
+  /* Optional: adds to @steps what writes the layer's training output again into @dst, from
+   * what its own backward keeps anyway (see _strata_plan_src_recomputable()). */
+  gboolean (*build_recompute) (StrataPlan      *plan,
+                               StrataPlanLayer *layer,
+                               GArray          *steps,
+                               dnnl_memory_t    dst,
+                               GError         **error);
 };
 
 struct _StrataPlanLayer
@@ -175,6 +182,14 @@ dnnl_memory_t     _strata_plan_src             (StrataPlan          *plan,
                                                 const dnnl_memory_desc_t *md,
                                                 gboolean             keep_for_backward,
                                                 GError             **error);
+gboolean          _strata_plan_src_recomputable (StrataPlan         *plan,
+                                                StrataPlanLayer     *layer,
+                                                guint                input,
+                                                const dnnl_memory_desc_t *md);
+dnnl_memory_t     _strata_plan_src_recompute   (StrataPlan          *plan,
+                                                StrataPlanLayer     *layer,
+                                                guint                input,
+                                                GError             **error);
 dnnl_memory_t     _strata_plan_output          (StrataPlan          *plan,
                                                 StrataPlanLayer     *layer,
                                                 const dnnl_memory_desc_t *md,
@@ -208,6 +223,12 @@ StrataTensor     *_strata_plan_tensor          (StrataPlan          *plan,
                                                 StrataPlanLayer     *layer,
                                                 const char          *weight);
 dnnl_memory_t     _strata_plan_weights         (StrataPlan          *plan,
+                                                StrataTensor        *tensor,
+                                                const dnnl_memory_desc_t *plain_md,
+                                                const dnnl_memory_desc_t *md,
+                                                GError             **error);
+dnnl_memory_t     _strata_plan_weights_backward (StrataPlan         *plan,
+                                                StrataPlanLayer     *layer,
                                                 StrataTensor        *tensor,
                                                 const dnnl_memory_desc_t *plain_md,
                                                 const dnnl_memory_desc_t *md,
