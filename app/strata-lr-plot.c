@@ -13,6 +13,7 @@
 
 #include "strata-lr-plot.h"
 #include "strata-plot-axis.h"
+#include "strata-draw.h"
 
 /**
  * StrataLrPlot:
@@ -80,76 +81,6 @@ decade_label (int exponent)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
-static GdkRGBA
-color (StrataLrPlot *self,
-       const char   *name,
-       const char   *fallback)
-{
-  GdkRGBA rgba;
-
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  if (name && gtk_style_context_lookup_color (gtk_widget_get_style_context (GTK_WIDGET (self)),
-                                              name, &rgba))
-    return rgba;
-  if (fallback == NULL)
-    {
-      gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), &rgba);
-      return rgba;
-    }
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  gdk_rgba_parse (&rgba, fallback);
-  return rgba;
-}
-
-static void
-set_source (cairo_t       *cr,
-            const GdkRGBA *rgba,
-            double         alpha)
-{
-  cairo_set_source_rgba (cr, rgba->red, rgba->green, rgba->blue, rgba->alpha * alpha);
-}
-
-static PangoLayout *
-small_layout (StrataLrPlot *self,
-              const char   *text,
-              gboolean      bold)
-{
-  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
-  PangoAttrList *attrs = pango_attr_list_new ();
-
-  pango_attr_list_insert (attrs, pango_attr_scale_new (0.82));
-  if (bold)
-    pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
-  pango_layout_set_attributes (layout, attrs);
-  pango_attr_list_unref (attrs);
-  return layout;
-}
-
-static void
-draw_text (cairo_t       *cr,
-           PangoLayout   *layout,
-           double         x,
-           double         y,
-           const GdkRGBA *rgba,
-           double         alpha)
-{
-  cairo_move_to (cr, x, y);
-  set_source (cr, rgba, alpha);
-  pango_cairo_show_layout (cr, layout);
-}
-
-static void
-layout_size (PangoLayout *layout,
-             double      *width,
-             double      *height)
-{
-  int w, h;
-
-  pango_layout_get_pixel_size (layout, &w, &h);
-  *width = w;
-  *height = h;
-}
-
 typedef struct
 {
   graphene_rect_t area;
@@ -204,9 +135,9 @@ strata_lr_plot_snapshot (GtkWidget   *widget,
 {
   StrataLrPlot *self = STRATA_LR_PLOT (widget);
   double width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  GdkRGBA fg = color (self, NULL, NULL);
-  GdkRGBA line = color (self, "accent_color", "#1c71d8");
-  GdkRGBA mark = color (self, "orange_3", "#ff7800");
+  GdkRGBA fg = strata_draw_color (GTK_WIDGET (self), NULL, NULL);
+  GdkRGBA line = strata_draw_color (GTK_WIDGET (self), "accent_color", "#1c71d8");
+  GdkRGBA mark = strata_draw_color (GTK_WIDGET (self), "orange_3", "#ff7800");
   double y_min = INFINITY, y_max = -INFINITY, left = 0, bottom, label_h = 0;
   int first_decade, last_decade, decade_step;
   Frame f = { 0 };
@@ -242,10 +173,10 @@ strata_lr_plot_snapshot (GtkWidget   *widget,
   for (guint i = 0; i < f.y.n_ticks; i++)
     {
       g_autofree char *text = strata_axis_format (&f.y, strata_axis_get_tick (&f.y, i));
-      g_autoptr(PangoLayout) layout = small_layout (self, text, FALSE);
+      g_autoptr(PangoLayout) layout = strata_draw_layout (GTK_WIDGET (self), text, TRUE, FALSE);
       double w, h;
 
-      layout_size (layout, &w, &h);
+      strata_draw_layout_size (layout, &w, &h);
       left = MAX (left, w);
       label_h = MAX (label_h, h);
     }
@@ -269,38 +200,41 @@ strata_lr_plot_snapshot (GtkWidget   *widget,
       double v = strata_axis_get_tick (&f.y, i);
       double y = round (to_y (&f, v)) + 0.5;
       g_autofree char *text = strata_axis_format (&f.y, v);
-      g_autoptr(PangoLayout) layout = small_layout (self, text, FALSE);
+      g_autoptr(PangoLayout) layout = strata_draw_layout (GTK_WIDGET (self), text, TRUE, FALSE);
       double w, h;
 
-      set_source (cr, &fg, i == 0 ? 0.3 : 0.1);
+      strata_draw_source (cr, &fg, i == 0 ? 0.3 : 0.1);
       cairo_move_to (cr, f.area.origin.x, y);
       cairo_line_to (cr, f.area.origin.x + f.area.size.width, y);
       cairo_stroke (cr);
-      layout_size (layout, &w, &h);
-      draw_text (cr, layout, left - TICK_GAP - w, y - h / 2, &fg, 0.55);
+      strata_draw_layout_size (layout, &w, &h);
+      strata_draw_text (cr, layout, left - TICK_GAP - w, y - h / 2, &fg, 0.55);
     }
   for (int d = first_decade; d <= last_decade; d += decade_step)
     {
       double x = round (to_x (&f, pow (10, d))) + 0.5;
       g_autofree char *text = decade_label (d);
-      g_autoptr(PangoLayout) layout = small_layout (self, text, FALSE);
+      g_autoptr(PangoLayout) layout = strata_draw_layout (GTK_WIDGET (self), text, TRUE, FALSE);
       double w, h;
 
-      set_source (cr, &fg, d == first_decade ? 0.3 : 0.08);
+      strata_draw_source (cr, &fg, d == first_decade ? 0.3 : 0.08);
       cairo_move_to (cr, x, f.area.origin.y);
       cairo_line_to (cr, x, f.area.origin.y + f.area.size.height);
       cairo_stroke (cr);
-      layout_size (layout, &w, &h);
-      draw_text (cr, layout, CLAMP (x - w / 2, 0, width - w), bottom + TICK_GAP / 2, &fg, 0.55);
+      strata_draw_layout_size (layout, &w, &h);
+      strata_draw_text (cr, layout, CLAMP (x - w / 2, 0, width - w), bottom + TICK_GAP / 2,
+                        &fg, 0.55);
     }
   {
     /* Translators: the lr finder plot's axis title */
-    g_autoptr(PangoLayout) layout = small_layout (self, _("Learning rate (log scale)"), FALSE);
+    g_autoptr(PangoLayout) layout = strata_draw_layout (GTK_WIDGET (self),
+                                                        _("Learning rate (log scale)"),
+                                                        TRUE, FALSE);
     double w, h;
 
-    layout_size (layout, &w, &h);
-    draw_text (cr, layout, f.area.origin.x + (f.area.size.width - w) / 2, height - h - 2, &fg,
-               0.7);
+    strata_draw_layout_size (layout, &w, &h);
+    strata_draw_text (cr, layout, f.area.origin.x + (f.area.size.width - w) / 2,
+                      height - h - 2, &fg, 0.7);
   }
 
   cairo_save (cr);
@@ -309,10 +243,10 @@ strata_lr_plot_snapshot (GtkWidget   *widget,
   cairo_clip (cr);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   /* each step's loss is noisy: the average is the curve to read */
-  set_source (cr, &line, 0.3);
+  strata_draw_source (cr, &line, 0.3);
   cairo_set_line_width (cr, 1);
   draw_curve (cr, &f, self->lr, self->loss);
-  set_source (cr, &line, 1);
+  strata_draw_source (cr, &line, 1);
   cairo_set_line_width (cr, 2);
   draw_curve (cr, &f, self->lr, self->smoothed);
   cairo_restore (cr);
@@ -323,7 +257,7 @@ strata_lr_plot_snapshot (GtkWidget   *widget,
       g_autofree char *rate = strata_lr_plot_format_rate (self->suggested_lr);
       /* Translators: the mark on the lr finder plot; %s is a learning rate, "3.2e-4" */
       g_autofree char *text = g_strdup_printf (_("Suggested: %s"), rate);
-      g_autoptr(PangoLayout) layout = small_layout (self, text, TRUE);
+      g_autoptr(PangoLayout) layout = strata_draw_layout (GTK_WIDGET (self), text, TRUE, TRUE);
       double dashes[] = { 4, 3 };
       double w, h;
 
@@ -337,7 +271,7 @@ strata_lr_plot_snapshot (GtkWidget   *widget,
               y = to_y (&f, g_array_index (self->smoothed, double, i));
             }
         }
-      set_source (cr, &mark, 0.9);
+      strata_draw_source (cr, &mark, 0.9);
       cairo_set_line_width (cr, 1.5);
       cairo_set_dash (cr, dashes, G_N_ELEMENTS (dashes), 0);
       cairo_move_to (cr, round (x) + 0.5, f.area.origin.y);
@@ -349,10 +283,10 @@ strata_lr_plot_snapshot (GtkWidget   *widget,
           cairo_arc (cr, x, y, 5, 0, 2 * G_PI);
           cairo_fill (cr);
         }
-      layout_size (layout, &w, &h);
-      draw_text (cr, layout,
-                 x + 8 + w > f.area.origin.x + f.area.size.width ? x - 8 - w : x + 8,
-                 f.area.origin.y, &mark, 1);
+      strata_draw_layout_size (layout, &w, &h);
+      strata_draw_text (cr, layout,
+                        x + 8 + w > f.area.origin.x + f.area.size.width ? x - 8 - w : x + 8,
+                        f.area.origin.y, &mark, 1);
     }
   cairo_destroy (cr);
 }

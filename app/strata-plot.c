@@ -13,6 +13,7 @@
 
 #include "strata-plot.h"
 #include "strata-plot-axis.h"
+#include "strata-draw.h"
 
 /**
  * StrataPlot:
@@ -76,92 +77,6 @@ series_free (Series *s)
   g_free (s->label);
   g_free (s->color);
   g_free (s);
-}
-
-/* Colours ------------------------------------------------------------------------------------ */
-
-static GdkRGBA
-foreground (StrataPlot *self)
-{
-  GdkRGBA fg;
-
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), &fg);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  return fg;
-}
-
-static GdkRGBA
-named_color (StrataPlot *self,
-             const char *name,
-             const char *fallback)
-{
-  GdkRGBA color;
-
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  if (gtk_style_context_lookup_color (gtk_widget_get_style_context (GTK_WIDGET (self)), name,
-                                      &color))
-    return color;
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  if (gdk_rgba_parse (&color, name) || gdk_rgba_parse (&color, fallback))
-    return color;
-  return foreground (self);
-}
-
-static void
-set_source (cairo_t       *cr,
-            const GdkRGBA *color,
-            double         alpha)
-{
-  cairo_set_source_rgba (cr, color->red, color->green, color->blue, color->alpha * alpha);
-}
-
-/* Text ----------------------------------------------------------------------------------------- */
-
-static PangoLayout *
-make_layout (StrataPlot *self,
-             const char *text,
-             gboolean    small,
-             gboolean    bold)
-{
-  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
-  PangoAttrList *attrs = pango_attr_list_new ();
-
-  if (small)
-    pango_attr_list_insert (attrs, pango_attr_scale_new (0.82));
-  if (bold)
-    pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
-  pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum=1"));
-  pango_layout_set_attributes (layout, attrs);
-  pango_attr_list_unref (attrs);
-  return layout;
-}
-
-static void
-layout_size (PangoLayout *layout,
-             double      *width,
-             double      *height)
-{
-  int w, h;
-
-  pango_layout_get_pixel_size (layout, &w, &h);
-  if (width)
-    *width = w;
-  if (height)
-    *height = h;
-}
-
-static void
-draw_text (cairo_t       *cr,
-           PangoLayout   *layout,
-           double         x,
-           double         y,
-           const GdkRGBA *color,
-           double         alpha)
-{
-  cairo_move_to (cr, x, y);
-  set_source (cr, color, alpha);
-  pango_cairo_show_layout (cr, layout);
 }
 
 /* Axes ------------------------------------------------------------------------------------------ */
@@ -268,9 +183,9 @@ draw_swatch (StrataPlot        *self,
              double             cy,
              const GdkRGBA     *fg)
 {
-  GdkRGBA color = e->color ? named_color (self, e->color, "#3584e4") : *fg;
+  GdkRGBA color = e->color ? strata_draw_color (GTK_WIDGET (self), e->color, "#3584e4") : *fg;
 
-  set_source (cr, &color, e->color == NULL ? 0.6 : e->style & STRATA_PLOT_FAINT ? 0.55 : 1);
+  strata_draw_source (cr, &color, e->color == NULL ? 0.6 : e->style & STRATA_PLOT_FAINT ? 0.55 : 1);
   cairo_set_line_width (cr, 2);
   if (e->style & STRATA_PLOT_DASHED)
     cairo_set_dash (cr, (double[]) { 4, 2 }, 2, 0);
@@ -304,11 +219,12 @@ draw_legend (StrataPlot    *self,
 
   for (guint i = 0; i < entries->len; i++)
     {
-      PangoLayout *layout = make_layout (self, g_array_index (entries, LegendEntry, i).label,
-                                         TRUE, FALSE);
+      PangoLayout *layout = strata_draw_layout (GTK_WIDGET (self),
+                                                g_array_index (entries, LegendEntry, i).label,
+                                                TRUE, FALSE);
       double w, h;
 
-      layout_size (layout, &w, &h);
+      strata_draw_layout_size (layout, &w, &h);
       g_ptr_array_add (layouts, layout);
       total += (i ? gap : 0) + swatch + w;
       line_height = MAX (line_height, h);
@@ -325,9 +241,9 @@ draw_legend (StrataPlot    *self,
         {
           double w;
 
-          layout_size (layouts->pdata[i], &w, NULL);
+          strata_draw_layout_size (layouts->pdata[i], &w, NULL);
           draw_swatch (self, cr, &g_array_index (entries, LegendEntry, i), x, y + line_height / 2, fg);
-          draw_text (cr, layouts->pdata[i], x + swatch, y, fg, 0.8);
+          strata_draw_text (cr, layouts->pdata[i], x + swatch, y, fg, 0.8);
           x += swatch + w + gap;
         }
       return top + MAX (title_height, line_height);
@@ -340,14 +256,14 @@ draw_legend (StrataPlot    *self,
     {
       double w;
 
-      layout_size (layouts->pdata[i], &w, NULL);
+      strata_draw_layout_size (layouts->pdata[i], &w, NULL);
       if (x > PAD && x + swatch + w > width - PAD)
         {
           x = PAD;
           y += line_height + 2;
         }
       draw_swatch (self, cr, &g_array_index (entries, LegendEntry, i), x, y + line_height / 2, fg);
-      draw_text (cr, layouts->pdata[i], x + swatch, y, fg, 0.8);
+      strata_draw_text (cr, layouts->pdata[i], x + swatch, y, fg, 0.8);
       x += swatch + w + gap;
     }
   return y + line_height;
@@ -361,7 +277,7 @@ draw_series (StrataPlot *self,
 {
   const StrataSeriesPoint *p;
   g_autoptr(GArray) thin = NULL;
-  GdkRGBA color = named_color (self, s->color, "#3584e4");
+  GdkRGBA color = strata_draw_color (GTK_WIDGET (self), s->color, "#3584e4");
   guint n;
 
   if (strata_series_get_n_points (s->series) == 0)
@@ -387,7 +303,7 @@ draw_series (StrataPlot *self,
           else
             cairo_line_to (cr, to_x (self, p[i].x), to_y (self, p[i].y));
         }
-      set_source (cr, &color, s->style & STRATA_PLOT_FAINT ? 0.45 : 1);
+      strata_draw_source (cr, &color, s->style & STRATA_PLOT_FAINT ? 0.45 : 1);
       cairo_set_line_width (cr, s->style & STRATA_PLOT_FAINT ? 1.25 : 2);
       cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
       cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
@@ -406,9 +322,9 @@ draw_series (StrataPlot *self,
         for (guint i = 0; i < n; i++)
           {
             cairo_arc (cr, to_x (self, p[i].x), to_y (self, p[i].y), MARKER_RADIUS, 0, 2 * G_PI);
-            set_source (cr, bg, 1);
+            strata_draw_source (cr, bg, 1);
             cairo_fill_preserve (cr);
-            set_source (cr, &color, 1);
+            strata_draw_source (cr, &color, 1);
             cairo_set_line_width (cr, 2);
             cairo_stroke (cr);
           }
@@ -449,14 +365,14 @@ draw_readout (StrataPlot    *self,
       value = strata_axis_format_precise (&self->y_axis, p->y);
       g_string_append_printf (text, "\n%s  %s", s->label, value);
 
-      color = named_color (self, s->color, "#3584e4");
+      color = strata_draw_color (GTK_WIDGET (self), s->color, "#3584e4");
       cairo_arc (cr, to_x (self, p->x), to_y (self, p->y), MARKER_RADIUS + 1.5, 0, 2 * G_PI);
-      set_source (cr, &color, 1);
+      strata_draw_source (cr, &color, 1);
       cairo_fill (cr);
     }
 
   /* the pointer's epoch */
-  set_source (cr, fg, 0.35);
+  strata_draw_source (cr, fg, 0.35);
   cairo_set_line_width (cr, 1);
   cairo_move_to (cr, floor (px) + 0.5, self->area.origin.y);
   cairo_line_to (cr, floor (px) + 0.5, self->area.origin.y + self->area.size.height);
@@ -464,8 +380,8 @@ draw_readout (StrataPlot    *self,
   if (!any)
     return;
 
-  layout = make_layout (self, text->str, TRUE, FALSE);
-  layout_size (layout, &w, &h);
+  layout = strata_draw_layout (GTK_WIDGET (self), text->str, TRUE, FALSE);
+  strata_draw_layout_size (layout, &w, &h);
   box_x = px + 12;
   if (box_x + w + 16 > self->area.origin.x + self->area.size.width)
     box_x = px - 12 - w - 16;
@@ -480,13 +396,13 @@ draw_readout (StrataPlot    *self,
     cairo_arc (cr, box_x + r, box_y + bh - r, r, G_PI / 2, G_PI);
     cairo_arc (cr, box_x + r, box_y + r, r, G_PI, 3 * G_PI / 2);
     cairo_close_path (cr);
-    set_source (cr, bg, 0.96);
+    strata_draw_source (cr, bg, 0.96);
     cairo_fill_preserve (cr);
-    set_source (cr, fg, 0.15);
+    strata_draw_source (cr, fg, 0.15);
     cairo_set_line_width (cr, 1);
     cairo_stroke (cr);
   }
-  draw_text (cr, layout, box_x + 8, box_y + 6, fg, 0.9);
+  strata_draw_text (cr, layout, box_x + 8, box_y + 6, fg, 0.9);
 }
 
 static void
@@ -495,8 +411,8 @@ strata_plot_snapshot (GtkWidget   *widget,
 {
   StrataPlot *self = STRATA_PLOT (widget);
   double width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  GdkRGBA fg = foreground (self);
-  GdkRGBA bg = named_color (self, "view_bg_color", "#ffffff");
+  GdkRGBA fg = strata_draw_color (GTK_WIDGET (self), NULL, NULL);
+  GdkRGBA bg = strata_draw_color (GTK_WIDGET (self), "view_bg_color", "#ffffff");
   g_autoptr(PangoLayout) title = NULL;
   g_autoptr(PangoLayout) probe = NULL;
   double title_w = 0, title_h = 0, label_h, label_w = 0, top, left, bottom;
@@ -510,14 +426,14 @@ strata_plot_snapshot (GtkWidget   *widget,
   /* header: title on the left, legend on the right */
   if (self->title)
     {
-      title = make_layout (self, self->title, FALSE, TRUE);
-      layout_size (title, &title_w, &title_h);
-      draw_text (cr, title, PAD, PAD / 2, &fg, 1);
+      title = strata_draw_layout (GTK_WIDGET (self), self->title, FALSE, TRUE);
+      strata_draw_layout_size (title, &title_w, &title_h);
+      strata_draw_text (cr, title, PAD, PAD / 2, &fg, 1);
     }
   top = draw_legend (self, cr, width, title_w, title_h, &fg) + PAD;
 
-  probe = make_layout (self, "0", TRUE, FALSE);
-  layout_size (probe, NULL, &label_h);
+  probe = strata_draw_layout (GTK_WIDGET (self), "0", TRUE, FALSE);
+  strata_draw_layout_size (probe, NULL, &label_h);
   bottom = height - PAD / 2 - label_h - TICK_GAP / 2;
 
   /* the y labels' width decides the left margin: lay the axis out once to measure */
@@ -527,10 +443,10 @@ strata_plot_snapshot (GtkWidget   *widget,
     {
       g_autofree char *text = strata_axis_format (&self->y_axis,
                                                   strata_axis_get_tick (&self->y_axis, i));
-      g_autoptr(PangoLayout) layout = make_layout (self, text, TRUE, FALSE);
+      g_autoptr(PangoLayout) layout = strata_draw_layout (GTK_WIDGET (self), text, TRUE, FALSE);
       double w;
 
-      layout_size (layout, &w, NULL);
+      strata_draw_layout_size (layout, &w, NULL);
       label_w = MAX (label_w, w);
     }
   left = PAD + label_w + TICK_GAP;
@@ -545,30 +461,31 @@ strata_plot_snapshot (GtkWidget   *widget,
       double v = strata_axis_get_tick (&self->y_axis, i);
       double y = round (to_y (self, v)) + 0.5;
       g_autofree char *text = strata_axis_format (&self->y_axis, v);
-      g_autoptr(PangoLayout) layout = make_layout (self, text, TRUE, FALSE);
+      g_autoptr(PangoLayout) layout = strata_draw_layout (GTK_WIDGET (self), text, TRUE, FALSE);
       double w, h;
 
-      set_source (cr, &fg, i == 0 ? 0.3 : 0.1);
+      strata_draw_source (cr, &fg, i == 0 ? 0.3 : 0.1);
       cairo_move_to (cr, self->area.origin.x, y);
       cairo_line_to (cr, self->area.origin.x + self->area.size.width, y);
       cairo_stroke (cr);
-      layout_size (layout, &w, &h);
-      draw_text (cr, layout, left - TICK_GAP - w, y - h / 2, &fg, 0.55);
+      strata_draw_layout_size (layout, &w, &h);
+      strata_draw_text (cr, layout, left - TICK_GAP - w, y - h / 2, &fg, 0.55);
     }
   for (guint i = 0; i < self->x_axis.n_ticks; i++)
     {
       double v = strata_axis_get_tick (&self->x_axis, i);
       double x = round (to_x (self, v)) + 0.5;
       g_autofree char *text = strata_axis_format (&self->x_axis, v);
-      g_autoptr(PangoLayout) layout = make_layout (self, text, TRUE, FALSE);
+      g_autoptr(PangoLayout) layout = strata_draw_layout (GTK_WIDGET (self), text, TRUE, FALSE);
       double w;
 
-      set_source (cr, &fg, i == 0 ? 0.3 : 0.06);
+      strata_draw_source (cr, &fg, i == 0 ? 0.3 : 0.06);
       cairo_move_to (cr, x, self->area.origin.y);
       cairo_line_to (cr, x, self->area.origin.y + self->area.size.height);
       cairo_stroke (cr);
-      layout_size (layout, &w, NULL);
-      draw_text (cr, layout, CLAMP (x - w / 2, 0, width - w), bottom + TICK_GAP / 2, &fg, 0.55);
+      strata_draw_layout_size (layout, &w, NULL);
+      strata_draw_text (cr, layout, CLAMP (x - w / 2, 0, width - w), bottom + TICK_GAP / 2,
+                        &fg, 0.55);
     }
 
   for (guint i = 0; i < self->series->len; i++)
@@ -576,12 +493,13 @@ strata_plot_snapshot (GtkWidget   *widget,
 
   if (!any)
     {
-      g_autoptr(PangoLayout) layout = make_layout (self, _("No data yet"), FALSE, FALSE);
+      g_autoptr(PangoLayout) layout = strata_draw_layout (GTK_WIDGET (self), _("No data yet"),
+                                                          FALSE, FALSE);
       double w, h;
 
-      layout_size (layout, &w, &h);
-      draw_text (cr, layout, self->area.origin.x + (self->area.size.width - w) / 2,
-                 self->area.origin.y + (self->area.size.height - h) / 2, &fg, 0.45);
+      strata_draw_layout_size (layout, &w, &h);
+      strata_draw_text (cr, layout, self->area.origin.x + (self->area.size.width - w) / 2,
+                        self->area.origin.y + (self->area.size.height - h) / 2, &fg, 0.45);
     }
   else if (self->hovering &&
            graphene_rect_contains_point (&self->area,
