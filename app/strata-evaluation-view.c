@@ -36,18 +36,6 @@
 /* Tiles per gallery: enough to see a pattern, few enough to stay quick. */
 #define MAX_TILES 60
 
-/* One image's outcome, from a fresh evaluation (every image) or a saved one (only the
- * misclassified images are saved). */
-typedef struct
-{
-  guint item;
-  gint32 label;
-  gint32 predicted;
-  float loss;
-  gint32 top_class[STRATA_EVALUATION_TOP];
-  float top_probability[STRATA_EVALUATION_TOP];
-} Entry;
-
 struct _StrataEvaluationView
 {
   GtkWidget parent_instance;
@@ -80,7 +68,9 @@ struct _StrataEvaluationView
   StrataProject *project;
   char *run;
   GStrv classes;
-  GArray *entries;              /* Entry */
+  /* each image's outcome, from a fresh evaluation (every image) or a saved one (only the
+   * misclassified images are saved) */
+  GArray *entries;              /* StrataPrediction */
   gboolean have_all;            /* entries holds every image, not just the misclassified */
   StrataSplit split;            /* of the evaluation shown */
   StrataDataset *dataset;       /* the run's data, for thumbnails; NULL until opened */
@@ -148,7 +138,7 @@ class_index (StrataEvaluationView *self,
 static void
 add_tile (StrataEvaluationView *self,
           StrataImageGallery   *gallery,
-          const Entry          *e)
+          const StrataPrediction          *e)
 {
   g_autoptr(GString) detail = g_string_new (NULL);
   g_autoptr(GString) description = g_string_new (NULL);
@@ -188,7 +178,7 @@ static int
 compare_loss_descending (gconstpointer a,
                          gconstpointer b)
 {
-  const Entry *x = *(const Entry *const *) a, *y = *(const Entry *const *) b;
+  const StrataPrediction *x = *(const StrataPrediction *const *) a, *y = *(const StrataPrediction *const *) b;
 
   return x->loss < y->loss ? 1 : x->loss > y->loss ? -1 : 0;
 }
@@ -203,7 +193,7 @@ select_entries (StrataEvaluationView *self,
 
   for (guint i = 0; self->entries && i < self->entries->len; i++)
     {
-      Entry *e = &g_array_index (self->entries, Entry, i);
+      StrataPrediction *e = &g_array_index (self->entries, StrataPrediction, i);
 
       if (row < 0 ? e->label != e->predicted : e->label == row && e->predicted == column)
         g_ptr_array_add (chosen, e);
@@ -544,7 +534,7 @@ entries_from_json (StrataEvaluationView *self,
     {
       JsonObject *o = json_array_get_object_element (wrong, i);
       JsonArray *top = json_object_has_member (o, "top") ? json_object_get_array_member (o, "top") : NULL;
-      Entry e = { 0 };
+      StrataPrediction e = { .tta_predicted = -1, .tta_loss = NAN };
 
       e.item = json_object_get_int_member_with_default (o, "index", 0);
       e.label = class_index (self, json_object_get_string_member_with_default (o, "label", ""));
@@ -568,14 +558,7 @@ entries_from_evaluation (StrataEvaluationView   *self,
   g_array_set_size (self->entries, 0);
   self->have_all = TRUE;
   for (guint i = 0; i < eval->n; i++)
-    {
-      const StrataPrediction *p = &eval->predictions[i];
-      Entry e = { p->item, p->label, p->predicted, p->loss };
-
-      memcpy (e.top_class, p->top_class, sizeof e.top_class);
-      memcpy (e.top_probability, p->top_probability, sizeof e.top_probability);
-      g_array_append_val (self->entries, e);
-    }
+    g_array_append_val (self->entries, eval->predictions[i]);
 }
 
 static void
@@ -952,7 +935,7 @@ strata_evaluation_view_add_test_widgets (StrataEvaluationView *self,
         gtk_native_get_surface_transform (native, &sx, &sy);
         for (guint i = 0; self->entries && i < self->entries->len; i++)
           {
-            Entry *e = &g_array_index (self->entries, Entry, i);
+            StrataPrediction *e = &g_array_index (self->entries, StrataPrediction, i);
 
             count += e->label == (gint32) r && e->predicted == (gint32) c;
           }
@@ -1051,7 +1034,7 @@ static void
 strata_evaluation_view_init (StrataEvaluationView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->entries = g_array_new (FALSE, TRUE, sizeof (Entry));
+  self->entries = g_array_new (FALSE, TRUE, sizeof (StrataPrediction));
   self->cell_row = self->cell_column = -1;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "evaluation.evaluate", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "evaluation.export", FALSE);
