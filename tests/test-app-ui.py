@@ -87,7 +87,11 @@ class App:
         time.sleep(1.0)
 
     def _find_window(self):
-        check(self.proc.poll() is None, "strata exited at start")
+        if self.proc.poll() is not None:
+            self.log.flush()
+            with open(self.log_path) as f:
+                tail = f.read()[-2000:]
+            raise Failure("strata exited at start with status %d:\n%s" % (self.proc.returncode, tail))
         found = subprocess.run(["xdotool", "search", "--onlyvisible", "--pid", str(self.proc.pid)],
                                capture_output=True, text=True).stdout.split()
         for window in found:
