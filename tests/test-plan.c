@@ -407,18 +407,19 @@ test_fold_activations_bf16 (void)
 
 /*
  * conv_b's weight gradient reads bn_a's output (with relu_a folded in) computed again in the
- * backward instead of kept from the forward: the same gradients, from less memory.
+ * backward instead of kept from the forward: the same gradients, from less memory, in fp32
+ * and in bf16.
  */
 static void
-test_recompute (void)
+check_recompute (StrataPrecision precision)
 {
   g_autoptr(StrataGraph) graph = test_residual_graph ();
   FoldRun kept = { 0 }, recomputed = { 0 };
 
   g_setenv ("STRATA_PLAN_KEEP_ACTIVATIONS", "1", TRUE);
-  fold_run (graph, STRATA_PLAN_TRAIN, STRATA_PRECISION_FP32, TRUE, &kept);
+  fold_run (graph, STRATA_PLAN_TRAIN, precision, TRUE, &kept);
   g_unsetenv ("STRATA_PLAN_KEEP_ACTIVATIONS");
-  fold_run (graph, STRATA_PLAN_TRAIN, STRATA_PRECISION_FP32, TRUE, &recomputed);
+  fold_run (graph, STRATA_PLAN_TRAIN, precision, TRUE, &recomputed);
   g_test_message ("arena: %zu bytes kept, %zu recomputed", kept.arena_bytes,
                   recomputed.arena_bytes);
   g_assert_cmpuint (recomputed.arena_bytes, <, kept.arena_bytes);
@@ -434,6 +435,13 @@ test_recompute (void)
     }
   fold_run_clear (&kept);
   fold_run_clear (&recomputed);
+}
+
+static void
+test_recompute (void)
+{
+  check_recompute (STRATA_PRECISION_FP32);
+  check_recompute (STRATA_PRECISION_BF16);
 }
 
 /* Misuse gives errors, not aborts. */
