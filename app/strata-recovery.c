@@ -25,9 +25,8 @@
  *    "saved": 1767225600, "project": "<the project file's text>"}
  *
  * A clean close or a save removes it, with any temporary file a crash left mid-write. A file
- * whose process is gone is what a crash left
- * behind, and the next start offers it back. The project is kept as the text the project file
- * would hold, so that recovering is loading.
+ * whose process is gone is what a crash left behind, and the next start offers it back. The
+ * project is kept as the text the project file would hold, so that recovering is loading.
  */
 
 #define RECOVERY_VERSION 1
