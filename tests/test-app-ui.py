@@ -783,8 +783,15 @@ def main():
         env = dict(os.environ, GDK_BACKEND="x11", NO_AT_BRIDGE="1", GSETTINGS_BACKEND="memory",
                    ADW_DEBUG_COLOR_SCHEME="prefer-light", LANGUAGE="en", LC_ALL="C.UTF-8")
         args = [sys.executable, os.path.abspath(__file__), strata] + ([outdir] if outdir else [])
-        return subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {SCREEN}x24", *args,
-                               "--inner"], env=env).returncode
+        # -noreset: the server stays as it is between the apps, never regenerates
+        with tempfile.NamedTemporaryFile(prefix="strata-xvfb-", suffix=".log") as xvfb_log:
+            status = subprocess.run(["xvfb-run", "-a", "-e", xvfb_log.name,
+                                     "-s", f"-screen 0 {SCREEN}x24 -noreset", *args, "--inner"],
+                                    env=env).returncode
+            if status != 0:
+                for line in xvfb_log.read().decode(errors="replace").splitlines()[-20:]:
+                    print("# Xvfb: " + line)
+        return status
     print("1..8")
     try:
         run(strata, outdir)

@@ -307,7 +307,7 @@ def main():
         env = dict(os.environ, GDK_BACKEND="x11", ADW_DEBUG_COLOR_SCHEME="prefer-light",
                    NO_AT_BRIDGE="1")
         args = [sys.executable, os.path.abspath(__file__), demo] + ([outdir] if outdir else [])
-        return subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {SCREEN}x24", *args,
+        return subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {SCREEN}x24 -noreset", *args,
                                "--inner"], env=env).returncode
     try:
         run(demo, outdir)

@@ -9,4 +9,4 @@ builddir="${1:-_build}"
 outdir="${2:-$builddir/screenshots}"
 [ $# -gt 0 ] && shift
 [ $# -gt 0 ] && shift
-exec xvfb-run -a -s "-screen 0 1440x960x24" python3 "$here/take-screenshots.py" "$builddir" "$outdir" "$@"
+exec xvfb-run -a -s "-screen 0 1440x960x24 -noreset" python3 "$here/take-screenshots.py" "$builddir" "$outdir" "$@"
