@@ -346,15 +346,20 @@ def test_prompt(strata, home, project):
         check(node_of(json.load(f)["model"], "dense_3") is None, "a discarded change is not saved")
 
 
+def new_example(strata, home, folder):
+    """The Fashion-MNIST example in HOME/FOLDER, made by the CLI: the folder and the project."""
+    workdir = os.path.join(home, folder)
+    subprocess.run([strata, "new", "--example", "fashion-mnist", workdir], check=True,
+                   capture_output=True)
+    return workdir, os.path.join(workdir, "fashion-mnist.strata")
+
+
 def training(app):
     return app.state()["training"]
 
 
 def test_training(strata, home, outdir):
-    workdir = os.path.join(home, "train")
-    subprocess.run([strata, "new", "--example", "fashion-mnist", workdir], check=True,
-                   capture_output=True)
-    project = os.path.join(workdir, "fashion-mnist.strata")
+    workdir, project = new_example(strata, home, "train")
     run_dir = os.path.join(workdir, "fashion-mnist.runs", "run-1")
 
     app = App(strata, home, args=[project], log_name="training")
@@ -539,10 +544,7 @@ def scroll_into_view(app, point_of, bottom_margin=60):
 
 def test_evaluate(strata, home, outdir):
     """Evaluate a short run, open a confusion-matrix cell, export a submission zip."""
-    workdir = os.path.join(home, "evaluate")
-    subprocess.run([strata, "new", "--example", "fashion-mnist", workdir], check=True,
-                   capture_output=True)
-    project = os.path.join(workdir, "fashion-mnist.strata")
+    _, project = new_example(strata, home, "evaluate")
     out = subprocess.run([strata, "train", project, "--max-batches", "30", "--json"],
                          capture_output=True, text=True, timeout=120)
     check(out.returncode == 0, "a short run trains: " + out.stderr)
@@ -629,10 +631,7 @@ def results(app):
 
 def test_runs(strata, home, outdir):
     """Runs compared, renamed, deleted and restored; the learning-rate finder."""
-    workdir = os.path.join(home, "runs")
-    subprocess.run([strata, "new", "--example", "fashion-mnist", workdir], check=True,
-                   capture_output=True)
-    project = os.path.join(workdir, "fashion-mnist.strata")
+    workdir, project = new_example(strata, home, "runs")
     with open(project) as f:
         saved = json.load(f)
     # a few hundred images: three epochs take a second or two
