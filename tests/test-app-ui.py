@@ -239,13 +239,18 @@ def add_dense(app):
     return app.state()
 
 
-def save_as(app, path):
-    """Answers the file chooser that Save opens for an untitled project."""
-    wait_for("the file chooser", lambda: any(d["title"] == "Save Project"
-                                             for d in app.dump()["dialogs"]), timeout=10)
+def answer_chooser(app, title, path):
+    """Types PATH into the file chooser titled TITLE once it is there, and accepts it."""
+    wait_for("the “%s” chooser" % title, lambda: any(d["title"] == title
+                                                    for d in app.dump()["dialogs"]), timeout=10)
     app.key("ctrl+a")
     app.type(path)
     app.key("Return")
+
+
+def save_as(app, path):
+    """Answers the file chooser that Save opens for an untitled project."""
+    answer_chooser(app, "Save Project", path)
     wait_for("the project file", lambda: os.path.exists(path), timeout=10)
 
 
@@ -583,11 +588,7 @@ def test_evaluate(strata, home, outdir):
 
         scroll_into_view(app, lambda s: (lambda w: w[:2] if w else None)(s["widgets"].get("evaluation-export")))
         app.click("evaluation-export")
-        wait_for("the export chooser", lambda: any(d["title"] == "Export Submission"
-                                                   for d in app.dump()["dialogs"]), timeout=10)
-        app.key("ctrl+a")
-        app.type(zip_path)
-        app.key("Return")
+        answer_chooser(app, "Export Submission", zip_path)
         widgets = wait_for("the export", lambda: (lambda w: w if not w["evaluation-export-busy"] and w["evaluation-export-status"].startswith(("Exported", "Could not")) else None)(app.state()["widgets"]),
                            timeout=180)
         check(widgets["evaluation-export-status"].startswith("Exported"),
@@ -601,11 +602,7 @@ def test_evaluate(strata, home, outdir):
         check(widgets["inference-rows"] == min(widgets["inference-total"], 100),
               "the first predictions are listed")
         app.click("inference-save-csv")
-        wait_for("the CSV chooser", lambda: any(d["title"] == "Save Predictions"
-                                                for d in app.dump()["dialogs"]), timeout=10)
-        app.key("ctrl+a")
-        app.type(csv_path)
-        app.key("Return")
+        answer_chooser(app, "Save Predictions", csv_path)
         wait_for("the CSV", lambda: os.path.exists(csv_path), timeout=10)
         app.key("ctrl+w")
         app.wait_exit("the window did not close")
