@@ -347,19 +347,20 @@ assert_close (const char  *what,
  * a training step, with trainable and with frozen BatchNormalization (global statistics).
  */
 static void
-check_fold (const char *const *frozen,
-            StrataPrecision     precision,
-            double              tolerance)
+check_fold_graph (StrataGraph        *graph,
+                  guint               n_folded,
+                  const char *const  *frozen,
+                  StrataPrecision     precision,
+                  double              tolerance)
 {
-  g_autoptr(StrataGraph) graph = test_residual_graph ();
   FoldRun on = { 0 }, off = { 0 };
 
   for (guint i = 0; frozen[i]; i++)
     strata_graph_set_trainable (graph, frozen[i], FALSE);
   fold_run (graph, STRATA_PLAN_TRAIN, precision, TRUE, &on);
   fold_run (graph, STRATA_PLAN_TRAIN, precision, FALSE, &off);
-  /* relu_a and relu_b ran nothing */
-  g_assert_cmpuint (on.n_backward_layers, ==, off.n_backward_layers - 2);
+  /* the folded layers ran nothing */
+  g_assert_cmpuint (on.n_backward_layers, ==, off.n_backward_layers - n_folded);
   assert_close ("probabilities", on.probs, off.probs, G_N_ELEMENTS (on.probs), tolerance);
   assert_close ("scores", on.scores, off.scores, G_N_ELEMENTS (on.scores), tolerance);
   assert_close ("input gradient", on.input_diff, off.input_diff, G_N_ELEMENTS (on.input_diff),
@@ -385,6 +386,17 @@ check_fold (const char *const *frozen,
 }
 
 static void
+check_fold (const char *const *frozen,
+            StrataPrecision     precision,
+            double              tolerance)
+{
+  g_autoptr(StrataGraph) graph = test_residual_graph ();
+
+  /* relu_a and relu_b */
+  check_fold_graph (graph, 2, frozen, precision, tolerance);
+}
+
+static void
 test_fold_activations (void)
 {
   const char *none[] = { NULL };
@@ -403,6 +415,71 @@ test_fold_activations_bf16 (void)
 
   check_fold (none, STRATA_PRECISION_BF16, 1e-5);
   check_fold (bns, STRATA_PRECISION_BF16, 1e-5);
+}
+
+/*
+ * Keras-style explicit padding: before a max pool that follows a ReLU, before a strided
+ * valid convolution (uneven: more rows at the bottom) and before a depthwise convolution.
+ */
+static StrataGraph *
+padded_graph (void)
+{
+  StrataGraph *graph = strata_graph_new ();
+
+  test_add (graph, "Input", "input", NULL);
+  test_set (graph, "input", "height", "12");
+  test_set (graph, "input", "width", "12");
+  test_set (graph, "input", "channels", "3");
+  test_add (graph, "Conv2D", "stem", "input");
+  test_set (graph, "stem", "filters", "8");
+  test_set (graph, "stem", "padding", "'same'");
+  test_add (graph, "ZeroPadding2D", "pool_pad", "stem");
+  test_add (graph, "MaxPooling2D", "pool", "pool_pad");
+  test_set (graph, "pool", "pool_size", "[3, 3]");
+  test_set (graph, "pool", "strides", "[2, 2]");
+  test_add (graph, "ZeroPadding2D", "conv_pad", "pool");
+  test_set (graph, "conv_pad", "padding", "[1, 2, 0, 1]");
+  test_add (graph, "Conv2D", "conv", "conv_pad");
+  test_set (graph, "conv", "filters", "8");
+  test_set (graph, "conv", "strides", "[2, 2]");
+  test_set (graph, "conv", "activation", "'linear'");
+  test_set (graph, "conv", "use_bias", "false");
+  test_add (graph, "BatchNormalization", "bn", "conv");
+  test_add (graph, "Activation", "relu", "bn");
+  test_add (graph, "ZeroPadding2D", "dw_pad", "relu");
+  test_add (graph, "DepthwiseConv2D", "dw", "dw_pad");
+  test_add (graph, "GlobalAveragePooling2D", "gap", "dw");
+  test_add (graph, "Dense", "logits", "gap");
+  test_set (graph, "logits", "units", "5");
+  test_set (graph, "logits", "activation", "'linear'");
+  test_add (graph, "Output", "output", "logits");
+  return graph;
+}
+
+/*
+ * Convolutions and a max pool that pad for the ZeroPadding2D before them give the results
+ * of the separate layers, trained, frozen and at inference.
+ */
+static void
+test_fold_paddings (void)
+{
+  const char *none[] = { NULL };
+  const char *below_dw[] = { "stem", "conv", "bn", NULL };
+
+  for (int bf16 = 0; bf16 < 2; bf16++)
+    {
+      StrataPrecision precision = bf16 ? STRATA_PRECISION_BF16 : STRATA_PRECISION_FP32;
+      g_autoptr(StrataGraph) trained = padded_graph ();
+      g_autoptr(StrataGraph) frozen = padded_graph ();
+      g_autoptr(StrataGraph) signed_pool = padded_graph ();
+
+      /* the three paddings, and relu in bn */
+      check_fold_graph (trained, 4, none, precision, 1e-5);
+      check_fold_graph (frozen, 4, below_dw, precision, 1e-5);
+      /* a max pool over values below 0 must see the padding's zeros: pool_pad stays */
+      test_set (signed_pool, "stem", "activation", "'linear'");
+      check_fold_graph (signed_pool, 3, none, precision, 1e-5);
+    }
 }
 
 /*
@@ -496,6 +573,7 @@ main (int   argc,
   g_test_add_func ("/plan/errors", test_errors);
   g_test_add_func ("/plan/fold-activations", test_fold_activations);
   g_test_add_func ("/plan/fold-activations-bf16", test_fold_activations_bf16);
+  g_test_add_func ("/plan/fold-paddings", test_fold_paddings);
   g_test_add_func ("/plan/recompute", test_recompute);
   return g_test_run ();
 }

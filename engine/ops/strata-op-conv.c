@@ -127,10 +127,7 @@ conv_priv_free (ConvPriv *priv)
   g_free (priv);
 }
 
-/*
- * Conv2D and DepthwiseConv2D (groups = channels). TensorFlow's "same" padding puts the odd
- * row at the end, which oneDNN takes as padding_r; Keras' dilation_rate d is oneDNN's d − 1.
- */
+/* Conv2D and DepthwiseConv2D (groups = channels). Keras' dilation_rate d is oneDNN's d − 1. */
 static gboolean
 conv_build_forward (StrataPlan       *plan,
                     StrataPlanLayer  *layer,
@@ -157,14 +154,12 @@ conv_build_forward (StrataPlan       *plan,
 
   for (int axis = 0; axis < 2; axis++)
     {
-      int before, after, stride = strata_node_get_int_at (node, "strides", axis);
+      int stride = strata_node_get_int_at (node, "strides", axis);
       int dilation = strata_node_get_int_at (node, "dilation_rate", axis);
-      strata_op_window_out_size (in->dims[axis], axis ? kw : kh, stride, dilation, same, NULL,
-                                 &before, &after);
+      _strata_op_window_pads (layer, axis, axis ? kw : kh, stride, dilation, same,
+                              &priv->pad_l[axis], &priv->pad_r[axis]);
       priv->strides[axis] = stride;
       priv->dilates[axis] = dilation - 1;
-      priv->pad_l[axis] = before;
-      priv->pad_r[axis] = after;
     }
 
   if (depthwise)

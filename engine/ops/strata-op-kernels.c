@@ -8,6 +8,7 @@
 
 #include "config.h"
 
+#include "strata-op-common.h"
 #include "strata-op-kernels.h"
 
 gboolean
@@ -50,4 +51,28 @@ _strata_op_prim (StrataPlan                  *plan,
   else
     *pd_out = pd;
   return prim;
+}
+
+/*
+ * Keras' "same" puts the odd row at the end, which is oneDNN's padding_r. A ZeroPadding2D
+ * folded into the layer (in_pad) adds its rows on both sides: the window is then laid over
+ * the padded size, as Keras lays it over the ZeroPadding2D's output.
+ */
+void
+_strata_op_window_pads (StrataPlanLayer *layer,
+                        int              axis,
+                        int              window,
+                        int              stride,
+                        int              dilation,
+                        gboolean         same,
+                        dnnl_dim_t      *pad_l,
+                        dnnl_dim_t      *pad_r)
+{
+  int extra_l = layer->in_pad[2 * axis], extra_r = layer->in_pad[2 * axis + 1];
+  int before, after;
+
+  strata_op_window_out_size (layer->inputs[0]->shape.dims[axis] + extra_l + extra_r, window,
+                             stride, dilation, same, NULL, &before, &after);
+  *pad_l = before + extra_l;
+  *pad_r = after + extra_r;
 }

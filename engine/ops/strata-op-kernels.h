@@ -95,4 +95,14 @@ StrataPlanPrim *_strata_op_prim (StrataPlan                  *plan,
                                  const char                  *what,
                                  GError                     **error);
 
+/* A window's padding of the layer's input along @axis (0 rows, 1 columns). */
+void            _strata_op_window_pads (StrataPlanLayer      *layer,
+                                        int                   axis,
+                                        int                   window,
+                                        int                   stride,
+                                        int                   dilation,
+                                        gboolean              same,
+                                        dnnl_dim_t           *pad_l,
+                                        dnnl_dim_t           *pad_r);
+
 G_END_DECLS

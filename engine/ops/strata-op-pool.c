@@ -110,17 +110,14 @@ pool_build_forward (StrataPlan       *plan,
         }
       else
         {
-          int before, after;
           int pool = strata_node_get_int_at (layer->node, "pool_size", axis);
           int stride = strata_node_get_int_at (layer->node, "strides", axis);
           stride = stride ? stride : pool;
-          strata_op_window_out_size (in->dims[axis], pool, stride, 1,
-                                     strata_op_is_same_padding (layer->node), NULL, &before,
-                                     &after);
+          _strata_op_window_pads (layer, axis, pool, stride, 1,
+                                  strata_op_is_same_padding (layer->node), &priv->pad_l[axis],
+                                  &priv->pad_r[axis]);
           priv->kernel[axis] = pool;
           priv->strides[axis] = stride;
-          priv->pad_l[axis] = before;
-          priv->pad_r[axis] = after;
         }
     }
 

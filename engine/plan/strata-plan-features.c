@@ -50,7 +50,7 @@ is_frontier (StrataPlan      *plan,
   for (guint i = 0; i < plan->layers->len; i++)
     {
       StrataPlanLayer *consumer = g_ptr_array_index (plan->layers, i);
-      for (guint k = 0; k < consumer->n_inputs; k++)
+      for (guint k = 0; k < consumer->n_inputs && !consumer->absorbed; k++)
         if (consumer->inputs[k] == layer && !consumer->frozen_prefix)
           return TRUE;
     }

@@ -79,6 +79,10 @@ struct _StrataPlanLayer
   StrataPlanLayer *folded_act;     /* the Activation after it that it computes itself */
   gboolean folded;                 /* an Activation its input computes: runs nothing, its
                                       output and gradient are its input's */
+  int in_pad[4];                   /* zeros around input 0 (top, bottom, left, right) that
+                                      it adds itself for a ZeroPadding2D folded into it */
+  gboolean absorbed;               /* a ZeroPadding2D its one consumer pads for: runs
+                                      nothing and has no output */
 
   /* the output */
   dnnl_memory_desc_t dst_md;

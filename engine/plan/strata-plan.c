@@ -135,6 +135,75 @@ fold_activations (StrataPlan *plan)
     }
 }
 
+/* Whether the layer's outputs are never negative: a ReLU or ReLU6, its own or a layer's. */
+static gboolean
+is_nonnegative (StrataPlanLayer *layer)
+{
+  GVariant *activation = strata_node_get_param (layer->node, "activation");
+  const char *name = activation ? g_variant_get_string (activation, NULL) : "";
+
+  return g_str_equal (name, "relu") || g_str_equal (name, "relu6");
+}
+
+/* Whether @layer can pad its input itself for the ZeroPadding2D it reads: see
+ * fold_paddings(). Only a "valid" window, and each side's padding smaller than the window,
+ * as oneDNN's fast kernels need. */
+static gboolean
+can_absorb_padding (StrataPlan      *plan,
+                    StrataPlanLayer *layer)
+{
+  StrataPlanLayer *pad = layer->inputs[0];
+  gboolean max_pool = g_str_equal (layer->op->type, "MaxPooling2D");
+  const char *window = max_pool ? "pool_size" : "kernel_size";
+
+  if (!max_pool && !g_str_equal (layer->op->type, "Conv2D") &&
+      !g_str_equal (layer->op->type, "DepthwiseConv2D"))
+    return FALSE;
+  if (!g_str_equal (pad->op->type, "ZeroPadding2D") || pad->n_consumers != 1 ||
+      pad == plan->logits ||
+      g_str_equal (strata_node_get_string (layer->node, "padding"), "same"))
+    return FALSE;
+  /* oneDNN pads a max pool with −∞, Keras' ZeroPadding2D with 0: the same maximum, and the
+   * same gradient as a ReLU passes none at 0, when no value is below 0 */
+  if (max_pool && !is_nonnegative (pad->inputs[0]))
+    return FALSE;
+  for (int side = 0; side < 4; side++)
+    if (strata_node_get_int_at (pad->node, "padding", side) >=
+        strata_node_get_int_at (layer->node, window, side / 2))
+      return FALSE;
+  return TRUE;
+}
+
+/*
+ * Keras' ResNet50, MobileNetV2 and DenseNet121 write the padding of some convolutions and
+ * max pools as a ZeroPadding2D layer before them. As its own layer it is a whole padded copy
+ * of its input forward and a cropped copy of the gradient backward (ResNet50's pool1_pad:
+ * 1.3 % of a training step); a convolution or a max pool can pad as it reads instead. The
+ * consumer then reads the ZeroPadding2D's input, with its padding added to its own
+ * (in_pad); the ZeroPadding2D runs nothing.
+ */
+static void
+fold_paddings (StrataPlan *plan)
+{
+  if ((plan->debug & (STRATA_PLAN_DEBUG_KEEP_OUTPUTS | STRATA_PLAN_DEBUG_NO_FOLD)) ||
+      g_strcmp0 (g_getenv ("STRATA_PLAN_NO_FUSE"), "1") == 0)
+    return;
+  for (guint i = 0; i < plan->layers->len; i++)
+    {
+      StrataPlanLayer *layer = g_ptr_array_index (plan->layers, i);
+      StrataPlanLayer *pad;
+
+      if (layer->n_inputs != 1 || !can_absorb_padding (plan, layer))
+        continue;
+      pad = layer->inputs[0];
+      for (int side = 0; side < 4; side++)
+        layer->in_pad[side] = strata_node_get_int_at (pad->node, "padding", side);
+      layer->inputs[0] = pad->inputs[0];
+      pad->absorbed = TRUE;
+      pad->n_consumers = 0;
+    }
+}
+
 static gboolean
 make_layers (StrataPlan  *plan,
              GError     **error)
@@ -209,6 +278,7 @@ make_layers (StrataPlan  *plan,
   plan->n_classes = strata_model_get_n_classes (plan->model);
   plan->from_logits = !ends_in_softmax (plan->logits);
   fold_activations (plan);
+  fold_paddings (plan);
   return TRUE;
 }
 
@@ -353,6 +423,8 @@ build (StrataPlan  *plan,
       StrataPlanLayer *layer = g_ptr_array_index (plan->layers, i);
       const StrataOpKernels *kernels = layer->op->kernels;
 
+      if (layer->absorbed)
+        continue;
       if (layer->n_inputs == 0)
         {
           if (!build_input (plan, layer, error))
@@ -382,7 +454,7 @@ build (StrataPlan  *plan,
     {
       StrataPlanLayer *layer = g_ptr_array_index (plan->layers, i - 1);
 
-      if (!layer->runs_backward || layer->n_inputs == 0)
+      if (!layer->runs_backward || layer->n_inputs == 0 || layer->absorbed)
         continue;
       if (!layer->op->kernels->build_backward (plan, layer, error))
         {
