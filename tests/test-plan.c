@@ -342,9 +342,9 @@ assert_close (const char  *what,
 }
 
 /*
- * ReLUs folded into the BatchNormalization and the Add before them give the results of
- * separate Activation layers: probabilities, every gradient and the moving statistics after
- * a training step, with trainable and with frozen BatchNormalization (global statistics).
+ * The plan with @n_folded layers folded into their neighbours gives the results of the plan
+ * that runs each layer: probabilities, every gradient and the moving statistics after a
+ * training step with the @frozen layers frozen, and the probabilities at inference.
  */
 static void
 check_fold_graph (StrataGraph        *graph,
@@ -385,6 +385,8 @@ check_fold_graph (StrataGraph        *graph,
   fold_run_clear (&off);
 }
 
+/* ReLUs folded into the BatchNormalization and the Add before them, with trainable and with
+ * frozen BatchNormalization (global statistics). */
 static void
 check_fold (const char *const *frozen,
             StrataPrecision     precision,
