@@ -50,7 +50,9 @@ is_frontier (StrataPlan      *plan,
   for (guint i = 0; i < plan->layers->len; i++)
     {
       StrataPlanLayer *consumer = g_ptr_array_index (plan->layers, i);
-      for (guint k = 0; k < consumer->n_inputs && !consumer->absorbed; k++)
+      if (consumer->absorbed)       /* its input link is stale: its consumer reads past it */
+        continue;
+      for (guint k = 0; k < consumer->n_inputs; k++)
         if (consumer->inputs[k] == layer && !consumer->frozen_prefix)
           return TRUE;
     }

@@ -83,11 +83,24 @@ strata_plan_free (StrataPlan *plan)
 
 /* Structure --------------------------------------------------------------------------------- */
 
-static gboolean
-ends_in_softmax (StrataPlanLayer *layer)
+/* The layer's own activation ("relu", "softmax"…), or "" for a layer without one. */
+static const char *
+activation_name (StrataPlanLayer *layer)
 {
   GVariant *activation = strata_node_get_param (layer->node, "activation");
-  return activation != NULL && g_str_equal (g_variant_get_string (activation, NULL), "softmax");
+  return activation ? g_variant_get_string (activation, NULL) : "";
+}
+
+/*
+ * Whether layers may be folded into their neighbours (fold_activations(), fold_paddings()):
+ * not for tests that read every layer's output (a folded layer's would be missing), nor with
+ * STRATA_PLAN_NO_FUSE=1, to compare.
+ */
+static gboolean
+may_fold (StrataPlan *plan)
+{
+  return !(plan->debug & (STRATA_PLAN_DEBUG_KEEP_OUTPUTS | STRATA_PLAN_DEBUG_NO_FOLD)) &&
+         g_strcmp0 (g_getenv ("STRATA_PLAN_NO_FUSE"), "1") != 0;
 }
 
 /* The Activation layers that fold into their input's layer: see fold_activations(). */
@@ -98,7 +111,7 @@ can_fold (StrataPlan      *plan,
   StrataPlanLayer *src = layer->inputs[0];
 
   if (!g_str_equal (layer->op->type, "Activation") ||
-      !g_str_equal (strata_node_get_string (layer->node, "activation"), "relu"))
+      !g_str_equal (activation_name (layer), "relu"))
     return FALSE;
   /* the input's own output (before the activation) is gone: nothing else may read it */
   if (src->n_consumers != 1 || src == plan->logits)
@@ -113,16 +126,10 @@ can_fold (StrataPlan      *plan,
  * BatchNormalization (fuse_norm_relu) and the Add (a post-op) can apply it as they write
  * their output. The folded Activation runs nothing: its output is its input's, and its
  * gradient is handed on to its input, whose backward applies the activation's.
- *
- * Off for tests that read every layer's output (the input's, before the activation, would
- * be missing) and with STRATA_PLAN_NO_FUSE=1, to compare.
  */
 static void
 fold_activations (StrataPlan *plan)
 {
-  if ((plan->debug & (STRATA_PLAN_DEBUG_KEEP_OUTPUTS | STRATA_PLAN_DEBUG_NO_FOLD)) ||
-      g_strcmp0 (g_getenv ("STRATA_PLAN_NO_FUSE"), "1") == 0)
-    return;
   for (guint i = 0; i < plan->layers->len; i++)
     {
       StrataPlanLayer *layer = g_ptr_array_index (plan->layers, i);
@@ -139,9 +146,7 @@ fold_activations (StrataPlan *plan)
 static gboolean
 is_nonnegative (StrataPlanLayer *layer)
 {
-  GVariant *activation = strata_node_get_param (layer->node, "activation");
-  const char *name = activation ? g_variant_get_string (activation, NULL) : "";
-
+  const char *name = activation_name (layer);
   return g_str_equal (name, "relu") || g_str_equal (name, "relu6");
 }
 
@@ -185,9 +190,6 @@ can_absorb_padding (StrataPlan      *plan,
 static void
 fold_paddings (StrataPlan *plan)
 {
-  if ((plan->debug & (STRATA_PLAN_DEBUG_KEEP_OUTPUTS | STRATA_PLAN_DEBUG_NO_FOLD)) ||
-      g_strcmp0 (g_getenv ("STRATA_PLAN_NO_FUSE"), "1") == 0)
-    return;
   for (guint i = 0; i < plan->layers->len; i++)
     {
       StrataPlanLayer *layer = g_ptr_array_index (plan->layers, i);
@@ -276,9 +278,12 @@ make_layers (StrataPlan  *plan,
                                                                       0));
   plan->label_smoothing = strata_node_get_float (output, "label_smoothing");
   plan->n_classes = strata_model_get_n_classes (plan->model);
-  plan->from_logits = !ends_in_softmax (plan->logits);
-  fold_activations (plan);
-  fold_paddings (plan);
+  plan->from_logits = !g_str_equal (activation_name (plan->logits), "softmax");
+  if (may_fold (plan))
+    {
+      fold_activations (plan);
+      fold_paddings (plan);
+    }
   return TRUE;
 }
 
