@@ -26,12 +26,14 @@ def values(layer, shape):
 def strings(names, style):
     """Names as each h5py version wrote them: fixed-length bytes (< 2.10) or vlen UTF-8."""
     if style == "fixed":
-        return np.array([n.encode() for n in names], dtype="S%d" % max(1, max(map(len, names), default=1)))
+        width = max([1] + [len(n) for n in names])
+        return np.array([n.encode() for n in names], dtype="S%d" % width)
     return np.array(names, dtype=h5py.string_dtype("utf-8"))
 
 
-def write_good(path, style="vlen", full_model=False, chunked_names=False, dtype="f4"):
-    with h5py.File(path, "w") as f:
+def write_good(path, style="vlen", full_model=False, chunked_names=False, dtype="f4",
+               libver=None):
+    with h5py.File(path, "w", libver=libver) as f:
         root = f.create_group("model_weights") if full_model else f
         root.attrs["keras_version"] = "2.11.0"
         root.attrs["backend"] = "tensorflow"
