@@ -18,6 +18,10 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <linux/magic.h>
+#include <sys/vfs.h>
+#endif
 
 #include "strata-atomic-file.h"
 #include "strata-keras-h5-reader-private.h"
@@ -966,6 +970,34 @@ run_reader (const char          *path,
   return FALSE;
 }
 
+/*
+ * Where the helper writes its answer. With the values, an in-memory folder when one has room
+ * for them (as float32, up to 4 times the file for float16 or int8 files): the copy then
+ * costs a memcpy, where a disk folder costs a write and its read back.
+ */
+static const char *
+answer_folder (const char          *path,
+               StrataKerasH5Flags   flags)
+{
+#ifdef __linux__
+  const char *candidates[] = { g_get_user_runtime_dir (), "/dev/shm" };
+  GStatBuf st;
+
+  if (flags != STRATA_KERAS_H5_VALUES || g_stat (path, &st) != 0)
+    return g_get_tmp_dir ();
+  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+    {
+      struct statfs fs;
+
+      if (statfs (candidates[i], &fs) == 0 && fs.f_type == TMPFS_MAGIC &&
+          access (candidates[i], W_OK) == 0 &&
+          (guint64) fs.f_bavail * fs.f_bsize > 4 * (guint64) st.st_size + (64 << 20))
+        return candidates[i];
+    }
+#endif
+  return g_get_tmp_dir ();
+}
+
 /**
  * strata_keras_h5_open:
  * @flags: %STRATA_KERAS_H5_NAMES for the layers and the names and shapes of their weights,
@@ -994,9 +1026,16 @@ strata_keras_h5_open (const char          *path,
                    _("There is no file “%s”"), path);
       return NULL;
     }
-  folder = g_dir_make_tmp ("strata-h5-XXXXXX", error);
-  if (folder == NULL)
-    return NULL;
+  folder = g_build_filename (answer_folder (path, flags), "strata-h5-XXXXXX", NULL);
+  if (g_mkdtemp (folder) == NULL)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, STRATA_IO_ERROR, STRATA_IO_ERROR_WRITE,
+                   _("Could not make a temporary folder in “%s”: %s"),
+                   answer_folder (path, flags), g_strerror (saved_errno));
+      return NULL;
+    }
   output = g_build_filename (folder, "weights.safetensors", NULL);
   if (run_reader (path, output, display_name, flags, error))
     self = _strata_keras_h5_open_safetensors (output, display_name, flags, error);
