@@ -55,6 +55,7 @@ G_LOCK_DEFINE_STATIC (hdf5);
 #define MAX_NAMES         1000000
 #define MAX_NAME_BYTES    65536
 #define MAX_WEIGHTS       4096
+#define MAX_LIST_BYTES    (1 << 28)
 #define MAX_ELEMENTS      (G_GINT64_CONSTANT (1) << 34)
 
 /* Reading a file takes a few seconds at most; a damaged one can make libhdf5 loop. */
@@ -213,7 +214,7 @@ read_strings (StrataKerasH5   *self,
   size = variable > 0 ? 4 + self->sizeof_addr + 4 : H5Tget_size (ftype);
   storage = H5Aget_storage_size (attr);
   if (variable < 0 || size == 0 || (variable == 0 && size > MAX_NAME_BYTES) ||
-      storage != (hsize_t) n * size)
+      (guint64) n * size > MAX_LIST_BYTES || storage != (hsize_t) n * size)
     {
       corruptf (self, error, _("the attribute “%s” has the wrong size"), name);
       goto out;
@@ -236,12 +237,12 @@ read_strings (StrataKerasH5   *self,
     }
   else
     {
-      g_autofree char *buffer = g_malloc0 (n * size);
+      g_autofree char *buffer = g_try_malloc0 (n * size);
 
 
       H5Tset_size (mtype, size);
       H5Tset_strpad (mtype, H5T_STR_NULLPAD);
-      if (H5Aread (attr, mtype, buffer) >= 0)
+      if (buffer != NULL && H5Aread (attr, mtype, buffer) >= 0)
         {
           result = g_new0 (char *, n + 1);
           for (hssize_t i = 0; i < n; i++)
