@@ -28,20 +28,32 @@ typedef struct
 
 typedef struct _StrataKerasH5 StrataKerasH5;
 
-StrataKerasH5            *strata_keras_h5_open          (const char     *path,
-                                                          GError        **error);
-void                      strata_keras_h5_close         (StrataKerasH5  *self);
-guint                     strata_keras_h5_get_n_layers  (StrataKerasH5  *self);
-const StrataKerasH5Layer *strata_keras_h5_get_layer     (StrataKerasH5  *self,
-                                                          guint           index);
-const char               *strata_keras_h5_get_attribute (StrataKerasH5  *self,
-                                                          const char     *name);
-gboolean                  strata_keras_h5_read          (StrataKerasH5  *self,
-                                                          guint           layer,
-                                                          guint           weight,
-                                                          float          *dst,
-                                                          gint64          n_elements,
-                                                          GError        **error);
+/**
+ * StrataKerasH5Flags:
+ * @STRATA_KERAS_H5_NAMES: the layers and the names and shapes of their weights only
+ * @STRATA_KERAS_H5_VALUES: the values too, for strata_keras_h5_read()
+ */
+typedef enum
+{
+  STRATA_KERAS_H5_NAMES,
+  STRATA_KERAS_H5_VALUES,
+} StrataKerasH5Flags;
+
+StrataKerasH5            *strata_keras_h5_open          (const char          *path,
+                                                          StrataKerasH5Flags   flags,
+                                                          GError             **error);
+void                      strata_keras_h5_close         (StrataKerasH5       *self);
+guint                     strata_keras_h5_get_n_layers  (StrataKerasH5       *self);
+const StrataKerasH5Layer *strata_keras_h5_get_layer     (StrataKerasH5       *self,
+                                                          guint                index);
+const char               *strata_keras_h5_get_attribute (StrataKerasH5       *self,
+                                                          const char          *name);
+gboolean                  strata_keras_h5_read          (StrataKerasH5       *self,
+                                                          guint                layer,
+                                                          guint                weight,
+                                                          float               *dst,
+                                                          gint64               n_elements,
+                                                          GError             **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataKerasH5, strata_keras_h5_close)
 

@@ -131,7 +131,7 @@ _strata_zoo_load_keras_h5 (StrataModel   *model,
   const char *backend;
   guint n = net->weighted->len;
 
-  h5 = strata_keras_h5_open (path, &local_error);
+  h5 = strata_keras_h5_open (path, STRATA_KERAS_H5_VALUES, &local_error);
   if (h5 == NULL)
     {
       g_set_error_literal (error, STRATA_ZOO_ERROR,

@@ -51,7 +51,7 @@ probe_h5 (const char     *path,
           StrataZooArch   arch,
           StrataZooProbe *probe)
 {
-  g_autoptr(StrataKerasH5) h5 = strata_keras_h5_open (path, NULL);
+  g_autoptr(StrataKerasH5) h5 = strata_keras_h5_open (path, STRATA_KERAS_H5_NAMES, NULL);
 
   probe->kind = ZOO_FILE_KERAS_H5;
   if (h5 == NULL || arch != STRATA_ZOO_RESNET50)
