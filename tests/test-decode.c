@@ -255,6 +255,67 @@ test_bad_files (void)
   }
 }
 
+/* A file cut short or damaged is refused, whatever its format, size and the decode size:
+ * decoders hand out the rows they got with the rest grey and at most a warning. A JPEG
+ * whose end marker alone is missing is whole, and fine. */
+static void
+test_truncated (void)
+{
+  static const char * const types[] = { "jpeg", "png", "bmp", "tiff" };
+  static const int sizes[][2] = { { 64, 48 }, { 400, 300 }, { 1200, 900 } };
+  static const double cuts[] = { 0.10, 0.33, 0.66, 0.95 };
+  StrataResizeSpec spec = { 32, 32, 3, STRATA_RESIZE_SQUASH, STRATA_RESIZE_FILTER_AUTO };
+  guint failures = 0;
+
+  for (guint t = 0; t < G_N_ELEMENTS (types); t++)
+    for (guint z = 0; z < G_N_ELEMENTS (sizes); z++)
+      {
+        g_autoptr(GdkPixbuf) pixbuf = test_pixbuf_pattern (sizes[z][0], sizes[z][1], 3);
+        g_autoptr(GBytes) whole = save_to_bytes (pixbuf, types[t]);
+        gsize size = g_bytes_get_size (whole);
+
+        for (guint c = 0; c < G_N_ELEMENTS (cuts); c++)
+          for (int reduced = 0; reduced < 2; reduced++)
+            {
+              g_autoptr(GBytes) cut = g_bytes_new_from_bytes (whole, 0, (gsize) (size * cuts[c]));
+              g_autoptr(GError) error = NULL;
+              g_auto(StrataImage) image = { 0 };
+              gboolean ok = strata_decode_image (cut, "cut.img", LIMIT, reduced ? &spec : NULL,
+                                                 &image, &error);
+
+              if (ok)
+                {
+                  g_test_message ("%s %d×%d cut to %.0f %%%s: passed as readable", types[t],
+                                  sizes[z][0], sizes[z][1], cuts[c] * 100,
+                                  reduced ? " (reduced)" : "");
+                  failures++;
+                  continue;
+                }
+              g_assert_error (error, STRATA_DATASET_ERROR, STRATA_DATASET_ERROR_CORRUPT);
+              g_assert_nonnull (strstr (error->message, "cut.img"));
+            }
+      }
+  g_assert_cmpuint (failures, ==, 0);
+
+  /* a JPEG without its end marker (FF D9) but with every scan is whole */
+  {
+    g_autoptr(GdkPixbuf) pixbuf = test_pixbuf_pattern (400, 300, 4);
+    g_autoptr(GBytes) whole = save_to_bytes (pixbuf, "jpeg");
+    const guint8 *data = g_bytes_get_data (whole, NULL);
+    gsize size = g_bytes_get_size (whole);
+    g_autoptr(GBytes) no_end = NULL;
+    g_autoptr(GError) error = NULL;
+    g_auto(StrataImage) image = { 0 };
+
+    g_assert_cmpint (data[size - 2], ==, 0xff);
+    g_assert_cmpint (data[size - 1], ==, 0xd9);
+    no_end = g_bytes_new_from_bytes (whole, 0, size - 2);
+    g_assert_true (strata_decode_image (no_end, "no-end.jpg", LIMIT, NULL, &image, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (image.width, ==, 400);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -266,5 +327,6 @@ main (int   argc,
   g_test_add_func ("/decode/reduced-jpeg", test_reduced_jpeg_matches);
   g_test_add_func ("/decode/depths-alpha", test_depths_and_alpha);
   g_test_add_func ("/decode/bad-files", test_bad_files);
+  g_test_add_func ("/decode/truncated", test_truncated);
   return g_test_run ();
 }
