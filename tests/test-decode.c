@@ -7,7 +7,11 @@
 
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <jpeglib.h>
 
 #include "strata-dataset.h"
 #include "strata-decode.h"
@@ -255,6 +259,41 @@ test_bad_files (void)
   }
 }
 
+/* A progressive JPEG (gdk-pixbuf writes baseline only) of @pixbuf, RGB. */
+static GBytes *
+progressive_jpeg (GdkPixbuf *pixbuf)
+{
+  struct jpeg_compress_struct cinfo;
+  struct jpeg_error_mgr jerr;
+  unsigned char *out = NULL;
+  unsigned long size = 0;
+  GBytes *bytes;
+
+  cinfo.err = jpeg_std_error (&jerr);
+  jpeg_create_compress (&cinfo);
+  jpeg_mem_dest (&cinfo, &out, &size);
+  cinfo.image_width = gdk_pixbuf_get_width (pixbuf);
+  cinfo.image_height = gdk_pixbuf_get_height (pixbuf);
+  cinfo.input_components = 3;
+  cinfo.in_color_space = JCS_RGB;
+  jpeg_set_defaults (&cinfo);
+  jpeg_set_quality (&cinfo, 90, TRUE);
+  jpeg_simple_progression (&cinfo);
+  jpeg_start_compress (&cinfo, TRUE);
+  while (cinfo.next_scanline < cinfo.image_height)
+    {
+      JSAMPROW row = gdk_pixbuf_get_pixels (pixbuf) +
+                     (gsize) cinfo.next_scanline * gdk_pixbuf_get_rowstride (pixbuf);
+
+      jpeg_write_scanlines (&cinfo, &row, 1);
+    }
+  jpeg_finish_compress (&cinfo);
+  jpeg_destroy_compress (&cinfo);
+  bytes = g_bytes_new (out, size);
+  free (out);
+  return bytes;
+}
+
 /* A file cut short or damaged is refused, whatever its format, size and the decode size:
  * decoders hand out the rows they got with the rest grey and at most a warning. A JPEG
  * whose end marker alone is missing is whole, and fine. */
@@ -296,6 +335,43 @@ test_truncated (void)
             }
       }
   g_assert_cmpuint (failures, ==, 0);
+
+  /* a progressive JPEG reports every row with its first scan, whole or not */
+  {
+    g_autoptr(GdkPixbuf) pixbuf = test_pixbuf_pattern (400, 300, 5);
+    g_autoptr(GBytes) whole = progressive_jpeg (pixbuf);
+    g_auto(StrataImage) image = { 0 };
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (gdk_pixbuf_get_has_alpha (pixbuf));
+    g_assert_true (strata_decode_image (whole, "p.jpg", LIMIT, NULL, &image, &error));
+    g_assert_no_error (error);
+    for (guint c = 0; c < G_N_ELEMENTS (cuts); c++)
+      {
+        g_autoptr(GBytes) cut = g_bytes_new_from_bytes (whole, 0,
+                                                        (gsize) (g_bytes_get_size (whole) *
+                                                                 cuts[c]));
+        g_auto(StrataImage) part = { 0 };
+
+        g_assert_false (strata_decode_image (cut, "p.jpg", LIMIT, NULL, &part, NULL));
+      }
+    /* cut where a later scan starts: every row came with the scans before */
+    {
+      const guint8 *data = g_bytes_get_data (whole, NULL);
+      gsize size = g_bytes_get_size (whole);
+      guint n_scans = 0;
+
+      for (gsize at = 2; at + 1 < size; at++)
+        if (data[at] == 0xff && data[at + 1] == 0xda && n_scans++ > 0)
+          {
+            g_autoptr(GBytes) cut = g_bytes_new_from_bytes (whole, 0, at);
+            g_auto(StrataImage) part = { 0 };
+
+            g_assert_false (strata_decode_image (cut, "p.jpg", LIMIT, NULL, &part, NULL));
+          }
+      g_assert_cmpuint (n_scans, >, 2);
+    }
+  }
 
   /* a JPEG without its end marker (FF D9) but with every scan is whole */
   {

@@ -214,26 +214,6 @@ jpeg_is_whole (const guint8 *data,
   return !check.damaged;
 }
 
-/* Progressive JPEGs report every row with their first scan, whole or not. */
-static gboolean
-jpeg_is_progressive (const guint8 *data,
-                     gsize         size)
-{
-  gsize at = 2;
-
-  while (at + 4 <= size && data[at] == 0xff)
-    {
-      guint8 marker = data[at + 1];
-
-      if (marker == 0xc2 || marker == 0xc6 || marker == 0xca || marker == 0xce)
-        return TRUE;
-      if (marker == 0xda || marker == 0xd9)
-        return FALSE;
-      at += 2 + ((gsize) data[at + 2] << 8 | data[at + 3]);
-    }
-  return FALSE;
-}
-
 /**
  * strata_decode_image:
  * @bytes: the file's contents
@@ -307,8 +287,8 @@ strata_decode_image (GBytes                 *bytes,
     }
 
   if (!all_rows_delivered (&probe, pixbuf, format_name) ||
-      (g_strcmp0 (format_name, "jpeg") == 0 &&
-       (!whole_before_close || jpeg_is_progressive (data, size)) && !jpeg_is_whole (data, size)))
+      (g_strcmp0 (format_name, "jpeg") == 0 && !whole_before_close &&
+       !jpeg_is_whole (data, size)))
     {
       g_set_error (error, STRATA_DATASET_ERROR, STRATA_DATASET_ERROR_CORRUPT,
                    _("“%s” is not a readable image: it is truncated or damaged"), name);
