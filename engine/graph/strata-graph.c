@@ -34,7 +34,7 @@ struct _StrataNode
   GPtrArray *inputs;         /* LinkEntry* into it, in no order; at most max_inputs */
   GPtrArray *outputs;        /* LinkEntry* out of it, in no order; see out_slot */
   guint slot;                /* in the graph's nodes */
-  guint64 ord;               /* a topological order: every link climbs it (see reorder()) */
+  gint64 ord;                /* a topological order: every link climbs it (see reorder()) */
   guint pending;             /* topo_order(): inputs not placed yet */
   gboolean placed;           /* topo_order(): in the order */
 };
@@ -60,7 +60,8 @@ struct _StrataGraph
   GPtrArray *links;          /* LinkEntry* as StrataLink*, in the order made, owned */
   guint node_holes;
   guint link_holes;
-  guint64 next_ord;
+  gint64 next_ord;           /* above every ord given */
+  gint64 low_ord;            /* below every ord given */
 
   gboolean analysed;
   char *graph_error;         /* first problem that is not any one node's */
@@ -322,6 +323,7 @@ strata_graph_init (StrataGraph *self)
   self->nodes = g_ptr_array_new ();
   self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->links = g_ptr_array_new ();
+  self->low_ord = -1;
 }
 
 StrataGraph *
@@ -849,7 +851,7 @@ static int
 compare_ords_values (gconstpointer a,
                      gconstpointer b)
 {
-  guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
 
   return x < y ? -1 : x > y;
 }
@@ -864,15 +866,18 @@ compare_ords (gconstpointer a,
 }
 
 /* The layers @start reaches (forward) or that reach it (backward) with ords in [@lo, @hi];
- * FALSE as soon as @stop is among them. */
+ * FALSE as soon as @stop is among them or there are more than @limit. */
 static gboolean
 collect_between (StrataNode *start,
                  gboolean    forward,
-                 guint64     lo,
-                 guint64     hi,
+                 gint64      lo,
+                 gint64      hi,
                  StrataNode *stop,
+                 guint       limit,
                  GPtrArray  *found)
 {
+  guint n = 0;
+
   g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
   g_autoptr(GPtrArray) stack = g_ptr_array_new ();
 
@@ -885,6 +890,8 @@ collect_between (StrataNode *start,
 
       if (found)
         g_ptr_array_add (found, node);
+      if (++n > limit)
+        return FALSE;
       for (guint i = 0; i < links->len; i++)
         {
           LinkEntry *entry = g_ptr_array_index (links, i);
@@ -909,25 +916,57 @@ would_loop (StrataNode *src,
     return TRUE;
   if (src->ord < dst->ord)
     return FALSE;   /* every way from @dst climbs the order, so never down to @src */
-  return !collect_between (dst, TRUE, dst->ord, src->ord, src, NULL);
+  return !collect_between (dst, TRUE, dst->ord, src->ord, src, G_MAXUINT, NULL);
 }
 
-/* Restores the order for a new link @src → @dst that runs down it: the layers that reach
- * @src take the lowest of the ords in play, those @dst reaches the rest, each group keeping
- * its own order. */
+/* Every layer @start reaches (forward) or that reaches it, itself included; FALSE when
+ * there are more than @limit. */
+static gboolean
+collect_all (StrataNode *start,
+             gboolean    forward,
+             guint       limit,
+             GPtrArray  *found)
+{
+  return collect_between (start, forward, G_MININT64, G_MAXINT64, NULL, limit, found);
+}
+
+/* Restores the order for a new link @src → @dst that runs down it. When few layers follow
+ * @dst, they move above every other layer, or when few lead to @src, those move below
+ * every other: O(1) for a layer linked to a fresh one, as undoing a deletion does in turn.
+ * Otherwise (Pearce and Kelly) the layers between the two ends that reach @src take the
+ * lowest of their ords, those @dst reaches the rest, each group keeping its own order. */
+#define FEW_LAYERS 64
+
 static void
-reorder (StrataNode *src,
-         StrataNode *dst)
+reorder (StrataGraph *self,
+         StrataNode  *src,
+         StrataNode  *dst)
 {
   g_autoptr(GPtrArray) below = g_ptr_array_new ();    /* reach @src */
   g_autoptr(GPtrArray) above = g_ptr_array_new ();    /* reached from @dst */
-  g_autoptr(GArray) ords = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_autoptr(GArray) ords = g_array_new (FALSE, FALSE, sizeof (gint64));
   guint k = 0;
 
   if (src->ord < dst->ord)
     return;
-  collect_between (dst, TRUE, dst->ord, src->ord, NULL, above);
-  collect_between (src, FALSE, dst->ord, src->ord, NULL, below);
+  if (collect_all (dst, TRUE, FEW_LAYERS, above))
+    {
+      g_ptr_array_sort (above, compare_ords);
+      for (guint i = 0; i < above->len; i++)
+        ((StrataNode *) g_ptr_array_index (above, i))->ord = self->next_ord++;
+      return;
+    }
+  if (collect_all (src, FALSE, FEW_LAYERS, below))
+    {
+      g_ptr_array_sort (below, compare_ords);
+      for (guint i = below->len; i > 0; i--)
+        ((StrataNode *) g_ptr_array_index (below, i - 1))->ord = self->low_ord--;
+      return;
+    }
+  g_ptr_array_set_size (above, 0);
+  g_ptr_array_set_size (below, 0);
+  collect_between (dst, TRUE, dst->ord, src->ord, NULL, G_MAXUINT, above);
+  collect_between (src, FALSE, dst->ord, src->ord, NULL, G_MAXUINT, below);
   g_ptr_array_sort (below, compare_ords);
   g_ptr_array_sort (above, compare_ords);
   for (guint i = 0; i < below->len; i++)
@@ -936,9 +975,9 @@ reorder (StrataNode *src,
     g_array_append_val (ords, ((StrataNode *) g_ptr_array_index (above, i))->ord);
   g_array_sort (ords, compare_ords_values);
   for (guint i = 0; i < below->len; i++)
-    ((StrataNode *) g_ptr_array_index (below, i))->ord = g_array_index (ords, guint64, k++);
+    ((StrataNode *) g_ptr_array_index (below, i))->ord = g_array_index (ords, gint64, k++);
   for (guint i = 0; i < above->len; i++)
-    ((StrataNode *) g_ptr_array_index (above, i))->ord = g_array_index (ords, guint64, k++);
+    ((StrataNode *) g_ptr_array_index (above, i))->ord = g_array_index (ords, gint64, k++);
 }
 
 /**
@@ -1003,7 +1042,7 @@ strata_graph_connect (StrataGraph *self,
   entry = find_entry_into (dst_node, port);
   if (entry != NULL && entry->src_node == src_node)
     return TRUE;
-  reorder (src_node, dst_node);
+  reorder (self, src_node, dst_node);
   if (entry != NULL)
     link_set_src (entry, src_node);
   else
