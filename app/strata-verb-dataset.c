@@ -24,8 +24,11 @@ print_report (const StrataDatasetReport *report)
             strata_dataset_report_count (report, c, STRATA_SPLIT_TRAIN),
             strata_dataset_report_count (report, c, STRATA_SPLIT_VALIDATION),
             strata_dataset_report_count (report, c, STRATA_SPLIT_TEST));
-  printf ("  %-24s %8u %8u %8u\n\n", _("all"), report->totals[STRATA_SPLIT_TRAIN],
+  printf ("  %-24s %8u %8u %8u\n", _("all"), report->totals[STRATA_SPLIT_TRAIN],
           report->totals[STRATA_SPLIT_VALIDATION], report->totals[STRATA_SPLIT_TEST]);
+  /* apart from the classes: training skips them */
+  printf ("  %-24s %8u %8u %8u\n\n", _("unreadable"), report->n_unreadable[STRATA_SPLIT_TRAIN],
+          report->n_unreadable[STRATA_SPLIT_VALIDATION], report->n_unreadable[STRATA_SPLIT_TEST]);
   if (report->imbalance > 0)
     printf (_("Class imbalance: the largest class has %.1f× the training images of the "
               "smallest\n"), report->imbalance);

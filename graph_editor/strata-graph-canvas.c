@@ -810,6 +810,7 @@ snapshot_link_labels (StrataGraphCanvas *self,
   for (guint i = 0; i < links->len; i++)
     {
       StrataLink *link = g_ptr_array_index (links, i);
+      g_autoptr(GPtrArray) consumers = NULL;
       g_autofree char *text = NULL;
       StrataPoint from, mid;
       double drop = G_MAXDOUBLE;
@@ -828,10 +829,12 @@ snapshot_link_labels (StrataGraphCanvas *self,
         continue;
       g_hash_table_add (labelled, link->src);
 
-      /* Halfway down to the nearest input it feeds below, but no further than a gap. */
-      for (guint k = i; k < links->len; k++)
+      /* Halfway down to the nearest input it feeds below, but no further than a gap; the
+       * graph indexes a layer's links, so this is no scan of every link per link. */
+      consumers = strata_graph_dup_consumers (self->graph, link->src);
+      for (guint k = 0; k < consumers->len; k++)
         {
-          StrataLink *other = g_ptr_array_index (links, k);
+          StrataLink *other = g_ptr_array_index (consumers, k);
           StrataPoint to;
 
           if (g_str_equal (other->src, link->src) && !link_is_detached (self, other) &&

@@ -120,7 +120,6 @@ assign_layers (StrataGraph *graph,
                int         *layer)
 {
   g_autoptr(GPtrArray) order = NULL;
-  GPtrArray *links = strata_graph_get_links (graph);
   guint n = strata_graph_get_n_nodes (graph);
   g_autofree gboolean *placed = g_new0 (gboolean, n);
 
@@ -133,20 +132,23 @@ assign_layers (StrataGraph *graph,
         g_ptr_array_add (order, strata_graph_get_nth_node (graph, i));
     }
 
+  /* each layer's inputs through the graph's index of links, not a scan of every link per
+   * layer: a model may have 200 000 of them */
   for (guint i = 0; i < order->len; i++)
     {
-      const char *id = strata_node_get_id (g_ptr_array_index (order, i));
+      StrataNode *node = g_ptr_array_index (order, i);
+      const char *id = strata_node_get_id (node);
       guint v = GPOINTER_TO_UINT (g_hash_table_lookup (index_of, id)) - 1;
       int l = 0;
 
-      for (guint k = 0; k < links->len; k++)
+      for (guint port = 0; port < strata_node_get_n_inputs (node); port++)
         {
-          StrataLink *link = g_ptr_array_index (links, k);
+          const char *src = strata_graph_get_input (graph, id, port);
           guint u;
 
-          if (!g_str_equal (link->dst, id))
+          if (src == NULL)
             continue;
-          u = GPOINTER_TO_UINT (g_hash_table_lookup (index_of, link->src)) - 1;
+          u = GPOINTER_TO_UINT (g_hash_table_lookup (index_of, src)) - 1;
           if (placed[u])
             l = MAX (l, layer[u] + 1);
         }
@@ -157,20 +159,25 @@ assign_layers (StrataGraph *graph,
   /* A source feeding only deep layers (a second input, a constant) sits just above them. */
   for (guint v = 0; v < n; v++)
     {
-      const char *id = strata_node_get_id (strata_graph_get_nth_node (graph, v));
+      StrataNode *node = strata_graph_get_nth_node (graph, v);
+      const char *id = strata_node_get_id (node);
+      g_autoptr(GPtrArray) consumers = NULL;
       int lowest = G_MAXINT;
       gboolean has_input = FALSE;
 
-      for (guint k = 0; k < links->len; k++)
+      for (guint port = 0; port < strata_node_get_n_inputs (node) && !has_input; port++)
+        has_input = strata_graph_get_input (graph, id, port) != NULL;
+      if (has_input)
+        continue;
+      consumers = strata_graph_dup_consumers (graph, id);
+      for (guint k = 0; k < consumers->len; k++)
         {
-          StrataLink *link = g_ptr_array_index (links, k);
-          if (g_str_equal (link->dst, id))
-            has_input = TRUE;
-          else if (g_str_equal (link->src, id))
-            lowest = MIN (lowest, layer[GPOINTER_TO_UINT (g_hash_table_lookup (index_of,
-                                                                               link->dst)) - 1]);
+          StrataLink *link = g_ptr_array_index (consumers, k);
+
+          lowest = MIN (lowest, layer[GPOINTER_TO_UINT (g_hash_table_lookup (index_of,
+                                                                             link->dst)) - 1]);
         }
-      if (!has_input && lowest != G_MAXINT && lowest - 1 > layer[v])
+      if (lowest != G_MAXINT && lowest - 1 > layer[v])
         layer[v] = lowest - 1;
     }
 }

@@ -1177,6 +1177,10 @@ paste_fragment (StrataUndoManager  *self,
                 GError            **error)
 {
   g_autoptr(GHashTable) new_ids = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  /* stem → the suffix to try next: pasting n layers of one stem ("dropout_7" → "dropout")
+   * would otherwise try 1, 2, … afresh for each, n² tries in all */
+  g_autoptr(GHashTable) next_suffix = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                             NULL);
   g_autoptr(GStrvBuilder) result = g_strv_builder_new ();
   GPtrArray *links = strata_graph_get_links (fragment);
   guint n = strata_graph_get_n_nodes (fragment);
@@ -1189,8 +1193,23 @@ paste_fragment (StrataUndoManager  *self,
     {
       StrataNode *node = strata_graph_get_nth_node (fragment, i);
       g_autofree char *stem = strata_graph_clipboard_id_stem (strata_node_get_id (node));
-      char *id = strata_graph_dup_unique_id (self->graph, stem);
-      Op *op = op_new (OP_ADD_NODE, id, NULL);
+      guint suffix = GPOINTER_TO_UINT (g_hash_table_lookup (next_suffix, stem));
+      char *id;
+      Op *op;
+
+      /* the same ids as strata_graph_dup_unique_id() gives: the ones skipped are taken */
+      if (suffix == 0 && strata_graph_get_node (self->graph, stem) == NULL)
+        id = g_strdup (stem);
+      else
+        for (suffix = MAX (suffix, 1);; suffix++)
+          {
+            id = g_strdup_printf ("%s_%u", stem, suffix);
+            if (strata_graph_get_node (self->graph, id) == NULL)
+              break;
+            g_free (id);
+          }
+      g_hash_table_insert (next_suffix, g_strdup (stem), GUINT_TO_POINTER (suffix + 1));
+      op = op_new (OP_ADD_NODE, id, NULL);
 
       op->state = node_state_new (node, dx, dy);
       g_hash_table_insert (new_ids, (gpointer) strata_node_get_id (node), id);

@@ -88,6 +88,7 @@ test_inspect (Fixture       *fixture,
   g_autofree char *copy = g_build_filename (root, "a", "copy.png", NULL);
   g_autofree char *near = g_build_filename (root, "b", "000-again.jpg", NULL);
   g_autofree char *broken = g_build_filename (root, "c", "broken.png", NULL);
+  g_autofree char *cut = g_build_filename (root, "c", "cut.jpg", NULL);
   g_autofree char *contents = NULL;
   gsize size;
   g_autoptr(StrataDatasetSettings) settings = NULL;
@@ -111,6 +112,15 @@ test_inspect (Fixture       *fixture,
     test_save_pixbuf (pixbuf, near, "jpeg");
   }
   g_assert_true (g_file_set_contents (broken, contents, size / 3, NULL));
+  /* a JPEG cut to a third: the decoder would pad the rest grey */
+  {
+    g_autoptr(GdkPixbuf) pixbuf = test_pixbuf_pattern (400, 300, 9);
+    g_autofree char *jpeg = NULL;
+    gsize jpeg_size = 0;
+
+    g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &jpeg, &jpeg_size, "jpeg", NULL, NULL));
+    g_assert_true (g_file_set_contents (cut, jpeg, jpeg_size / 3, NULL));
+  }
 
   settings = g_object_new (STRATA_TYPE_DATASET_SETTINGS, "source-kind", STRATA_SOURCE_FOLDER,
                            "source-path", root, "image-width", 32, "image-height", 32,
@@ -125,13 +135,18 @@ test_inspect (Fixture       *fixture,
   g_assert_cmpuint (report->n_classes, ==, 3);
   g_assert_cmpuint (strata_dataset_report_count (report, 0, STRATA_SPLIT_TRAIN), ==, 21);
   g_assert_cmpuint (strata_dataset_report_count (report, 1, STRATA_SPLIT_TRAIN), ==, 11);
-  g_assert_cmpuint (strata_dataset_report_count (report, 2, STRATA_SPLIT_TRAIN), ==, 6);
-  g_assert_cmpuint (report->totals[STRATA_SPLIT_TRAIN], ==, 38);
-  g_assert_cmpfloat_with_epsilon (report->imbalance, 3.5, 1e-9);
+  /* the broken image is counted apart, not as one of class c's */
+  g_assert_cmpuint (strata_dataset_report_count (report, 2, STRATA_SPLIT_TRAIN), ==, 5);
+  g_assert_cmpuint (report->totals[STRATA_SPLIT_TRAIN], ==, 37);
+  g_assert_cmpuint (report->n_unreadable[STRATA_SPLIT_TRAIN], ==, 2);
+  g_assert_cmpuint (report->n_unreadable[STRATA_SPLIT_VALIDATION], ==, 0);
+  g_assert_cmpfloat_with_epsilon (report->imbalance, 21.0 / 5.0, 1e-9);
 
-  g_assert_cmpuint (report->unreadable->len, ==, 1);
+  g_assert_cmpuint (report->unreadable->len, ==, 2);
   g_assert_cmpstr (((StrataUnreadableImage *) g_ptr_array_index (report->unreadable, 0))->name,
                    ==, "c/broken.png");
+  g_assert_cmpstr (((StrataUnreadableImage *) g_ptr_array_index (report->unreadable, 1))->name,
+                   ==, "c/cut.jpg");
 
   group = find_group (report, TRUE, "a/copy.png");
   g_assert_nonnull (group);
@@ -146,7 +161,7 @@ test_inspect (Fixture       *fixture,
 
   json = strata_dataset_report_to_json (report);
   text = json_to_string (json, FALSE);
-  g_assert_nonnull (strstr (text, "\"per_class\":[21,11,6]"));
+  g_assert_nonnull (strstr (text, "\"total\":37,\"unreadable\":2,\"per_class\":[21,11,5]"));
   g_assert_nonnull (strstr (text, "\"exact_duplicates\":[{\"images\":[{\"name\":\"a/003.png\""));
   g_assert_nonnull (strstr (text, "\"near_duplicates\":[{"));
   g_assert_nonnull (strstr (text, "\"unreadable\":[{\"name\":\"c/broken.png\""));

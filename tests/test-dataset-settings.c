@@ -160,6 +160,10 @@ test_bad_json (void)
     { "{ \"source_kind\": \"folder\" }", "source_path", STRATA_DATASET_ERROR_INVALID },
     { "{ \"source_path\": \"x\", \"class_names\": [\"a\", \"a\"] }", "“a”",
       STRATA_DATASET_ERROR_INVALID },
+    { "{ \"source_path\": \"x\", \"select_classes\": [\"b\", \"a\", \"b\"] }", "“b”",
+      STRATA_DATASET_ERROR_INVALID },
+    { "{ \"source_path\": \"x\", \"select_classes\": [\"a\", \"\"] }", "select_classes",
+      STRATA_DATASET_ERROR_INVALID },
     { "{ \"source_path\": \"x\", \"normalization_mean\": [0.1, 0.2] }", "normalization_mean",
       STRATA_DATASET_ERROR_INVALID },
     { "{ \"source_path\": \"x\", \"normalization_std\": [0] }", "normalization_std",
@@ -177,6 +181,64 @@ test_bad_json (void)
       g_assert_null (settings);
       g_assert_error (error, STRATA_DATASET_ERROR, cases[i].code);
       g_assert_nonnull (strstr (error->message, cases[i].must_mention));
+    }
+}
+
+static GStrv
+many_names (guint n)
+{
+  GStrv names = g_new (char *, n + 1);
+
+  for (guint i = 0; i < n; i++)
+    names[i] = g_strdup_printf ("class %u", i);
+  names[n] = NULL;
+  return names;
+}
+
+/* A project file may list any number of classes: a million takes one pass (comparing every
+ * pair took hours), a duplicate at the very end is still found, and more than the limit are
+ * refused with a message. */
+static void
+test_many_classes (void)
+{
+  static const char * const members[] = { "class-names", "select-classes" };
+  static const char * const json_names[] = { "class_names", "select_classes" };
+
+  for (guint m = 0; m < G_N_ELEMENTS (members); m++)
+    {
+      g_autoptr(StrataDatasetSettings) settings = NULL;
+      g_autoptr(GError) error = NULL;
+      g_auto(GStrv) names = many_names (STRATA_DATASET_MAX_CLASSES);
+      g_auto(GStrv) too_many = many_names (STRATA_DATASET_MAX_CLASSES + 1);
+
+      settings = g_object_new (STRATA_TYPE_DATASET_SETTINGS, "source-path", "x",
+                               members[m], names, NULL);
+      g_assert_true (strata_dataset_settings_validate (settings, &error));
+      g_assert_no_error (error);
+
+      /* the last name repeats one from the middle */
+      g_free (names[STRATA_DATASET_MAX_CLASSES - 1]);
+      names[STRATA_DATASET_MAX_CLASSES - 1] = g_strdup ("class 500000");
+      g_object_set (settings, members[m], names, NULL);
+      g_assert_false (strata_dataset_settings_validate (settings, &error));
+      g_assert_error (error, STRATA_DATASET_ERROR, STRATA_DATASET_ERROR_INVALID);
+      g_assert_nonnull (strstr (error->message, "“class 500000”"));
+      g_assert_nonnull (strstr (error->message, json_names[m]));
+      g_clear_error (&error);
+
+      g_free (names[0]);
+      names[0] = g_strdup ("");
+      g_object_set (settings, members[m], names, NULL);
+      g_assert_false (strata_dataset_settings_validate (settings, &error));
+      g_assert_error (error, STRATA_DATASET_ERROR, STRATA_DATASET_ERROR_INVALID);
+      g_assert_nonnull (strstr (error->message, "empty"));
+      g_clear_error (&error);
+
+      g_object_set (settings, members[m], too_many, NULL);
+      g_assert_false (strata_dataset_settings_validate (settings, &error));
+      g_assert_error (error, STRATA_DATASET_ERROR, STRATA_DATASET_ERROR_INVALID);
+      g_assert_nonnull (strstr (error->message, "1000001"));
+      g_assert_nonnull (strstr (error->message, json_names[m]));
     }
 }
 
@@ -255,6 +317,7 @@ main (int   argc,
   g_test_add_func ("/dataset-settings/partial", test_partial_json);
   g_test_add_func ("/dataset-settings/bad-json", test_bad_json);
   g_test_add_func ("/dataset-settings/changed", test_changed_signal);
+  g_test_add_func ("/dataset-settings/many-classes", test_many_classes);
   g_test_add_func ("/dataset-settings/normalization", test_normalization_constants);
   return g_test_run ();
 }

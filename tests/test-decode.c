@@ -7,7 +7,11 @@
 
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <jpeglib.h>
 
 #include "strata-dataset.h"
 #include "strata-decode.h"
@@ -255,6 +259,139 @@ test_bad_files (void)
   }
 }
 
+/* A progressive JPEG (gdk-pixbuf writes baseline only) of @pixbuf, RGB. */
+static GBytes *
+progressive_jpeg (GdkPixbuf *pixbuf)
+{
+  struct jpeg_compress_struct cinfo;
+  struct jpeg_error_mgr jerr;
+  unsigned char *out = NULL;
+  unsigned long size = 0;
+  GBytes *bytes;
+
+  cinfo.err = jpeg_std_error (&jerr);
+  jpeg_create_compress (&cinfo);
+  jpeg_mem_dest (&cinfo, &out, &size);
+  cinfo.image_width = gdk_pixbuf_get_width (pixbuf);
+  cinfo.image_height = gdk_pixbuf_get_height (pixbuf);
+  cinfo.input_components = 3;
+  cinfo.in_color_space = JCS_RGB;
+  jpeg_set_defaults (&cinfo);
+  jpeg_set_quality (&cinfo, 90, TRUE);
+  jpeg_simple_progression (&cinfo);
+  jpeg_start_compress (&cinfo, TRUE);
+  while (cinfo.next_scanline < cinfo.image_height)
+    {
+      JSAMPROW row = gdk_pixbuf_get_pixels (pixbuf) +
+                     (gsize) cinfo.next_scanline * gdk_pixbuf_get_rowstride (pixbuf);
+
+      jpeg_write_scanlines (&cinfo, &row, 1);
+    }
+  jpeg_finish_compress (&cinfo);
+  jpeg_destroy_compress (&cinfo);
+  bytes = g_bytes_new (out, size);
+  free (out);
+  return bytes;
+}
+
+/* A file cut short or damaged is refused, whatever its format, size and the decode size:
+ * decoders hand out the rows they got with the rest grey and at most a warning. A JPEG
+ * whose end marker alone is missing is whole, and fine. */
+static void
+test_truncated (void)
+{
+  static const char * const types[] = { "jpeg", "png", "bmp", "tiff" };
+  static const int sizes[][2] = { { 64, 48 }, { 400, 300 }, { 1200, 900 } };
+  static const double cuts[] = { 0.10, 0.33, 0.66, 0.95 };
+  StrataResizeSpec spec = { 32, 32, 3, STRATA_RESIZE_SQUASH, STRATA_RESIZE_FILTER_AUTO };
+  guint failures = 0;
+
+  for (guint t = 0; t < G_N_ELEMENTS (types); t++)
+    for (guint z = 0; z < G_N_ELEMENTS (sizes); z++)
+      {
+        g_autoptr(GdkPixbuf) pixbuf = test_pixbuf_pattern (sizes[z][0], sizes[z][1], 3);
+        g_autoptr(GBytes) whole = save_to_bytes (pixbuf, types[t]);
+        gsize size = g_bytes_get_size (whole);
+
+        for (guint c = 0; c < G_N_ELEMENTS (cuts); c++)
+          for (int reduced = 0; reduced < 2; reduced++)
+            {
+              g_autoptr(GBytes) cut = g_bytes_new_from_bytes (whole, 0, (gsize) (size * cuts[c]));
+              g_autoptr(GError) error = NULL;
+              g_auto(StrataImage) image = { 0 };
+              gboolean ok = strata_decode_image (cut, "cut.img", LIMIT, reduced ? &spec : NULL,
+                                                 &image, &error);
+
+              if (ok)
+                {
+                  g_test_message ("%s %d×%d cut to %.0f %%%s: passed as readable", types[t],
+                                  sizes[z][0], sizes[z][1], cuts[c] * 100,
+                                  reduced ? " (reduced)" : "");
+                  failures++;
+                  continue;
+                }
+              g_assert_error (error, STRATA_DATASET_ERROR, STRATA_DATASET_ERROR_CORRUPT);
+              g_assert_nonnull (strstr (error->message, "cut.img"));
+            }
+      }
+  g_assert_cmpuint (failures, ==, 0);
+
+  /* a progressive JPEG reports every row with its first scan, whole or not */
+  {
+    g_autoptr(GdkPixbuf) pixbuf = test_pixbuf_pattern (400, 300, 5);
+    g_autoptr(GBytes) whole = progressive_jpeg (pixbuf);
+    g_auto(StrataImage) image = { 0 };
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (gdk_pixbuf_get_has_alpha (pixbuf));
+    g_assert_true (strata_decode_image (whole, "p.jpg", LIMIT, NULL, &image, &error));
+    g_assert_no_error (error);
+    for (guint c = 0; c < G_N_ELEMENTS (cuts); c++)
+      {
+        g_autoptr(GBytes) cut = g_bytes_new_from_bytes (whole, 0,
+                                                        (gsize) (g_bytes_get_size (whole) *
+                                                                 cuts[c]));
+        g_auto(StrataImage) part = { 0 };
+
+        g_assert_false (strata_decode_image (cut, "p.jpg", LIMIT, NULL, &part, NULL));
+      }
+    /* cut where a later scan starts: every row came with the scans before */
+    {
+      const guint8 *data = g_bytes_get_data (whole, NULL);
+      gsize size = g_bytes_get_size (whole);
+      guint n_scans = 0;
+
+      for (gsize at = 2; at + 1 < size; at++)
+        if (data[at] == 0xff && data[at + 1] == 0xda && n_scans++ > 0)
+          {
+            g_autoptr(GBytes) cut = g_bytes_new_from_bytes (whole, 0, at);
+            g_auto(StrataImage) part = { 0 };
+
+            g_assert_false (strata_decode_image (cut, "p.jpg", LIMIT, NULL, &part, NULL));
+          }
+      g_assert_cmpuint (n_scans, >, 2);
+    }
+  }
+
+  /* a JPEG without its end marker (FF D9) but with every scan is whole */
+  {
+    g_autoptr(GdkPixbuf) pixbuf = test_pixbuf_pattern (400, 300, 4);
+    g_autoptr(GBytes) whole = save_to_bytes (pixbuf, "jpeg");
+    const guint8 *data = g_bytes_get_data (whole, NULL);
+    gsize size = g_bytes_get_size (whole);
+    g_autoptr(GBytes) no_end = NULL;
+    g_autoptr(GError) error = NULL;
+    g_auto(StrataImage) image = { 0 };
+
+    g_assert_cmpint (data[size - 2], ==, 0xff);
+    g_assert_cmpint (data[size - 1], ==, 0xd9);
+    no_end = g_bytes_new_from_bytes (whole, 0, size - 2);
+    g_assert_true (strata_decode_image (no_end, "no-end.jpg", LIMIT, NULL, &image, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (image.width, ==, 400);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -266,5 +403,6 @@ main (int   argc,
   g_test_add_func ("/decode/reduced-jpeg", test_reduced_jpeg_matches);
   g_test_add_func ("/decode/depths-alpha", test_depths_and_alpha);
   g_test_add_func ("/decode/bad-files", test_bad_files);
+  g_test_add_func ("/decode/truncated", test_truncated);
   return g_test_run ();
 }

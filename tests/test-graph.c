@@ -300,6 +300,235 @@ test_signals (void)
   assert_shape (graph, "dense", "(None, 64)");
 }
 
+/* Input → Flatten → Dense → n Dropouts → Output, linked from the end back to the start: the
+ * order in which a loop check that searches forward only walks the whole chain per link. */
+static StrataGraph *
+build_chain (guint n)
+{
+  StrataGraph *graph = strata_graph_new ();
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+
+  add (graph, "Input", "input", NULL);
+  add (graph, "Flatten", "flatten", NULL);
+  add (graph, "Dense", "dense", NULL);
+  set (graph, "dense", "units", "10");
+  set (graph, "dense", "activation", "'softmax'");
+  g_ptr_array_add (ids, g_strdup ("input"));
+  g_ptr_array_add (ids, g_strdup ("flatten"));
+  g_ptr_array_add (ids, g_strdup ("dense"));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("drop_%u", i);
+
+      add (graph, "Dropout", id, NULL);
+      g_ptr_array_add (ids, g_steal_pointer (&id));
+    }
+  add (graph, "Output", "output", NULL);
+  g_ptr_array_add (ids, g_strdup ("output"));
+  for (guint i = ids->len - 1; i > 0; i--)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (strata_graph_connect (graph, g_ptr_array_index (ids, i - 1),
+                                           g_ptr_array_index (ids, i), 0, &error));
+      g_assert_no_error (error);
+    }
+  return graph;
+}
+
+/* A model of 200 000 layers is analysed, edited and saved in time linear in its size (each
+ * of these scanned every link per layer, which took hours); the answers stay right. */
+static void
+test_large_graph (void)
+{
+  const guint n = 200000;
+  g_autoptr(StrataGraph) graph = build_chain (n);
+  g_autoptr(StrataGraph) copy = NULL;
+  g_autoptr(GPtrArray) order = NULL;
+  g_autoptr(GPtrArray) consumers = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *last = g_strdup_printf ("drop_%u", n - 1);
+
+  g_assert_cmpuint (strata_graph_get_n_nodes (graph), ==, n + 4);
+  g_assert_cmpuint (strata_graph_get_links (graph)->len, ==, n + 3);
+  g_assert_true (strata_graph_validate (graph, &error));
+  g_assert_no_error (error);
+  assert_shape (graph, last, "(None, 10)");
+  order = strata_graph_dup_topo_order (graph, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (order->len, ==, n + 4);
+  g_assert_cmpstr (strata_node_get_id (g_ptr_array_index (order, 0)), ==, "input");
+  g_assert_cmpstr (strata_node_get_id (g_ptr_array_index (order, 3)), ==, "drop_0");
+  g_assert_cmpstr (strata_node_get_id (g_ptr_array_index (order, n + 3)), ==, "output");
+  consumers = strata_graph_dup_consumers (graph, "dense");
+  g_assert_cmpuint (consumers->len, ==, 1);
+  g_assert_cmpstr (((StrataLink *) g_ptr_array_index (consumers, 0))->dst, ==, "drop_0");
+
+  /* a loop from the end to the start is found, however long the way round */
+  g_assert_false (strata_graph_connect (graph, last, "flatten", 0, &error));
+  g_assert_error (error, STRATA_GRAPH_ERROR, STRATA_GRAPH_ERROR_BAD_LINK);
+  g_clear_error (&error);
+
+  /* a round trip through JSON, which links in the file's order (from the end back) and
+   * checks every link for a loop; json-glib itself takes seconds for 200 000 layers, so
+   * fewer here: the search that walked the chain for every link would still take hours */
+  {
+    g_autoptr(StrataGraph) chain = build_chain (20000);
+
+    copy = strata_graph_copy (chain);
+    g_assert_cmpuint (strata_graph_get_n_nodes (copy), ==, 20000 + 4);
+    g_assert_cmpuint (strata_graph_get_links (copy)->len, ==, 20000 + 3);
+    g_assert_true (strata_graph_validate (copy, &error));
+    g_assert_no_error (error);
+  }
+
+  /* delete every other Dropout, bridging each gap, then every one left */
+  for (guint i = 1; i < n; i += 2)
+    {
+      g_autofree char *id = g_strdup_printf ("drop_%u", i);
+      g_autofree char *before = g_strdup_printf ("drop_%u", i - 1);
+      g_autofree char *after = i + 1 < n ? g_strdup_printf ("drop_%u", i + 1)
+                                         : g_strdup ("output");
+
+      g_assert_true (strata_graph_remove_node (graph, id));
+      g_assert_null (strata_graph_get_input (graph, after, 0));
+      g_assert_true (strata_graph_connect (graph, before, after, 0, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_cmpuint (strata_graph_get_n_nodes (graph), ==, n / 2 + 4);
+  g_assert_cmpuint (strata_graph_get_links (graph)->len, ==, n / 2 + 3);
+  g_assert_true (strata_graph_validate (graph, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i += 2)
+    {
+      g_autofree char *id = g_strdup_printf ("drop_%u", i);
+
+      g_assert_true (strata_graph_remove_node (graph, id));
+    }
+  g_assert_cmpuint (strata_graph_get_n_nodes (graph), ==, 4);
+  g_assert_cmpuint (strata_graph_get_links (graph)->len, ==, 2);
+  g_assert_false (strata_graph_validate (graph, &error));
+  g_assert_nonnull (strstr (error->message, "“dense”"));
+  g_clear_error (&error);
+  g_assert_true (strata_graph_connect (graph, "dense", "output", 0, &error));
+  g_assert_true (strata_graph_validate (graph, &error));
+  g_assert_no_error (error);
+}
+
+/* The links as the graph lists them, against what it answers per node. */
+static void
+check_index (StrataGraph *graph)
+{
+  GPtrArray *links = strata_graph_get_links (graph);
+
+  for (guint i = 0; i < strata_graph_get_n_nodes (graph); i++)
+    {
+      const char *id = strata_node_get_id (strata_graph_get_nth_node (graph, i));
+      g_autoptr(GPtrArray) consumers = strata_graph_dup_consumers (graph, id);
+      guint n_out = 0;
+
+      g_assert_true (strata_graph_get_node (graph, id) == strata_graph_get_nth_node (graph, i));
+      for (guint port = 0; port < 4; port++)
+        {
+          const char *src = NULL;
+
+          for (guint k = 0; k < links->len; k++)
+            {
+              StrataLink *link = g_ptr_array_index (links, k);
+              if (g_str_equal (link->dst, id) && link->port == port)
+                {
+                  g_assert_null (src);
+                  src = link->src;
+                }
+            }
+          g_assert_cmpstr (strata_graph_get_input (graph, id, port), ==, src);
+        }
+      /* the consumers in the order of the list */
+      for (guint k = 0; k < links->len; k++)
+        {
+          StrataLink *link = g_ptr_array_index (links, k);
+
+          g_assert_nonnull (strata_graph_get_node (graph, link->src));
+          g_assert_nonnull (strata_graph_get_node (graph, link->dst));
+          if (g_str_equal (link->src, id))
+            {
+              g_assert_cmpuint (n_out, <, consumers->len);
+              g_assert_true (g_ptr_array_index (consumers, n_out) == link);
+              n_out++;
+            }
+        }
+      g_assert_cmpuint (n_out, ==, consumers->len);
+    }
+}
+
+/* Every edit keeps the per-node index of links true: random edits, checked after each. */
+static void
+test_index_consistent (void)
+{
+  g_autoptr(StrataGraph) graph = strata_graph_new ();
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  guint made = 0;
+
+  for (guint step = 0; step < 600; step++)
+    {
+      guint n = strata_graph_get_n_nodes (graph);
+      guint what = g_rand_int_range (rand, 0, 10);
+
+      if (n < 3 || what < 3)
+        {
+          g_autofree char *id = g_strdup_printf ("n%u", made++);
+
+          add (graph, made % 3 == 0 ? "Add" : "Dropout", id, NULL);
+          if (made % 3 == 0)
+            g_assert_true (strata_graph_set_n_inputs (graph, id, 4, NULL));
+        }
+      else if (what < 7)
+        {
+          const char *src = strata_node_get_id (strata_graph_get_nth_node (
+                                                  graph, g_rand_int_range (rand, 0, n)));
+          StrataNode *dst = strata_graph_get_nth_node (graph, g_rand_int_range (rand, 0, n));
+          guint port = g_rand_int_range (rand, 0, strata_node_get_n_inputs (dst));
+
+          /* refused when it would make a loop; the index must not change then */
+          strata_graph_connect (graph, src, strata_node_get_id (dst), port, NULL);
+        }
+      else if (what == 7)
+        {
+          StrataNode *dst = strata_graph_get_nth_node (graph, g_rand_int_range (rand, 0, n));
+
+          strata_graph_disconnect (graph, strata_node_get_id (dst),
+                                   g_rand_int_range (rand, 0, 4));
+        }
+      else if (what == 8)
+        {
+          g_autofree char *id = g_strdup (strata_node_get_id (strata_graph_get_nth_node (
+                                            graph, g_rand_int_range (rand, 0, n))));
+
+          g_assert_true (strata_graph_remove_node (graph, id));
+        }
+      else
+        {
+          StrataNode *node = strata_graph_get_nth_node (graph, g_rand_int_range (rand, 0, n));
+          g_autofree char *id = g_strdup (strata_node_get_id (node));
+          g_autofree char *new_id = g_strdup_printf ("r%u", made++);
+
+          if (g_str_equal (strata_node_get_type_name (node), "Add"))
+            g_assert_true (strata_graph_set_n_inputs (graph, id,
+                                                      g_rand_int_range (rand, 2, 5), NULL));
+          else
+            g_assert_true (strata_graph_rename_node (graph, id, new_id, NULL));
+        }
+      check_index (graph);
+      /* never a loop, whatever was refused */
+      {
+        g_autoptr(GPtrArray) order = strata_graph_dup_topo_order (graph, NULL);
+
+        g_assert_nonnull (order);
+        g_assert_cmpuint (order->len, ==, strata_graph_get_n_nodes (graph));
+      }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -314,5 +543,7 @@ main (int   argc,
   g_test_add_func ("/graph/json-roundtrip", test_json_roundtrip);
   g_test_add_func ("/graph/bad-json", test_bad_json);
   g_test_add_func ("/graph/signals", test_signals);
+  g_test_add_func ("/graph/large", test_large_graph);
+  g_test_add_func ("/graph/index-consistent", test_index_consistent);
   return g_test_run ();
 }

@@ -10,9 +10,12 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "strata-dataset.h"
 #include "strata-dataset-private.h"
+#include "strata-predict.h"
 #include "strata-test-images.h"
 
 typedef struct
@@ -931,6 +934,254 @@ test_fashion_mnist_export (Fixture       *fixture,
     }
 }
 
+/* Special files and links ------------------------------------------------------------------- */
+
+static void
+make_fifo (const char *path)
+{
+  g_assert_cmpint (mkfifo (path, 0644), ==, 0);
+}
+
+static void
+make_link (const char *target,
+           const char *path)
+{
+  g_assert_cmpint (symlink (target, path), ==, 0);
+}
+
+/* The source item named @name, or fails. */
+static guint
+item_named (StrataSource *source,
+            const char   *name)
+{
+  for (guint i = 0; i < strata_source_get_n_items (source); i++)
+    if (g_str_equal (strata_source_get_item (source, i)->name, name))
+      return i;
+  g_assert_not_reached ();
+}
+
+/* A FIFO opened for reading waits for a writer for ever: a FIFO named like an image in a
+ * class folder, listed by a CSV, given as the CSV or the zip, swapped in for an image after
+ * listing or given to predict is refused, and nothing hangs (were it opened, this test would
+ * run into the test timeout). */
+static void
+test_fifo (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autofree char *root = path_in (fixture, "d", NULL);
+  g_autofree char *pipe = path_in (fixture, "d", "a", "pipe.png", NULL);
+  g_autofree char *swapped = path_in (fixture, "d", "b", "000.png", NULL);
+  g_autofree char *csv = path_in (fixture, "d", "list.csv", NULL);
+  g_autofree char *csv_fifo = path_in (fixture, "fifo.csv", NULL);
+  g_autofree char *zip_fifo = path_in (fixture, "fifo.zip", NULL);
+  g_autoptr(StrataDatasetSettings) settings = NULL;
+  g_autoptr(StrataDataset) dataset = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(StrataImage) image = { 0 };
+  StrataSource *source;
+  float pixels[16 * 12 * 3];
+
+  write_class (root, "a", 0, 3, 1);
+  write_class (root, "b", 0, 3, 2);
+  make_fifo (pipe);
+
+  settings = settings_for (STRATA_SOURCE_FOLDER, root);
+  dataset = open_ok (settings, NULL);
+  g_assert_cmpuint (total_items (dataset), ==, 6);
+  g_assert_true (problems_mention (dataset, "a/pipe.png", NULL));
+  g_assert_true (problems_mention (dataset, "not a regular file", NULL));
+
+  /* listed as a file, then a FIFO by the time it is read */
+  source = _strata_dataset_get_source (dataset);
+  g_assert_cmpint (g_unlink (swapped), ==, 0);
+  make_fifo (swapped);
+  g_assert_false (strata_source_read_image (source, item_named (source, "b/000.png"), &image,
+                                            &error));
+  g_assert_error (error, STRATA_DATASET_ERROR, STRATA_DATASET_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "000.png"));
+  g_assert_nonnull (strstr (error->message, "not a regular file"));
+  g_clear_error (&error);
+
+  /* predicting: the folder leaves the FIFOs out, a FIFO named outright fails alone */
+  {
+    const char *paths[] = { root, swapped, NULL };
+    g_autoptr(GPtrArray) found = strata_predict_list_images (paths, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (found->len, ==, 5 + 1);
+    for (guint i = 0; i + 1 < found->len; i++)
+      {
+        const StrataImagePrediction *item = g_ptr_array_index (found, i);
+
+        g_assert_false (g_str_equal (item->name, "a/pipe.png"));
+        g_assert_false (g_str_equal (item->name, "b/000.png"));
+      }
+  }
+  g_assert_false (strata_preprocess_image_file (settings, swapped, pixels, &error));
+  g_assert_nonnull (strstr (error->message, "not a regular file"));
+  g_clear_error (&error);
+
+  /* a CSV listing FIFOs, and FIFOs given as the CSV or the zip */
+  g_assert_true (g_file_set_contents (csv, "file,label\na/000.png,x\na/pipe.png,x\n"
+                                           "b/001.jpg,y\nb/000.png,y\nb/002.png,y\n", -1,
+                                      NULL));
+  g_clear_object (&dataset);
+  g_object_set (settings, "source-kind", STRATA_SOURCE_CSV, "source-path", csv, NULL);
+  dataset = open_ok (settings, NULL);
+  g_assert_cmpuint (total_items (dataset), ==, 3);
+  g_assert_true (problems_mention (dataset, "line 3: “a/pipe.png” is not a regular file",
+                                   NULL));
+  g_assert_true (problems_mention (dataset, "line 5: “b/000.png” is not a regular file",
+                                   NULL));
+
+  make_fifo (csv_fifo);
+  g_object_set (settings, "source-path", csv_fifo, NULL);
+  assert_open_fails (settings, STRATA_DATASET_ERROR_INVALID, "not a regular file");
+  make_fifo (zip_fifo);
+  g_object_set (settings, "source-kind", STRATA_SOURCE_ZIP, "source-path", zip_fifo, NULL);
+  assert_open_fails (settings, STRATA_DATASET_ERROR_CORRUPT, "not a regular file");
+}
+
+static void
+assert_labels_match_folders (StrataDataset *dataset)
+{
+  const char * const *classes = strata_dataset_get_class_names (dataset);
+
+  for (StrataSplit s = 0; s < STRATA_N_SPLITS; s++)
+    for (guint i = 0; i < strata_dataset_get_n_items (dataset, s); i++)
+      {
+        g_autofree char *name = strata_dataset_dup_item_name (dataset, s, i);
+        const char *label = classes[strata_dataset_get_label (dataset, s, i)];
+
+        g_assert_true (g_str_has_prefix (name, label));
+        g_assert_cmpint (name[strlen (label)], ==, '/');
+      }
+}
+
+static guint
+class_count (StrataDataset *dataset,
+             guint          label)
+{
+  guint n = 0;
+
+  for (StrataSplit s = 0; s < STRATA_N_SPLITS; s++)
+    for (guint i = 0; i < strata_dataset_get_n_items (dataset, s); i++)
+      n += (guint) strata_dataset_get_label (dataset, s, i) == label;
+  return n;
+}
+
+/* Links to folders: each folder is listed once and only from inside its own class folder, so
+ * loops end, no image counts twice and none takes another class's label. */
+static void
+test_folder_links (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *root = path_in (fixture, "d", NULL);
+  g_autofree char *outside = path_in (fixture, "elsewhere", NULL);
+  g_autofree char *far_image = path_in (fixture, "elsewhere", "x", "001.jpg", NULL);
+  g_autofree char *sub = path_in (fixture, "d", "a", "sub", NULL);
+  g_autofree char *deep = path_in (fixture, "d", "b", "1", "2", "3", "4", "5", "6", "7", "8",
+                                   "9", "10", "11", "12", "13", "14", "15", "16", "17", NULL);
+  g_autoptr(StrataDatasetSettings) settings = NULL;
+  g_autoptr(StrataDataset) dataset = NULL;
+  struct {
+    const char *target;
+    const char *link;
+  } links[] = {
+    { ".", "a/s" },                 /* a loop */
+    { ".", "a/t" },                 /* two loops: 2^16 paths when followed */
+    { "..", "a/up" },               /* the other classes' images */
+    { "sub", "a/sub-again" },       /* a folder already listed */
+    { "../a", "b/cats" },           /* another class */
+    { "a", "alias" },               /* a class twice */
+    { NULL, "b/ext" },              /* outside the dataset */
+    { NULL, "away" },               /* a class outside the dataset */
+    { "nothing.png", "b/dangling.png" },
+  };
+
+  write_class (root, "a", 0, 4, 1);
+  write_class (sub, "s1", 0, 1, 3);
+  write_class (root, "b", 0, 3, 2);
+  write_class (outside, "x", 0, 2, 4);
+  write_class (deep, "x", 0, 1, 5);
+  for (guint i = 0; i < G_N_ELEMENTS (links); i++)
+    {
+      g_autofree char *path = g_build_filename (root, links[i].link, NULL);
+      g_autofree char *out = g_build_filename (outside, "x", NULL);
+
+      make_link (links[i].target ? links[i].target : out, path);
+    }
+  /* a link to an image outside the dataset is an image of the class it lies in */
+  {
+    g_autofree char *path = g_build_filename (root, "b", "far.jpg", NULL);
+
+    make_link (far_image, path);
+  }
+
+  settings = settings_for (STRATA_SOURCE_FOLDER, root);
+  dataset = open_ok (settings, NULL);
+  g_assert_cmpuint (strata_dataset_get_n_classes (dataset), ==, 2);
+  g_assert_cmpstr (strata_dataset_get_class_names (dataset)[0], ==, "a");
+  g_assert_cmpuint (class_count (dataset, 0), ==, 4 + 1);
+  g_assert_cmpuint (class_count (dataset, 1), ==, 3 + 1);
+  assert_labels_match_folders (dataset);
+
+  g_assert_true (problems_mention (dataset, "“a/s” leads to a folder already listed", NULL));
+  g_assert_true (problems_mention (dataset, "“a/t” leads to a folder already listed", NULL));
+  g_assert_true (problems_mention (dataset, "“a/sub-again” leads to a folder already listed",
+                                   NULL));
+  g_assert_true (problems_mention (dataset, "“a/up” links to a folder outside its class",
+                                   NULL));
+  g_assert_true (problems_mention (dataset, "“b/cats” links to a folder outside its class",
+                                   NULL));
+  g_assert_true (problems_mention (dataset, "“b/ext” links to a folder outside its class",
+                                   NULL));
+  g_assert_true (problems_mention (dataset, "“alias” leads to a folder already listed", NULL));
+  g_assert_true (problems_mention (dataset, "“away” links to a folder outside", NULL));
+  g_assert_true (problems_mention (dataset, "“b/dangling.png” is a link to nothing", NULL));
+  g_assert_true (problems_mention (dataset, "more than 16 folders deep", NULL));
+
+  /* predicting from the folder: every image once */
+  {
+    const char *paths[] = { root, NULL };
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) found = strata_predict_list_images (paths, &error);
+
+    g_assert_no_error (error);
+    /* a: 4 + 1, b: 3 + 1; the deep one is past the depth bound there too */
+    g_assert_cmpuint (found->len, ==, 9);
+  }
+}
+
+/* A source of the whole disk or of kernel state ends at once with a message; a folder with
+ * more entries than the bound ends with one too. */
+static void
+test_huge_sources (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  static const char * const system[] = { "/", "/proc", "/sys", "/proc/self" };
+  g_autofree char *root = path_in (fixture, "d", NULL);
+  g_autoptr(StrataDatasetSettings) settings = settings_for (STRATA_SOURCE_FOLDER, "/");
+  g_autoptr(StrataSource) source = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (system); i++)
+    {
+      if (!g_file_test (system[i], G_FILE_TEST_IS_DIR))
+        continue;
+      g_object_set (settings, "source-path", system[i], NULL);
+      assert_open_fails (settings, STRATA_DATASET_ERROR_INVALID, "system folder");
+    }
+
+  write_class (root, "a", 0, 6, 1);
+  write_class (root, "b", 0, 6, 2);
+  source = strata_source_files_new (STRATA_SOURCE_FOLDER, root, NULL, NULL);
+  _strata_source_files_set_max_entries (STRATA_SOURCE_FILES (source), 10);
+  g_assert_false (strata_source_load (source, NULL, &error));
+  g_assert_error (error, STRATA_DATASET_ERROR, STRATA_DATASET_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "more than 10 files and folders"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -953,6 +1204,9 @@ main (int   argc,
   ADD ("augmented-loader", test_augmented_loader);
   ADD ("preprocess-preview", test_preprocess_and_preview);
   ADD ("fashion-mnist-export", test_fashion_mnist_export);
+  ADD ("fifo", test_fifo);
+  ADD ("folder-links", test_folder_links);
+  ADD ("huge-sources", test_huge_sources);
 #undef ADD
   return g_test_run ();
 }

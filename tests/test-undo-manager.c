@@ -468,6 +468,77 @@ test_paste_and_duplicate (void)
   g_assert_true (strata_undo_manager_get_can_redo (undo));
 }
 
+/* Deleting, undoing, redoing and pasting a long chain of layers keeps the graph's link index
+ * true and takes time linear in the layers (a loop check and link lookups that scanned every
+ * link per layer made each of these hours long). */
+static void
+test_long_chain (void)
+{
+  const guint n = 20000;
+  g_autoptr(StrataGraph) graph = strata_graph_new ();
+  g_autoptr(StrataUndoManager) undo = strata_undo_manager_new (graph);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) pasted = NULL;
+
+  g_assert_nonnull (strata_graph_add_node (graph, "Input", "input", NULL));
+  g_assert_nonnull (strata_graph_add_node (graph, "Flatten", "flatten", NULL));
+  g_ptr_array_add (ids, g_strdup ("flatten"));
+  for (guint i = 0; i < n; i++)
+    {
+      char *id = g_strdup_printf ("drop_%u", i);
+
+      g_assert_nonnull (strata_graph_add_node (graph, "Dropout", id, NULL));
+      g_ptr_array_add (ids, id);
+    }
+  g_assert_nonnull (strata_graph_add_node (graph, "Dense", "dense", NULL));
+  g_assert_nonnull (strata_graph_add_node (graph, "Output", "output", NULL));
+  g_ptr_array_add (ids, g_strdup ("dense"));
+  g_assert_true (strata_graph_connect (graph, "input", "flatten", 0, NULL));
+  g_assert_true (strata_graph_connect (graph, "dense", "output", 0, NULL));
+  /* from the end back: the order a forward-only loop check walks the chain for */
+  for (guint i = ids->len - 1; i > 0; i--)
+    g_assert_true (strata_graph_connect (graph, g_ptr_array_index (ids, i - 1),
+                                         g_ptr_array_index (ids, i), 0, NULL));
+  g_assert_true (strata_graph_validate (graph, &error));
+  g_assert_no_error (error);
+  before = graph_text (graph);
+
+  /* the Dropouts deleted in one step, then back */
+  g_ptr_array_remove_index (ids, ids->len - 1);
+  g_ptr_array_remove_index (ids, 0);
+  g_ptr_array_add (ids, NULL);
+  g_assert_true (strata_undo_manager_remove_nodes (undo, (const char *const *) ids->pdata));
+  g_assert_cmpuint (strata_graph_get_n_nodes (graph), ==, 4);
+  g_assert_cmpuint (strata_graph_get_links (graph)->len, ==, 2);
+  g_assert_true (strata_undo_manager_undo (undo));
+  assert_same_graph (graph, before);
+  g_assert_true (strata_graph_validate (graph, NULL));
+  g_assert_true (strata_undo_manager_redo (undo));
+  g_assert_cmpuint (strata_graph_get_n_nodes (graph), ==, 4);
+  g_assert_true (strata_undo_manager_undo (undo));
+  assert_same_graph (graph, before);
+
+  /* copied and pasted whole: the copy is linked like the original, apart from it */
+  g_ptr_array_remove_index (ids, ids->len - 1);
+  g_ptr_array_insert (ids, 0, g_strdup ("flatten"));
+  g_ptr_array_add (ids, g_strdup ("dense"));
+  g_ptr_array_add (ids, NULL);
+  text = strata_graph_clipboard_serialize (graph, (const char *const *) ids->pdata);
+  pasted = strata_undo_manager_paste (undo, text, 500, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (pasted), ==, n + 2);
+  g_assert_cmpuint (strata_graph_get_n_nodes (graph), ==, 2 * n + 6);
+  g_assert_cmpuint (strata_graph_get_links (graph)->len, ==, (n + 3) + (n + 1));
+  g_assert_true (g_strv_contains ((const char *const *) pasted, "dense_1"));
+  g_assert_true (g_str_has_prefix (strata_graph_get_input (graph, "dense_1", 0), "drop"));
+  g_assert_null (strata_graph_get_input (graph, "flatten_1", 0));
+  g_assert_true (strata_undo_manager_undo (undo));
+  assert_same_graph (graph, before);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -481,6 +552,7 @@ main (int   argc,
   g_test_add_func ("/graph-editor/undo/trainable-and-inputs", test_trainable_and_inputs);
   g_test_add_func ("/graph-editor/undo/rename", test_rename);
   g_test_add_func ("/graph-editor/undo/groups", test_groups);
+  g_test_add_func ("/graph-editor/undo/long-chain", test_long_chain);
   g_test_add_func ("/graph-editor/undo/modified", test_modified);
   g_test_add_func ("/graph-editor/undo/paste-and-duplicate", test_paste_and_duplicate);
   return g_test_run ();

@@ -364,24 +364,10 @@ strata_dataset_inspect (StrataDataset       *dataset,
   report->duplicates = g_ptr_array_new_with_free_func (duplicate_group_free);
 
   for (StrataSplit s = 0; s < STRATA_N_SPLITS; s++)
-    {
-      report->totals[s] = strata_dataset_get_n_items (dataset, s);
-      n += report->totals[s];
-      for (guint i = 0; i < report->totals[s]; i++)
-        report->counts[strata_dataset_get_label (dataset, s, i) * STRATA_N_SPLITS + s]++;
-    }
-  for (guint c = 0; c < report->n_classes; c++)
-    {
-      guint train = report->counts[c * STRATA_N_SPLITS + STRATA_SPLIT_TRAIN];
-
-      smallest = MIN (smallest, train);
-      largest = MAX (largest, train);
-    }
-  report->imbalance = smallest > 0 ? (double) largest / smallest : 0.0;
-
+    n += strata_dataset_get_n_items (dataset, s);
   members = g_new (Member, MAX (n, 1));
   for (StrataSplit s = 0; s < STRATA_N_SPLITS; s++)
-    for (guint i = 0; i < report->totals[s]; i++)
+    for (guint i = 0; i < strata_dataset_get_n_items (dataset, s); i++)
       members[k++] = (Member) { s, i, _strata_dataset_get_source_index (dataset, s, i) };
 
   job.dataset = dataset;
@@ -416,6 +402,29 @@ strata_dataset_inspect (StrataDataset       *dataset,
 
   if (!g_cancellable_set_error_if_cancelled (cancellable, error))
     {
+      /* an image that can't be read is no member of its class: training skips it */
+      for (guint i = 0; i < n; i++)
+        {
+          StrataSplit s = members[i].split;
+
+          if (job.messages[i])
+            report->n_unreadable[s]++;
+          else
+            {
+              report->totals[s]++;
+              report->counts[strata_dataset_get_label (dataset, s, members[i].index) *
+                             STRATA_N_SPLITS + s]++;
+            }
+        }
+      for (guint c = 0; c < report->n_classes; c++)
+        {
+          guint train = report->counts[c * STRATA_N_SPLITS + STRATA_SPLIT_TRAIN];
+
+          smallest = MIN (smallest, train);
+          largest = MAX (largest, train);
+        }
+      report->imbalance = smallest > 0 ? (double) largest / smallest : 0.0;
+
       for (guint i = 0; i < n; i++)
         if (job.messages[i])
           {
@@ -498,7 +507,8 @@ add_group (JsonBuilder                *builder,
 /**
  * strata_dataset_report_to_json:
  *
- * `{ "classes": [names], "splits": { "train": { "total": n, "per_class": [n…] }, … },
+ * `{ "classes": [names],
+ *    "splits": { "train": { "total": n, "unreadable": n, "per_class": [n…] }, … },
  *    "imbalance": x, "problems": [text…], "unreadable": [{ "name", "split", "message" }…],
  *    "exact_duplicates": [group…], "near_duplicates": [group…] }` with each group
  * `{ "images": [{ "name", "split", "label" }…], "straddles_splits", "conflicting_labels" }`.
@@ -525,6 +535,8 @@ strata_dataset_report_to_json (const StrataDatasetReport *report)
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "total");
       json_builder_add_int_value (builder, report->totals[s]);
+      json_builder_set_member_name (builder, "unreadable");
+      json_builder_add_int_value (builder, report->n_unreadable[s]);
       json_builder_set_member_name (builder, "per_class");
       json_builder_begin_array (builder);
       for (guint c = 0; c < report->n_classes; c++)

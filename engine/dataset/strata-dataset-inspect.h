@@ -57,13 +57,15 @@ typedef struct
  * StrataDatasetReport:
  * @n_classes: number of classes
  * @class_names: the classes
- * @counts: images per class and split: counts[class * STRATA_N_SPLITS + split]
- * @totals: images per split
+ * @counts: readable images per class and split: counts[class * STRATA_N_SPLITS + split]
+ * @totals: readable images per split
  * @imbalance: the largest class's training images over the smallest's (0 when a class has
  *   none)
  * @problems: what the source left out while listing (missing files, bad rows, …)
  * @unreadable: (element-type StrataUnreadableImage): images that failed to decode
  * @duplicates: (element-type StrataDuplicateGroup): exact duplicates first, then near ones
+ * @n_unreadable: per split, the images that failed to decode: in no class's count, as
+ *   training skips them
  *
  * The answer of strata_dataset_inspect().
  */
@@ -77,6 +79,7 @@ typedef struct
   char **problems;
   GPtrArray *unreadable;
   GPtrArray *duplicates;
+  guint n_unreadable[STRATA_N_SPLITS];
 } StrataDatasetReport;
 
 typedef void (*StrataProgressFunc) (double   fraction,

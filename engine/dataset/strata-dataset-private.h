@@ -9,6 +9,7 @@
 #include "strata-augmentation.h"
 #include "strata-dataset.h"
 #include "strata-source.h"
+#include "strata-source-files.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +24,10 @@ typedef struct
 void                       _strata_fill_scratch_init     (StrataFillScratch   *scratch,
                                                           StrataDataset       *dataset);
 void                       _strata_fill_scratch_clear    (StrataFillScratch   *scratch);
+
+/* lowers the bound on the files and folders a folder source lists, for tests */
+void                       _strata_source_files_set_max_entries (StrataSourceFiles *self,
+                                                                 guint              max_entries);
 
 StrataSource              *_strata_dataset_get_source    (StrataDataset       *self);
 guint                      _strata_dataset_get_source_index (StrataDataset    *self,

@@ -675,6 +675,44 @@ check_per_channel (StrataDatasetSettings *self,
   return TRUE;
 }
 
+/* A list of class names has no empty name, no name twice and a sane length. The lists come
+ * from project files anyone may write, so the check is one pass through a hash set: comparing
+ * every pair takes hours for a million names. */
+static gboolean
+check_class_list (char       **names,
+                  const char  *member,
+                  GError     **error)
+{
+  g_autoptr(GHashTable) seen = NULL;
+  guint n = names ? g_strv_length (names) : 0;
+
+  if (n > STRATA_DATASET_MAX_CLASSES)
+    {
+      g_set_error (error, STRATA_DATASET_ERROR, STRATA_DATASET_ERROR_INVALID,
+                   _("In the dataset settings, “%s” lists %u classes; at most %u are "
+                     "supported"), member, n, (guint) STRATA_DATASET_MAX_CLASSES);
+      return FALSE;
+    }
+  seen = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < n; i++)
+    {
+      if (names[i][0] == '\0')
+        {
+          g_set_error (error, STRATA_DATASET_ERROR, STRATA_DATASET_ERROR_INVALID,
+                       _("In the dataset settings, “%s” holds an empty name"), member);
+          return FALSE;
+        }
+      if (!g_hash_table_add (seen, names[i]))
+        {
+          g_set_error (error, STRATA_DATASET_ERROR, STRATA_DATASET_ERROR_INVALID,
+                       _("In the dataset settings, “%s” lists the class “%s” twice"),
+                       member, names[i]);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 /**
  * strata_dataset_settings_validate:
  *
@@ -711,23 +749,9 @@ strata_dataset_settings_validate (StrataDatasetSettings *self,
   if (!check_per_channel (self, self->normalization_mean, "normalization_mean", FALSE, error) ||
       !check_per_channel (self, self->normalization_std, "normalization_std", TRUE, error))
     return FALSE;
-  for (guint i = 0; self->class_names[i]; i++)
-    {
-      if (self->class_names[i][0] == '\0')
-        {
-          g_set_error (error, STRATA_DATASET_ERROR, STRATA_DATASET_ERROR_INVALID,
-                       _("In the dataset settings, “class_names” holds an empty name"));
-          return FALSE;
-        }
-      for (guint j = 0; j < i; j++)
-        if (g_str_equal (self->class_names[i], self->class_names[j]))
-          {
-            g_set_error (error, STRATA_DATASET_ERROR, STRATA_DATASET_ERROR_INVALID,
-                         _("In the dataset settings, the class “%s” is listed twice"),
-                         self->class_names[i]);
-            return FALSE;
-          }
-    }
+  if (!check_class_list (self->class_names, "class_names", error) ||
+      !check_class_list (self->select_classes, "select_classes", error))
+    return FALSE;
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->stages)); i++)
     {
       g_autoptr(StrataAugmentation) stage = g_list_model_get_item (G_LIST_MODEL (self->stages),

@@ -144,6 +144,13 @@ map_classes (StrataDataset  *self,
                    _("No images were found in “%s”"), path);
       return FALSE;
     }
+  if (n_source > STRATA_DATASET_MAX_CLASSES)
+    {
+      g_set_error (error, STRATA_DATASET_ERROR, STRATA_DATASET_ERROR_INVALID,
+                   _("“%s” holds images of %u classes; at most %u are supported"), path,
+                   n_source, (guint) STRATA_DATASET_MAX_CLASSES);
+      return FALSE;
+    }
 
   g_object_get (self->settings, "class-names", &wanted, "select-classes", &selected, NULL);
   if (selected != NULL && selected[0] != NULL)
@@ -157,41 +164,33 @@ map_classes (StrataDataset  *self,
                          "one of the two lists"));
           return FALSE;
         }
+      /* the source indexes its classes by name: one lookup per class, not a scan */
       for (guint k = 0; selected[k]; k++)
-        {
-          gboolean found = FALSE;
-          for (guint c = 0; c < n_source && !found; c++)
-            found = g_str_equal (selected[k], strata_source_get_class_name (self->source, c));
-          if (!found)
-            {
-              g_set_error (error, STRATA_DATASET_ERROR, STRATA_DATASET_ERROR_INVALID,
-                           _("There are no images of the selected class “%s” in “%s”"),
-                           selected[k], path);
-              return FALSE;
-            }
-        }
+        if (strata_source_lookup_class (self->source, selected[k]) < 0)
+          {
+            g_set_error (error, STRATA_DATASET_ERROR, STRATA_DATASET_ERROR_INVALID,
+                         _("There are no images of the selected class “%s” in “%s”"),
+                         selected[k], path);
+            return FALSE;
+          }
       self->class_names = g_strdupv (selected);
       for (guint c = 0; c < n_source; c++)
-        {
-          const char *name = strata_source_get_class_name (self->source, c);
-
-          remap[c] = -1;
-          for (guint k = 0; selected[k]; k++)
-            if (g_str_equal (selected[k], name))
-              remap[c] = k;
-        }
+        remap[c] = -1;
+      for (guint k = 0; selected[k]; k++)
+        remap[strata_source_lookup_class (self->source, selected[k])] = k;
     }
   else if (wanted != NULL && wanted[0] != NULL)
     {
+      g_autoptr(GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
+
+      for (guint k = 0; wanted[k]; k++)
+        g_hash_table_insert (index, wanted[k], GUINT_TO_POINTER (k + 1));
       self->class_names = g_strdupv (wanted);
       for (guint c = 0; c < n_source; c++)
         {
           const char *name = strata_source_get_class_name (self->source, c);
 
-          remap[c] = -1;
-          for (guint k = 0; wanted[k]; k++)
-            if (g_str_equal (wanted[k], name))
-              remap[c] = k;
+          remap[c] = (int) GPOINTER_TO_UINT (g_hash_table_lookup (index, name)) - 1;
           if (remap[c] < 0)
             {
               g_set_error (error, STRATA_DATASET_ERROR, STRATA_DATASET_ERROR_INVALID,

@@ -25,6 +25,10 @@ typedef enum
 
 GQuark strata_dataset_error_quark (void);
 
+/* More classes than any real classifier has (ImageNet-21k has 21 841): a list this long is a
+ * damaged or hostile file, refused with a message rather than worked through. */
+#define STRATA_DATASET_MAX_CLASSES 1000000
+
 typedef enum
 {
   STRATA_SPLIT_TRAIN,

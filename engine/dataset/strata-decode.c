@@ -11,7 +11,12 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gi18n-lib.h>
 #include <math.h>
+#include <setjmp.h>
+#include <stdio.h>
 #include <string.h>
+
+#include <jpeglib.h>
+#include <jerror.h>
 
 #include "strata-dataset.h"
 #include "strata-decode.h"
@@ -115,19 +120,98 @@ area_updated_cb (GdkPixbufLoader *loader,
 }
 
 /* Loaders hand out what they have of a truncated file without complaint; the rows they
- * reported tell. Loaders that report nothing are trusted. */
+ * reported tell. Every loader gdk-pixbuf ships reports rows (those that can't load in steps
+ * report the whole picture at the end); of others, one that reports nothing is trusted. */
 static gboolean
-all_rows_delivered (Probe     *probe,
-                    GdkPixbuf *pixbuf)
+all_rows_delivered (Probe      *probe,
+                    GdkPixbuf  *pixbuf,
+                    const char *format)
 {
+  static const char * const reporting[] = {
+    "png", "jpeg", "bmp", "gif", "tiff", "ico", "pnm", "tga", "xpm", "xbm", "ani", "icns",
+    "qtif", NULL
+  };
   int height = gdk_pixbuf_get_height (pixbuf);
 
   if (probe->rows->len == 0)
-    return TRUE;
+    return format == NULL || !g_strv_contains (reporting, format);
   for (int r = 0; r < height; r++)
     if ((guint) r >= probe->rows->len || !g_array_index (probe->rows, gboolean, r))
       return FALSE;
   return TRUE;
+}
+
+/* JPEG ------------------------------------------------------------------------------------ *
+ *
+ * gdk-pixbuf finishes a JPEG cut short by feeding libjpeg a made-up end marker when the
+ * loader is closed, so the missing rows come out grey and every row is reported. Whether
+ * the file was whole takes libjpeg's own word: decoding it again (at 1/8 size, the entropy
+ * decoding without the costly transform), a file whose data ends early draws a warning;
+ * a missing end marker alone (JWRN_JPEG_EOF) does not count, the picture is all there. */
+
+typedef struct
+{
+  struct jpeg_error_mgr pub;
+  jmp_buf jump;
+  gboolean damaged;
+} JpegCheck;
+
+static void
+jpeg_check_error_exit (j_common_ptr cinfo)
+{
+  JpegCheck *check = (JpegCheck *) cinfo->err;
+
+  check->damaged = TRUE;
+  longjmp (check->jump, 1);
+}
+
+static void
+jpeg_check_emit_message (j_common_ptr cinfo,
+                         int          level)
+{
+  JpegCheck *check = (JpegCheck *) cinfo->err;
+
+  /* level -1 is a warning, the others traces */
+  if (level < 0 && cinfo->err->msg_code != JWRN_JPEG_EOF)
+    check->damaged = TRUE;
+}
+
+static gboolean
+jpeg_is_whole (const guint8 *data,
+               gsize         size)
+{
+  struct jpeg_decompress_struct cinfo;
+  JpegCheck check;
+
+  memset (&check, 0, sizeof check);
+  cinfo.err = jpeg_std_error (&check.pub);
+  check.pub.error_exit = jpeg_check_error_exit;
+  check.pub.emit_message = jpeg_check_emit_message;
+  jpeg_create_decompress (&cinfo);
+  if (setjmp (check.jump) == 0)
+    {
+      jpeg_mem_src (&cinfo, data, size);
+      jpeg_read_header (&cinfo, TRUE);
+      cinfo.scale_num = 1;
+      cinfo.scale_denom = 8;
+      cinfo.dct_method = JDCT_IFAST;
+      cinfo.do_fancy_upsampling = FALSE;
+      cinfo.do_block_smoothing = FALSE;
+      jpeg_start_decompress (&cinfo);
+      {
+        JSAMPARRAY row = (*cinfo.mem->alloc_sarray) ((j_common_ptr) &cinfo, JPOOL_IMAGE,
+                                                     cinfo.output_width *
+                                                     cinfo.output_components, 1);
+
+        while (cinfo.output_scanline < cinfo.output_height && !check.damaged)
+          if (jpeg_read_scanlines (&cinfo, row, 1) != 1)
+            check.damaged = TRUE;
+      }
+      if (!check.damaged)
+        jpeg_finish_decompress (&cinfo);
+    }
+  jpeg_destroy_decompress (&cinfo);
+  return !check.damaged;
 }
 
 /**
@@ -158,7 +242,9 @@ strata_decode_image (GBytes                 *bytes,
   gsize size = 0;
   const guint8 *data = g_bytes_get_data (bytes, &size);
   GdkPixbuf *pixbuf;
-  gboolean ok;
+  GdkPixbufFormat *format;
+  g_autofree char *format_name = NULL;
+  gboolean ok, whole_before_close;
 
   memset (image, 0, sizeof *image);
   if (size == 0)
@@ -172,9 +258,16 @@ strata_decode_image (GBytes                 *bytes,
   g_signal_connect (loader, "size-prepared", G_CALLBACK (size_prepared_cb), &probe);
   g_signal_connect (loader, "area-updated", G_CALLBACK (area_updated_cb), &probe);
   ok = gdk_pixbuf_loader_write (loader, data, size, &local_error);
+  /* what closing adds to the rows is made up (see jpeg_is_whole()) */
+  pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+  whole_before_close = pixbuf && probe.rows->len > 0 && all_rows_delivered (&probe, pixbuf,
+                                                                            NULL);
   /* close even after a failed write, or the loader complains when finalised */
   if (!gdk_pixbuf_loader_close (loader, ok ? &local_error : NULL))
     ok = FALSE;
+  /* known only now for a file shorter than the loader's sniffing buffer */
+  format = gdk_pixbuf_loader_get_format (loader);
+  format_name = format ? gdk_pixbuf_format_get_name (format) : NULL;
 
   if (probe.too_big)
     {
@@ -193,7 +286,9 @@ strata_decode_image (GBytes                 *bytes,
       return FALSE;
     }
 
-  if (!all_rows_delivered (&probe, pixbuf))
+  if (!all_rows_delivered (&probe, pixbuf, format_name) ||
+      (g_strcmp0 (format_name, "jpeg") == 0 && !whole_before_close &&
+       !jpeg_is_whole (data, size)))
     {
       g_set_error (error, STRATA_DATASET_ERROR, STRATA_DATASET_ERROR_CORRUPT,
                    _("“%s” is not a readable image: it is truncated or damaged"), name);

@@ -14,6 +14,7 @@
 #include "strata-decode.h"
 #include "strata-hash.h"
 #include "strata-image.h"
+#include "strata-source-files.h"
 
 /**
  * strata_preprocess_image_file:
@@ -45,7 +46,8 @@ strata_preprocess_image_file (StrataDatasetSettings  *settings,
 
   g_return_val_if_fail (STRATA_IS_DATASET_SETTINGS (settings), FALSE);
 
-  mapped = g_mapped_file_new (path, FALSE, &local_error);
+  /* the user's own file: a link is fine, a FIFO or a device is not */
+  mapped = strata_map_regular_file (path, TRUE, &local_error);
   if (mapped == NULL)
     {
       g_set_error (error, STRATA_DATASET_ERROR,

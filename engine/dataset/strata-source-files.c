@@ -8,11 +8,21 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#ifdef __linux__
+#include <linux/magic.h>
+#include <sys/vfs.h>
+#endif
 
 #include "strata-csv.h"
 #include "strata-dataset.h"
+#include "strata-dataset-private.h"
 #include "strata-decode.h"
 #include "strata-hash.h"
 #include "strata-source-files.h"
@@ -20,6 +30,9 @@
 
 #define MAX_FILE_SIZE (G_GUINT64_CONSTANT (256) << 20)
 #define MAX_CSV_SIZE (G_GUINT64_CONSTANT (256) << 20)
+#define MAX_DEPTH 16
+/* ImageNet-21k has 14 million images: room for it, not for a walk of a whole disk */
+#define MAX_ENTRIES (1u << 24)
 
 /* A file found while listing: where it is, what the user calls it, its class. */
 typedef struct
@@ -40,6 +53,8 @@ struct _StrataSourceFiles
   char *filename_column;
   char *label_column;
   gboolean is_csv;
+
+  guint max_entries;
 
   StrataZip *zip;
   GPtrArray *paths;       /* per item: char*, on disk */
@@ -165,36 +180,233 @@ display_name (StrataSourceFiles *self,
   return display;
 }
 
-static void
-walk_class_folder (StrataSourceFiles *self,
-                   const char        *dir,
-                   const char        *relative,
-                   const char        *class_name,
-                   GArray            *candidates,
-                   guint              depth)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) names = list_dir (dir, &error);
+/* Walking class folders ------------------------------------------------------------------- *
+ *
+ * A folder tree is a graph once links are followed: "s -> ." or "up -> .." loop, two such
+ * links multiply the paths, a link to a sibling class relabels its images, and /proc never
+ * ends. So each folder is listed once, known by device and inode; a link to a folder is
+ * followed only when the folder lies inside the class folder the link is in (anywhere else
+ * its images would get this class's label); the depth and the number of entries are bounded.
+ * A link to a file is followed wherever it leads: the label comes from where the link lies,
+ * and farms of links into a shared image store are a common way to build a dataset. Only
+ * regular files are read: a FIFO or a device would block or never end. */
 
-  if (names == NULL)
+typedef struct
+{
+  dev_t dev;
+  ino_t ino;
+} FileId;
+
+static guint
+file_id_hash (gconstpointer key)
+{
+  const FileId *id = key;
+
+  return (guint) (id->ino ^ (id->ino >> 32) ^ ((guint64) id->dev * 0x9e3779b1u));
+}
+
+static gboolean
+file_id_equal (gconstpointer a,
+               gconstpointer b)
+{
+  const FileId *x = a, *y = b;
+
+  return x->dev == y->dev && x->ino == y->ino;
+}
+
+typedef struct
+{
+  StrataSourceFiles *self;
+  GArray *candidates;
+  GHashTable *visited;      /* FileId*: every folder listed or claimed by a class */
+  guint n_entries;
+  gboolean too_many;
+} Walk;
+
+/* Records the folder @st describes; FALSE when it was recorded before. */
+static gboolean
+visit (Walk            *walk,
+       const GStatBuf  *st)
+{
+  FileId *id = g_new (FileId, 1);
+
+  id->dev = st->st_dev;
+  id->ino = st->st_ino;
+  return g_hash_table_add (walk->visited, id);
+}
+
+/* @folder and @path canonical, without links */
+static gboolean
+is_inside (const char *path,
+           const char *folder)
+{
+  gsize n = strlen (folder);
+
+  if (n == 1 && folder[0] == '/')
+    return TRUE;
+  return strncmp (path, folder, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/* realpath() as a g_free()able string, or %NULL */
+static char *
+real_path (const char *path)
+{
+  char *real = realpath (path, NULL);
+  char *copy = g_strdup (real);
+
+  free (real);
+  return copy;
+}
+
+/* Whether @path is a folder of a file system that only looks like files: kernel and process
+ * state (/proc, /sys and kin), never a dataset, and endless or blocking to read. */
+static gboolean
+is_pseudo_file_system (const char *path)
+{
+#ifdef __linux__
+  static const long pseudo[] = {
+    PROC_SUPER_MAGIC, SYSFS_MAGIC, DEBUGFS_MAGIC, TRACEFS_MAGIC, CGROUP_SUPER_MAGIC,
+    CGROUP2_SUPER_MAGIC, SECURITYFS_MAGIC, BPF_FS_MAGIC, DEVPTS_SUPER_MAGIC, PSTOREFS_MAGIC,
+    SELINUX_MAGIC, SMACK_MAGIC, EFIVARFS_MAGIC, BINFMTFS_MAGIC, 0x62656570 /* configfs */,
+    0x65735543 /* fusectl */, 0x19800202 /* mqueue */,
+  };
+  struct statfs fs;
+
+  if (statfs (path, &fs) != 0)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (pseudo); i++)
+    if ((long) fs.f_type == pseudo[i])
+      return TRUE;
+#endif
+  return FALSE;
+}
+
+/* Counts an entry against the bound; FALSE once it is passed. */
+static gboolean
+count_entry (Walk *walk)
+{
+  if (++walk->n_entries > walk->self->max_entries)
+    walk->too_many = TRUE;
+  return !walk->too_many;
+}
+
+static void walk_class_folder (Walk       *walk,
+                               const char *dir,
+                               const char *class_real,
+                               const char *relative,
+                               const char *class_name,
+                               guint       depth);
+
+/* A folder met while walking: descends unless it was seen or is too deep. */
+static void
+enter_folder (Walk           *walk,
+              const char     *path,
+              const GStatBuf *st,
+              const GStatBuf *parent,
+              const char     *class_real,
+              const char     *rel,
+              const char     *class_name,
+              guint           depth)
+{
+  if (depth >= MAX_DEPTH)
     {
-      problem (self, _("Could not read the folder “%s”: %s"), relative, error->message);
+      problem (walk->self, _("“%s” lies more than %u folders deep; it is left out"), rel,
+               (guint) MAX_DEPTH);
       return;
     }
-  for (guint i = 0; i < names->len; i++)
+  if (st->st_dev != parent->st_dev && is_pseudo_file_system (path))
+    {
+      problem (walk->self, _("“%s” is a system folder, not images; it is left out"), rel);
+      return;
+    }
+  if (!visit (walk, st))
+    {
+      problem (walk->self, _("“%s” leads to a folder already listed; it is left out"), rel);
+      return;
+    }
+  walk_class_folder (walk, path, class_real, rel, class_name, depth + 1);
+}
+
+static void
+walk_class_folder (Walk       *walk,
+                   const char *dir,
+                   const char *class_real,
+                   const char *relative,
+                   const char *class_name,
+                   guint       depth)
+{
+  StrataSourceFiles *self = walk->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) names = list_dir (dir, &error);
+  g_autoptr(GPtrArray) links = g_ptr_array_new_with_free_func (g_free);
+  GStatBuf here;
+
+  if (names == NULL || g_stat (dir, &here) != 0)
+    {
+      problem (self, _("Could not read the folder “%s”: %s"), relative,
+               error ? error->message : g_strerror (errno));
+      return;
+    }
+  for (guint i = 0; i < names->len && count_entry (walk); i++)
     {
       const char *name = g_ptr_array_index (names, i);
       g_autofree char *path = g_build_filename (dir, name, NULL);
       g_autofree char *shown = display_name (self, name);
       g_autofree char *rel = g_strconcat (relative, "/", shown, NULL);
+      GStatBuf st;
 
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+      if (g_lstat (path, &st) != 0)
+        continue;   /* gone since it was listed */
+      if (S_ISLNK (st.st_mode))
         {
-          if (depth < 16)
-            walk_class_folder (self, path, rel, class_name, candidates, depth + 1);
+          /* after the real folders, so that those keep their own names */
+          g_ptr_array_add (links, g_strdup (name));
+          continue;
+        }
+      if (S_ISDIR (st.st_mode))
+        enter_folder (walk, path, &st, &here, class_real, rel, class_name, depth);
+      else if (strata_path_is_image_name (name))
+        {
+          if (S_ISREG (st.st_mode))
+            add_candidate (walk->candidates, path, 0, rel, class_name);
+          else
+            problem (self, _("“%s” is not a regular file; it is left out"), rel);
+        }
+    }
+
+  for (guint i = 0; i < links->len && !walk->too_many; i++)
+    {
+      const char *name = g_ptr_array_index (links, i);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *shown = g_filename_display_name (name);
+      g_autofree char *rel = g_strconcat (relative, "/", shown, NULL);
+      g_autofree char *real = NULL;
+      GStatBuf st;
+
+      if (g_stat (path, &st) != 0)
+        {
+          if (strata_path_is_image_name (name))
+            problem (self, _("“%s” is a link to nothing; it is left out"), rel);
+          continue;
+        }
+      real = real_path (path);
+      if (real == NULL)
+        continue;
+      if (S_ISDIR (st.st_mode))
+        {
+          if (!is_inside (real, class_real))
+            problem (self, _("“%s” links to a folder outside its class folder; it is left "
+                             "out"), rel);
+          else
+            enter_folder (walk, real, &st, &here, class_real, rel, class_name, depth);
         }
       else if (strata_path_is_image_name (name))
-        add_candidate (candidates, path, 0, rel, class_name);
+        {
+          if (S_ISREG (st.st_mode))
+            add_candidate (walk->candidates, real, 0, rel, class_name);
+          else
+            problem (self, _("“%s” is not a regular file; it is left out"), rel);
+        }
     }
 }
 
@@ -204,28 +416,104 @@ list_folder (StrataSourceFiles  *self,
              GArray             *candidates,
              GError            **error)
 {
-  g_autoptr(GPtrArray) names = list_dir (root, error);
+  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr(GHashTable) visited = g_hash_table_new_full (file_id_hash, file_id_equal, g_free,
+                                                         NULL);
+  g_autoptr(GPtrArray) classes = g_ptr_array_new_with_free_func (g_free);   /* raw names */
+  g_autoptr(GPtrArray) class_paths = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *root_real = real_path (root);
+  g_autofree char *display = g_filename_display_name (root);
+  Walk walk = { self, candidates, visited, 0, FALSE };
+  GStatBuf root_st;
   guint loose = 0;
 
+  if (root_real == NULL || g_stat (root_real, &root_st) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, STRATA_DATASET_ERROR, STRATA_DATASET_ERROR_NOT_FOUND,
+                   _("Could not read the folder “%s”: %s"), display, g_strerror (saved));
+      return FALSE;
+    }
+  if (g_str_equal (root_real, "/") || is_pseudo_file_system (root_real))
+    {
+      g_set_error (error, STRATA_DATASET_ERROR, STRATA_DATASET_ERROR_INVALID,
+                   _("“%s” is a system folder, not a folder of images; choose the folder "
+                     "that holds the class folders"), display);
+      return FALSE;
+    }
+  names = list_dir (root_real, error);
   if (names == NULL)
     return FALSE;
-  for (guint i = 0; i < names->len; i++)
+  visit (&walk, &root_st);
+
+  /* Every class folder is claimed before any is walked, so that a link from one class into
+   * another is known for what it is whatever the names' order; real folders before links. */
+  for (int pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < names->len; i++)
+      {
+        const char *name = g_ptr_array_index (names, i);
+        g_autofree char *path = g_build_filename (root_real, name, NULL);
+        g_autofree char *real = NULL;
+        GStatBuf st;
+
+        if (pass == 0 && !count_entry (&walk))
+          break;
+        if (g_lstat (path, &st) != 0 || (pass == 0) == S_ISLNK (st.st_mode))
+          continue;
+        if (S_ISLNK (st.st_mode) && g_stat (path, &st) != 0)
+          continue;
+        if (!S_ISDIR (st.st_mode))
+          {
+            if (pass == 0 && strata_path_is_image_name (name))
+              loose++;
+            continue;
+          }
+        real = real_path (path);
+        if (real == NULL)
+          continue;
+        if (!is_inside (real, root_real))
+          {
+            g_autofree char *shown = g_filename_display_name (name);
+
+            problem (self, _("“%s” links to a folder outside “%s”; it is left out"), shown,
+                     display);
+            continue;
+          }
+        if (is_pseudo_file_system (real))
+          {
+            g_autofree char *shown = g_filename_display_name (name);
+
+            problem (self, _("“%s” is a system folder, not images; it is left out"), shown);
+            continue;
+          }
+        if (!visit (&walk, &st))
+          {
+            g_autofree char *shown = g_filename_display_name (name);
+
+            problem (self, _("“%s” leads to a folder already listed; it is left out"), shown);
+            continue;
+          }
+        g_ptr_array_add (classes, g_strdup (name));
+        g_ptr_array_add (class_paths, g_steal_pointer (&real));
+      }
+
+  for (guint i = 0; i < classes->len && !walk.too_many; i++)
     {
-      const char *name = g_ptr_array_index (names, i);
-      g_autofree char *path = g_build_filename (root, name, NULL);
+      const char *class_path = g_ptr_array_index (class_paths, i);
+      g_autofree char *class_name = display_name (self, g_ptr_array_index (classes, i));
+      guint before = candidates->len;
 
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        {
-          g_autofree char *class_name = display_name (self, name);
-          guint before = candidates->len;
-
-          walk_class_folder (self, path, class_name, class_name, candidates, 0);
-          if (candidates->len == before)
-            problem (self, _("The class folder “%s” holds no images; it is left out"),
-                     class_name);
-        }
-      else if (strata_path_is_image_name (name))
-        loose++;
+      walk_class_folder (&walk, class_path, class_path, class_name, class_name, 0);
+      if (candidates->len == before && !walk.too_many)
+        problem (self, _("The class folder “%s” holds no images; it is left out"), class_name);
+    }
+  if (walk.too_many)
+    {
+      g_set_error (error, STRATA_DATASET_ERROR, STRATA_DATASET_ERROR_INVALID,
+                   _("“%s” holds more than %u files and folders; choose the folder that holds "
+                     "the class folders"), display, self->max_entries);
+      return FALSE;
     }
   if (loose > 0)
     problem (self, g_dngettext (GETTEXT_PACKAGE,
@@ -455,15 +743,23 @@ list_csv (StrataSourceFiles  *self,
         {
           g_autofree char *local = g_filename_from_utf8 (file, -1, NULL, NULL, NULL);
           g_autofree char *path = NULL;
+          GStatBuf st;
 
           if (local == NULL)
             local = g_strdup (file);
           g_strdelimit (local, "\\", '/');
           path = g_canonicalize_filename (local, csv_dir);
-          if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+          if (g_stat (path, &st) != 0)
             {
               problem (self, _("%s, line %u: “%s” does not exist; it is left out"), display,
                        line, file);
+              continue;
+            }
+          if (!S_ISREG (st.st_mode))
+            {
+              /* a FIFO would block the reader for ever, a device never end */
+              problem (self, _("%s, line %u: “%s” is not a regular file; it is left out"),
+                       display, line, file);
               continue;
             }
           previous = GPOINTER_TO_UINT (g_hash_table_lookup (seen, path));
@@ -621,6 +917,48 @@ list_zip (StrataSourceFiles  *self,
 
 /* Reading and hashing ------------------------------------------------------------------------ */
 
+/**
+ * strata_map_regular_file:
+ * @path: in the file system's encoding
+ * @follow_links: whether the last part of @path may be a link
+ *
+ * Maps a file the user named or a folder held, refusing anything but a regular file: opening
+ * a FIFO waits for a writer for ever and a device may never end. The file is opened without
+ * blocking and checked once open, so that a file swapped for a FIFO after it was listed is
+ * refused too.
+ *
+ * Returns: (transfer full): the mapping, or %NULL with @error set in the #G_FILE_ERROR domain
+ */
+GMappedFile *
+strata_map_regular_file (const char  *path,
+                         gboolean     follow_links,
+                         GError     **error)
+{
+  int flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (follow_links ? 0 : O_NOFOLLOW);
+  int fd = g_open (path, flags, 0);
+  GMappedFile *mapped;
+  GStatBuf st;
+
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error_literal (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                           g_strerror (saved));
+      return NULL;
+    }
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                           _("it is not a regular file"));
+      g_close (fd, NULL);
+      return NULL;
+    }
+  mapped = g_mapped_file_new_from_fd (fd, FALSE, error);
+  g_close (fd, NULL);
+  return mapped;
+}
+
 static GBytes *
 read_file (StrataSourceFiles  *self,
            const char         *path,
@@ -635,8 +973,9 @@ read_file (StrataSourceFiles  *self,
       g_autoptr(GMappedFile) mapped = NULL;
       g_autoptr(GError) local_error = NULL;
 
-      /* mapping avoids a copy of files read once per epoch */
-      mapped = g_mapped_file_new (path, FALSE, &local_error);
+      /* mapping avoids a copy of files read once per epoch; a folder's files are real
+       * files or the targets of links, found while listing, and stay so */
+      mapped = strata_map_regular_file (path, self->is_csv, &local_error);
       if (mapped == NULL)
         {
           g_set_error (error, STRATA_DATASET_ERROR,
@@ -740,7 +1079,7 @@ strata_source_files_load (StrataSource  *source,
                          _("“%s” is a folder, not a CSV file"), display);
             return FALSE;
           }
-        mapped = g_mapped_file_new (path, FALSE, &local_error);
+        mapped = strata_map_regular_file (path, TRUE, &local_error);
         if (mapped == NULL || g_mapped_file_get_length (mapped) > MAX_CSV_SIZE)
           {
             g_set_error (error, STRATA_DATASET_ERROR, STRATA_DATASET_ERROR_INVALID,
@@ -845,6 +1184,7 @@ strata_source_files_init (StrataSourceFiles *self)
 {
   self->paths = g_ptr_array_new_with_free_func (g_free);
   self->entries = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->max_entries = MAX_ENTRIES;
 }
 
 /**
@@ -879,4 +1219,11 @@ gboolean
 strata_source_files_is_csv (StrataSourceFiles *self)
 {
   return self->is_csv;
+}
+
+void
+_strata_source_files_set_max_entries (StrataSourceFiles *self,
+                                      guint              max_entries)
+{
+  self->max_entries = max_entries;
 }

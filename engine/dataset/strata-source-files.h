@@ -20,5 +20,8 @@ StrataSource *strata_source_files_new     (StrataSourceKind  kind,
                                            const char       *label_column);
 gboolean      strata_source_files_is_csv  (StrataSourceFiles *self);
 gboolean      strata_path_is_image_name   (const char        *name);
+GMappedFile  *strata_map_regular_file     (const char        *path,
+                                           gboolean           follow_links,
+                                           GError           **error);
 
 G_END_DECLS

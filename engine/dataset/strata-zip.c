@@ -253,7 +253,8 @@ strata_zip_open (const char  *path,
   zip->entries = g_array_new (FALSE, FALSE, sizeof (Entry));
   g_array_set_clear_func (zip->entries, entry_clear);
 
-  zip->fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  /* not blocking: a FIFO in place of the archive is refused below, not waited on */
+  zip->fd = g_open (path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
   if (zip->fd < 0)
     {
       int saved = errno;

@@ -28,15 +28,40 @@ struct _StrataNode
   gint64 n_weights;
   gint64 n_frozen_weights;   /* of n_weights, those the layer freezes itself */
   gint64 n_state;
+
+  /* the links at this node, so that no query scans every link (a graph may be a fuzzer's
+   * 200 000 layers) */
+  GPtrArray *inputs;         /* LinkEntry* into it, in no order; at most max_inputs */
+  GPtrArray *outputs;        /* LinkEntry* out of it, in no order; see out_slot */
+  guint slot;                /* in the graph's nodes */
+  gint64 ord;                /* a topological order: every link climbs it (see reorder()) */
+  guint pending;             /* topo_order(): inputs not placed yet */
+  gboolean placed;           /* topo_order(): in the order */
 };
+
+/* A link and where it sits in the arrays that hold it: removing one is O(1). */
+typedef struct
+{
+  StrataLink link;           /* first, so that a StrataLink* is its LinkEntry* */
+  StrataNode *src_node;
+  StrataNode *dst_node;
+  guint slot;                /* in the graph's links */
+  guint out_slot;            /* in src_node->outputs */
+} LinkEntry;
 
 struct _StrataGraph
 {
   GObject parent_instance;
 
-  GPtrArray *nodes;          /* StrataNode*, in insertion order */
+  /* Removing leaves a hole (NULL) that tidy() closes before the array is read, keeping the
+   * order; so deleting many layers costs no more than deleting one each. */
+  GPtrArray *nodes;          /* StrataNode*, in insertion order, owned */
   GHashTable *by_id;         /* id → StrataNode* (borrowed) */
-  GPtrArray *links;          /* StrataLink* */
+  GPtrArray *links;          /* LinkEntry* as StrataLink*, in the order made, owned */
+  guint node_holes;
+  guint link_holes;
+  gint64 next_ord;           /* above every ord given */
+  gint64 low_ord;            /* below every ord given */
 
   gboolean analysed;
   char *graph_error;         /* first problem that is not any one node's */
@@ -62,6 +87,8 @@ G_DEFINE_QUARK (strata-graph-error-quark, strata_graph_error)
 static void
 strata_node_free (StrataNode *node)
 {
+  g_ptr_array_unref (node->inputs);
+  g_ptr_array_unref (node->outputs);
   g_free (node->id);
   g_hash_table_unref (node->params);
   g_free (node->error);
@@ -80,6 +107,8 @@ strata_node_new (const StrataOpInfo *op,
   node->n_inputs = op->min_inputs;
   node->params = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                         (GDestroyNotify) g_variant_unref);
+  node->inputs = g_ptr_array_new ();
+  node->outputs = g_ptr_array_new ();
   for (guint i = 0; i < op->n_params; i++)
     g_hash_table_insert (node->params, (gpointer) op->params[i].name,
                          strata_param_spec_dup_default (&op->params[i]));
@@ -213,6 +242,7 @@ replace_string (char       **field,
 
 /* GObject ------------------------------------------------------------------------------------- */
 
+/* frees the LinkEntry the link is the head of */
 static void
 strata_link_free (StrataLink *link)
 {
@@ -226,6 +256,12 @@ strata_graph_finalize (GObject *object)
 {
   StrataGraph *self = (StrataGraph *) object;
 
+  for (guint i = 0; i < self->links->len; i++)
+    if (self->links->pdata[i])
+      strata_link_free (self->links->pdata[i]);
+  for (guint i = 0; i < self->nodes->len; i++)
+    if (self->nodes->pdata[i])
+      strata_node_free (self->nodes->pdata[i]);
   g_clear_pointer (&self->by_id, g_hash_table_unref);
   g_clear_pointer (&self->nodes, g_ptr_array_unref);
   g_clear_pointer (&self->links, g_ptr_array_unref);
@@ -284,9 +320,10 @@ strata_graph_class_init (StrataGraphClass *klass)
 static void
 strata_graph_init (StrataGraph *self)
 {
-  self->nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) strata_node_free);
+  self->nodes = g_ptr_array_new ();
   self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
-  self->links = g_ptr_array_new_with_free_func ((GDestroyNotify) strata_link_free);
+  self->links = g_ptr_array_new ();
+  self->low_ord = -1;
 }
 
 StrataGraph *
@@ -304,10 +341,109 @@ emit_changed (StrataGraph *self)
 
 /* Structure ----------------------------------------------------------------------------------- */
 
+/* Closes the holes removals left, keeping the order and every slot true. O(nodes + links),
+ * and only after removals: every reader of the two arrays starts here. */
+static void
+tidy (StrataGraph *self)
+{
+  if (self->node_holes > 0)
+    {
+      guint n = 0;
+
+      for (guint i = 0; i < self->nodes->len; i++)
+        {
+          StrataNode *node = self->nodes->pdata[i];
+
+          if (node == NULL)
+            continue;
+          node->slot = n;
+          self->nodes->pdata[n++] = node;
+        }
+      g_ptr_array_set_size (self->nodes, n);
+      self->node_holes = 0;
+    }
+  if (self->link_holes > 0)
+    {
+      guint n = 0;
+
+      for (guint i = 0; i < self->links->len; i++)
+        {
+          LinkEntry *entry = self->links->pdata[i];
+
+          if (entry == NULL)
+            continue;
+          entry->slot = n;
+          self->links->pdata[n++] = entry;
+        }
+      g_ptr_array_set_size (self->links, n);
+      self->link_holes = 0;
+    }
+}
+
+static LinkEntry *
+link_add (StrataGraph *self,
+          StrataNode  *src,
+          StrataNode  *dst,
+          guint        port)
+{
+  LinkEntry *entry = g_new0 (LinkEntry, 1);
+
+  entry->link.src = g_strdup (src->id);
+  entry->link.dst = g_strdup (dst->id);
+  entry->link.port = port;
+  entry->src_node = src;
+  entry->dst_node = dst;
+  entry->slot = self->links->len;
+  g_ptr_array_add (self->links, entry);
+  entry->out_slot = src->outputs->len;
+  g_ptr_array_add (src->outputs, entry);
+  g_ptr_array_add (dst->inputs, entry);
+  return entry;
+}
+
+/* Moves @entry to a new source node, as connecting into an occupied input does. */
+static void
+link_set_src (LinkEntry  *entry,
+              StrataNode *src)
+{
+  StrataNode *old = entry->src_node;
+  LinkEntry *last = g_ptr_array_index (old->outputs, old->outputs->len - 1);
+
+  last->out_slot = entry->out_slot;
+  old->outputs->pdata[entry->out_slot] = last;
+  g_ptr_array_set_size (old->outputs, old->outputs->len - 1);
+
+  replace_string (&entry->link.src, src->id);
+  entry->src_node = src;
+  entry->out_slot = src->outputs->len;
+  g_ptr_array_add (src->outputs, entry);
+}
+
+static void
+link_remove (StrataGraph *self,
+             LinkEntry   *entry)
+{
+  StrataNode *src = entry->src_node;
+  LinkEntry *last = g_ptr_array_index (src->outputs, src->outputs->len - 1);
+
+  last->out_slot = entry->out_slot;
+  src->outputs->pdata[entry->out_slot] = last;
+  g_ptr_array_set_size (src->outputs, src->outputs->len - 1);
+  g_ptr_array_remove_fast (entry->dst_node->inputs, entry);
+
+  self->links->pdata[entry->slot] = NULL;
+  self->link_holes++;
+  strata_link_free (&entry->link);
+  /* keep the array from growing without bound while holes pile up */
+  if (self->link_holes > 64 && self->link_holes > self->links->len / 2)
+    tidy (self);
+}
+
 guint
 strata_graph_get_n_nodes (StrataGraph *self)
 {
   g_return_val_if_fail (STRATA_IS_GRAPH (self), 0);
+  tidy (self);
   return self->nodes->len;
 }
 
@@ -316,6 +452,7 @@ strata_graph_get_nth_node (StrataGraph *self,
                            guint        index)
 {
   g_return_val_if_fail (STRATA_IS_GRAPH (self), NULL);
+  tidy (self);
   g_return_val_if_fail (index < self->nodes->len, NULL);
   return g_ptr_array_index (self->nodes, index);
 }
@@ -411,6 +548,8 @@ strata_graph_add_node (StrataGraph *self,
     new_id = g_strdup (id);
 
   node = strata_node_new (op, new_id);
+  node->slot = self->nodes->len;
+  node->ord = self->next_ord++;
   g_ptr_array_add (self->nodes, node);
   g_hash_table_insert (self->by_id, node->id, node);
 
@@ -421,19 +560,14 @@ strata_graph_add_node (StrataGraph *self,
 
 static gboolean
 remove_links_of (StrataGraph *self,
-                 const char  *id)
+                 StrataNode  *node)
 {
-  gboolean removed = FALSE;
+  gboolean removed = node->inputs->len > 0 || node->outputs->len > 0;
 
-  for (guint i = self->links->len; i > 0; i--)
-    {
-      StrataLink *link = g_ptr_array_index (self->links, i - 1);
-      if (g_str_equal (link->src, id) || g_str_equal (link->dst, id))
-        {
-          g_ptr_array_remove_index (self->links, i - 1);
-          removed = TRUE;
-        }
-    }
+  while (node->inputs->len > 0)
+    link_remove (self, g_ptr_array_index (node->inputs, node->inputs->len - 1));
+  while (node->outputs->len > 0)
+    link_remove (self, g_ptr_array_index (node->outputs, node->outputs->len - 1));
   return removed;
 }
 
@@ -450,12 +584,16 @@ strata_graph_remove_node (StrataGraph *self,
   if (node == NULL)
     return FALSE;
 
-  if (remove_links_of (self, id))
+  if (remove_links_of (self, node))
     g_signal_emit (self, signals[LINKS_CHANGED], 0);
 
   removed_id = g_strdup (node->id);
   g_hash_table_remove (self->by_id, node->id);
-  g_ptr_array_remove (self->nodes, node);
+  self->nodes->pdata[node->slot] = NULL;
+  self->node_holes++;
+  strata_node_free (node);
+  if (self->node_holes > 64 && self->node_holes > self->nodes->len / 2)
+    tidy (self);
 
   g_signal_emit (self, signals[NODE_REMOVED], 0, removed_id);
   emit_changed (self);
@@ -500,14 +638,10 @@ strata_graph_rename_node (StrataGraph *self,
   g_hash_table_remove (self->by_id, old_id);
   node->id = g_strdup (new_id);
   g_hash_table_insert (self->by_id, node->id, node);
-  for (guint i = 0; i < self->links->len; i++)
-    {
-      StrataLink *link = g_ptr_array_index (self->links, i);
-      if (g_str_equal (link->src, old_id))
-        replace_string (&link->src, new_id);
-      if (g_str_equal (link->dst, old_id))
-        replace_string (&link->dst, new_id);
-    }
+  for (guint i = 0; i < node->inputs->len; i++)
+    replace_string (&((LinkEntry *) g_ptr_array_index (node->inputs, i))->link.dst, new_id);
+  for (guint i = 0; i < node->outputs->len; i++)
+    replace_string (&((LinkEntry *) g_ptr_array_index (node->outputs, i))->link.src, new_id);
 
   /* Views key their widgets by id: a rename is a remove and an add. */
   g_signal_emit (self, signals[NODE_REMOVED], 0, old_id);
@@ -634,12 +768,13 @@ strata_graph_set_n_inputs (StrataGraph *self,
     return TRUE;
 
   node->n_inputs = n_inputs;
-  for (guint i = self->links->len; i > 0; i--)
+  for (guint i = node->inputs->len; i > 0; i--)
     {
-      StrataLink *link = g_ptr_array_index (self->links, i - 1);
-      if (g_str_equal (link->dst, id) && link->port >= n_inputs)
+      LinkEntry *entry = g_ptr_array_index (node->inputs, i - 1);
+
+      if (entry->link.port >= n_inputs)
         {
-          g_ptr_array_remove_index (self->links, i - 1);
+          link_remove (self, entry);
           removed = TRUE;
         }
     }
@@ -661,7 +796,22 @@ GPtrArray *
 strata_graph_get_links (StrataGraph *self)
 {
   g_return_val_if_fail (STRATA_IS_GRAPH (self), NULL);
+  tidy (self);
   return self->links;
+}
+
+static LinkEntry *
+find_entry_into (StrataNode *dst,
+                 guint       port)
+{
+  for (guint i = 0; dst && i < dst->inputs->len; i++)
+    {
+      LinkEntry *entry = g_ptr_array_index (dst->inputs, i);
+
+      if (entry->link.port == port)
+        return entry;
+    }
+  return NULL;
 }
 
 static StrataLink *
@@ -669,13 +819,9 @@ find_link_into (StrataGraph *self,
                 const char  *dst,
                 guint        port)
 {
-  for (guint i = 0; i < self->links->len; i++)
-    {
-      StrataLink *link = g_ptr_array_index (self->links, i);
-      if (link->port == port && g_str_equal (link->dst, dst))
-        return link;
-    }
-  return NULL;
+  LinkEntry *entry = find_entry_into (strata_graph_get_node (self, dst), port);
+
+  return entry ? &entry->link : NULL;
 }
 
 /**
@@ -695,31 +841,143 @@ strata_graph_get_input (StrataGraph *self,
   return link ? link->src : NULL;
 }
 
-/* Whether @to can be reached from @from by following links forward. */
-static gboolean
-reaches (StrataGraph *self,
-         const char  *from,
-         const char  *to)
+/* Loops are kept out with a topological order that every link climbs (Pearce and Kelly's
+ * dynamic topological sort): a link up the order can't close a loop, so linking layers in
+ * the order they were made costs O(1); a link down the order searches only the layers
+ * between its two ends, and then moves those so that the order holds again. Searching the
+ * whole graph per link made loading or bridging a long chain quadratic. */
+
+static int
+compare_ords_values (gconstpointer a,
+                     gconstpointer b)
 {
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static int
+compare_ords (gconstpointer a,
+              gconstpointer b)
+{
+  const StrataNode *x = *(StrataNode **) a, *y = *(StrataNode **) b;
+
+  return x->ord < y->ord ? -1 : x->ord > y->ord;
+}
+
+/* The layers @start reaches (forward) or that reach it (backward) with ords in [@lo, @hi];
+ * FALSE as soon as @stop is among them or there are more than @limit. */
+static gboolean
+collect_between (StrataNode *start,
+                 gboolean    forward,
+                 gint64      lo,
+                 gint64      hi,
+                 StrataNode *stop,
+                 guint       limit,
+                 GPtrArray  *found)
+{
+  guint n = 0;
+
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
   g_autoptr(GPtrArray) stack = g_ptr_array_new ();
 
-  g_ptr_array_add (stack, (gpointer) from);
+  g_hash_table_add (seen, start);
+  g_ptr_array_add (stack, start);
   while (stack->len > 0)
     {
-      const char *id = g_ptr_array_steal_index (stack, stack->len - 1);
-      if (g_str_equal (id, to))
-        return TRUE;
-      if (!g_hash_table_add (seen, (gpointer) id))
-        continue;
-      for (guint i = 0; i < self->links->len; i++)
+      StrataNode *node = g_ptr_array_steal_index (stack, stack->len - 1);
+      GPtrArray *links = forward ? node->outputs : node->inputs;
+
+      if (found)
+        g_ptr_array_add (found, node);
+      if (++n > limit)
+        return FALSE;
+      for (guint i = 0; i < links->len; i++)
         {
-          StrataLink *link = g_ptr_array_index (self->links, i);
-          if (g_str_equal (link->src, id))
-            g_ptr_array_add (stack, link->dst);
+          LinkEntry *entry = g_ptr_array_index (links, i);
+          StrataNode *next = forward ? entry->dst_node : entry->src_node;
+
+          if (next == stop)
+            return FALSE;
+          if (next->ord < lo || next->ord > hi || !g_hash_table_add (seen, next))
+            continue;
+          g_ptr_array_add (stack, next);
         }
     }
-  return FALSE;
+  return TRUE;
+}
+
+/* Whether a link from @src to @dst would close a loop: whether @dst reaches @src. */
+static gboolean
+would_loop (StrataNode *src,
+            StrataNode *dst)
+{
+  if (src == dst)
+    return TRUE;
+  if (src->ord < dst->ord)
+    return FALSE;   /* every way from @dst climbs the order, so never down to @src */
+  return !collect_between (dst, TRUE, dst->ord, src->ord, src, G_MAXUINT, NULL);
+}
+
+/* Every layer @start reaches (forward) or that reaches it, itself included; FALSE when
+ * there are more than @limit. */
+static gboolean
+collect_all (StrataNode *start,
+             gboolean    forward,
+             guint       limit,
+             GPtrArray  *found)
+{
+  return collect_between (start, forward, G_MININT64, G_MAXINT64, NULL, limit, found);
+}
+
+/* Restores the order for a new link @src → @dst that runs down it. When few layers follow
+ * @dst, they move above every other layer, or when few lead to @src, those move below
+ * every other: O(1) for a layer linked to a fresh one, as undoing a deletion does in turn.
+ * Otherwise (Pearce and Kelly) the layers between the two ends that reach @src take the
+ * lowest of their ords, those @dst reaches the rest, each group keeping its own order. */
+#define FEW_LAYERS 64
+
+static void
+reorder (StrataGraph *self,
+         StrataNode  *src,
+         StrataNode  *dst)
+{
+  g_autoptr(GPtrArray) below = g_ptr_array_new ();    /* reach @src */
+  g_autoptr(GPtrArray) above = g_ptr_array_new ();    /* reached from @dst */
+  g_autoptr(GArray) ords = g_array_new (FALSE, FALSE, sizeof (gint64));
+  guint k = 0;
+
+  if (src->ord < dst->ord)
+    return;
+  if (collect_all (dst, TRUE, FEW_LAYERS, above))
+    {
+      g_ptr_array_sort (above, compare_ords);
+      for (guint i = 0; i < above->len; i++)
+        ((StrataNode *) g_ptr_array_index (above, i))->ord = self->next_ord++;
+      return;
+    }
+  if (collect_all (src, FALSE, FEW_LAYERS, below))
+    {
+      g_ptr_array_sort (below, compare_ords);
+      for (guint i = below->len; i > 0; i--)
+        ((StrataNode *) g_ptr_array_index (below, i - 1))->ord = self->low_ord--;
+      return;
+    }
+  g_ptr_array_set_size (above, 0);
+  g_ptr_array_set_size (below, 0);
+  collect_between (dst, TRUE, dst->ord, src->ord, NULL, G_MAXUINT, above);
+  collect_between (src, FALSE, dst->ord, src->ord, NULL, G_MAXUINT, below);
+  g_ptr_array_sort (below, compare_ords);
+  g_ptr_array_sort (above, compare_ords);
+  for (guint i = 0; i < below->len; i++)
+    g_array_append_val (ords, ((StrataNode *) g_ptr_array_index (below, i))->ord);
+  for (guint i = 0; i < above->len; i++)
+    g_array_append_val (ords, ((StrataNode *) g_ptr_array_index (above, i))->ord);
+  g_array_sort (ords, compare_ords_values);
+  for (guint i = 0; i < below->len; i++)
+    ((StrataNode *) g_ptr_array_index (below, i))->ord = g_array_index (ords, gint64, k++);
+  for (guint i = 0; i < above->len; i++)
+    ((StrataNode *) g_ptr_array_index (above, i))->ord = g_array_index (ords, gint64, k++);
 }
 
 /**
@@ -755,7 +1013,7 @@ strata_graph_can_connect (StrataGraph *self,
                    _("“%s” has no input %u"), dst, port + 1);
       return FALSE;
     }
-  if (g_str_equal (src, dst) || reaches (self, dst, src))
+  if (would_loop (src_node, dst_node))
     {
       g_set_error (error, STRATA_GRAPH_ERROR, STRATA_GRAPH_ERROR_BAD_LINK,
                    _("Connecting “%s” to “%s” would make a loop"), src, dst);
@@ -771,28 +1029,24 @@ strata_graph_connect (StrataGraph *self,
                       guint        port,
                       GError     **error)
 {
-  StrataLink *link;
+  StrataNode *src_node, *dst_node;
+  LinkEntry *entry;
 
   g_return_val_if_fail (STRATA_IS_GRAPH (self), FALSE);
 
   if (!strata_graph_can_connect (self, src, dst, port, error))
     return FALSE;
 
-  link = find_link_into (self, dst, port);
-  if (link != NULL)
-    {
-      if (g_str_equal (link->src, src))
-        return TRUE;
-      replace_string (&link->src, src);
-    }
+  src_node = strata_graph_get_node (self, src);
+  dst_node = strata_graph_get_node (self, dst);
+  entry = find_entry_into (dst_node, port);
+  if (entry != NULL && entry->src_node == src_node)
+    return TRUE;
+  reorder (self, src_node, dst_node);
+  if (entry != NULL)
+    link_set_src (entry, src_node);
   else
-    {
-      link = g_new0 (StrataLink, 1);
-      link->src = g_strdup (src);
-      link->dst = g_strdup (dst);
-      link->port = port;
-      g_ptr_array_add (self->links, link);
-    }
+    link_add (self, src_node, dst_node, port);
   g_signal_emit (self, signals[LINKS_CHANGED], 0);
   emit_changed (self);
   return TRUE;
@@ -803,17 +1057,26 @@ strata_graph_disconnect (StrataGraph *self,
                          const char  *dst,
                          guint        port)
 {
-  StrataLink *link;
+  LinkEntry *entry;
 
   g_return_val_if_fail (STRATA_IS_GRAPH (self), FALSE);
 
-  link = find_link_into (self, dst, port);
-  if (link == NULL)
+  entry = find_entry_into (strata_graph_get_node (self, dst), port);
+  if (entry == NULL)
     return FALSE;
-  g_ptr_array_remove (self->links, link);
+  link_remove (self, entry);
   g_signal_emit (self, signals[LINKS_CHANGED], 0);
   emit_changed (self);
   return TRUE;
+}
+
+static int
+compare_slots (gconstpointer a,
+               gconstpointer b)
+{
+  const LinkEntry *x = *(LinkEntry **) a, *y = *(LinkEntry **) b;
+
+  return x->slot < y->slot ? -1 : x->slot > y->slot;
 }
 
 /**
@@ -826,58 +1089,64 @@ strata_graph_dup_consumers (StrataGraph *self,
                             const char  *id)
 {
   GPtrArray *out = g_ptr_array_new ();
+  StrataNode *node;
 
   g_return_val_if_fail (STRATA_IS_GRAPH (self), out);
-  for (guint i = 0; i < self->links->len; i++)
-    {
-      StrataLink *link = g_ptr_array_index (self->links, i);
-      if (g_str_equal (link->src, id))
-        g_ptr_array_add (out, link);
-    }
+  node = strata_graph_get_node (self, id);
+  if (node == NULL)
+    return out;
+  tidy (self);   /* slots in order */
+  for (guint i = 0; i < node->outputs->len; i++)
+    g_ptr_array_add (out, g_ptr_array_index (node->outputs, i));
+  /* in the order the links were made, as before there was an index */
+  g_ptr_array_sort (out, compare_slots);
   return out;
 }
 
 /* Analysis ------------------------------------------------------------------------------------ */
 
-/* Kahn's algorithm; nodes on a loop are left out and returned in @looped. */
+/* Kahn's algorithm; nodes on a loop are left out and returned in @looped. O(nodes + links):
+ * each node counts its inputs and each link is followed once, from its source. */
 static GPtrArray *
 topo_order (StrataGraph *self,
             GPtrArray  **looped)
 {
-  g_autoptr(GHashTable) indegree = g_hash_table_new (NULL, NULL);
-  GPtrArray *order = g_ptr_array_new ();
-  g_autoptr(GQueue) ready = g_queue_new ();
+  GPtrArray *order;
+  guint next = 0;
 
-  for (guint i = 0; i < self->links->len; i++)
-    {
-      StrataLink *link = g_ptr_array_index (self->links, i);
-      StrataNode *dst = strata_graph_get_node (self, link->dst);
-      g_hash_table_insert (indegree, dst,
-                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (indegree, dst)) + 1));
-    }
+  tidy (self);
+  order = g_ptr_array_sized_new (self->nodes->len);
   for (guint i = 0; i < self->nodes->len; i++)
     {
       StrataNode *node = g_ptr_array_index (self->nodes, i);
-      if (!g_hash_table_contains (indegree, node))
-        g_queue_push_tail (ready, node);
-    }
-  while (!g_queue_is_empty (ready))
-    {
-      StrataNode *node = g_queue_pop_head (ready);
-      g_ptr_array_add (order, node);
-      for (guint i = 0; i < self->links->len; i++)
-        {
-          StrataLink *link = g_ptr_array_index (self->links, i);
-          StrataNode *dst;
-          guint left;
 
-          if (!g_str_equal (link->src, node->id))
-            continue;
-          dst = strata_graph_get_node (self, link->dst);
-          left = GPOINTER_TO_UINT (g_hash_table_lookup (indegree, dst)) - 1;
-          g_hash_table_insert (indegree, dst, GUINT_TO_POINTER (left));
-          if (left == 0)
-            g_queue_push_tail (ready, dst);
+      node->pending = node->inputs->len;
+      node->placed = FALSE;
+      if (node->pending == 0)
+        {
+          node->placed = TRUE;
+          g_ptr_array_add (order, node);
+        }
+    }
+  /* @order doubles as the queue: nodes from @next on are placed, their links not followed */
+  while (next < order->len)
+    {
+      StrataNode *node = g_ptr_array_index (order, next++);
+
+      /* in the order the links were made, so that the order is the same as it always was */
+      if (node->outputs->len > 1)
+        g_ptr_array_sort (node->outputs, compare_slots);
+      for (guint i = 0; i < node->outputs->len; i++)
+        {
+          LinkEntry *entry = g_ptr_array_index (node->outputs, i);
+          StrataNode *dst = entry->dst_node;
+
+          entry->out_slot = i;
+          if (--dst->pending == 0)
+            {
+              dst->placed = TRUE;
+              g_ptr_array_add (order, dst);
+            }
         }
     }
   if (looped)
@@ -886,7 +1155,7 @@ topo_order (StrataGraph *self,
       for (guint i = 0; i < self->nodes->len; i++)
         {
           StrataNode *node = g_ptr_array_index (self->nodes, i);
-          if (!g_ptr_array_find (order, node, NULL))
+          if (!node->placed)
             g_ptr_array_add (*looped, node);
         }
     }
@@ -911,6 +1180,7 @@ analyse (StrataGraph *self)
   if (self->analysed)
     return;
   self->analysed = TRUE;
+  tidy (self);
   g_clear_pointer (&self->graph_error, g_free);
 
   for (guint i = 0; i < self->nodes->len; i++)
@@ -973,12 +1243,10 @@ analyse (StrataGraph *self)
   for (guint i = 0; i < self->nodes->len; i++)
     {
       StrataNode *node = g_ptr_array_index (self->nodes, i);
-      g_autoptr(GPtrArray) consumers = NULL;
 
       if (node->error != NULL || !node->op->has_output)
         continue;
-      consumers = strata_graph_dup_consumers (self, node->id);
-      if (consumers->len == 0)
+      if (node->outputs->len == 0)
         set_node_error (node, g_strdup (_("Its output goes nowhere: connect it or delete it")));
     }
 
@@ -1007,6 +1275,7 @@ strata_graph_validate (StrataGraph *self,
   g_return_val_if_fail (STRATA_IS_GRAPH (self), FALSE);
 
   analyse (self);
+  tidy (self);
   if (self->graph_error)
     {
       g_set_error_literal (error, STRATA_GRAPH_ERROR, STRATA_GRAPH_ERROR_INVALID,
@@ -1098,6 +1367,7 @@ strata_graph_get_total_params (StrataGraph *self,
   gint64 trainable = 0, frozen = 0;
 
   g_return_if_fail (STRATA_IS_GRAPH (self));
+  tidy (self);
   for (guint i = 0; i < self->nodes->len; i++)
     {
       StrataNode *node = g_ptr_array_index (self->nodes, i);
@@ -1141,6 +1411,7 @@ static StrataNode *
 find_first (StrataGraph *self,
             gboolean     want_input)
 {
+  tidy (self);
   for (guint i = 0; i < self->nodes->len; i++)
     {
       StrataNode *node = g_ptr_array_index (self->nodes, i);
@@ -1280,6 +1551,7 @@ strata_graph_expand (StrataGraph  *self,
         }
     }
 
+  tidy (self);
   for (guint i = 0; i < self->links->len; i++)
     {
       StrataLink *link = g_ptr_array_index (self->links, i);
@@ -1308,6 +1580,7 @@ strata_graph_to_json (StrataGraph *self)
 
   g_return_val_if_fail (STRATA_IS_GRAPH (self), NULL);
 
+  tidy (self);
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "nodes");
   json_builder_begin_array (b);

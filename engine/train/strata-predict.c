@@ -8,8 +8,13 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "strata-atomic-file.h"
 #include "strata-checkpoint.h"
@@ -287,14 +292,48 @@ compare_names (gconstpointer a,
   return strcmp (x->name, y->name);
 }
 
+/* A folder's images, walked as the dataset's folders are (strata-source-files.c): each folder
+ * once, known by device and inode, so that "s -> ." or "up -> .." end; links to folders
+ * followed only inside the folder given; the depth and the entries bounded; only regular
+ * files, as a FIFO would block the reader for ever. */
+#define LIST_MAX_DEPTH 16
+#define LIST_MAX_ENTRIES (1u << 24)
+
+typedef struct
+{
+  const char *root;          /* canonical, without links */
+  GHashTable *visited;       /* "device:inode" of every folder listed */
+  GPtrArray *found;
+  guint n_entries;
+} Listing;
+
 static gboolean
-list_folder (const char  *root,
+visit_folder (Listing        *listing,
+              const GStatBuf *st)
+{
+  return g_hash_table_add (listing->visited,
+                           g_strdup_printf ("%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT,
+                                            (guint64) st->st_dev, (guint64) st->st_ino));
+}
+
+static gboolean
+inside_root (Listing    *listing,
+             const char *real)
+{
+  gsize n = strlen (listing->root);
+
+  if (g_str_equal (listing->root, "/"))
+    return TRUE;
+  return strncmp (real, listing->root, n) == 0 && (real[n] == '\0' || real[n] == '/');
+}
+
+static gboolean
+list_folder (Listing     *listing,
+             const char  *dir_path,
              const char  *relative,
-             GPtrArray   *found,
+             guint        depth,
              GError     **error)
 {
-  g_autofree char *dir_path = relative ? g_build_filename (root, relative, NULL)
-                                       : g_strdup (root);
   g_autoptr(GDir) dir = g_dir_open (dir_path, 0, error);
   const char *entry;
 
@@ -304,16 +343,38 @@ list_folder (const char  *root,
     {
       g_autofree char *rel = relative ? g_build_filename (relative, entry, NULL)
                                       : g_strdup (entry);
-      g_autofree char *full = g_build_filename (root, rel, NULL);
+      g_autofree char *full = g_build_filename (dir_path, entry, NULL);
+      GStatBuf st;
 
       if (entry[0] == '.')
         continue;
-      if (g_file_test (full, G_FILE_TEST_IS_DIR))
+      if (++listing->n_entries > LIST_MAX_ENTRIES)
         {
-          if (!list_folder (root, rel, found, error))
+          g_autofree char *display = g_filename_display_name (listing->root);
+
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                       _("“%s” holds more than %u files and folders; choose a smaller "
+                         "folder"), display, LIST_MAX_ENTRIES);
+          return FALSE;
+        }
+      if (g_stat (full, &st) != 0)
+        continue;    /* a link to nothing, or gone since */
+      if (S_ISDIR (st.st_mode))
+        {
+          g_autofree char *real = NULL;
+          char *resolved;
+
+          if (depth >= LIST_MAX_DEPTH)
+            continue;
+          resolved = realpath (full, NULL);
+          real = g_strdup (resolved);
+          free (resolved);
+          if (real == NULL || !inside_root (listing, real) || !visit_folder (listing, &st))
+            continue;
+          if (!list_folder (listing, real, rel, depth + 1, error))
             return FALSE;
         }
-      else if (is_image_name (entry))
+      else if (S_ISREG (st.st_mode) && is_image_name (entry))
         {
           StrataImagePrediction *item = g_new0 (StrataImagePrediction, 1);
 
@@ -321,7 +382,7 @@ list_folder (const char  *root,
           item->name = g_steal_pointer (&rel);
           item->label = -1;
           item->predicted = -1;
-          g_ptr_array_add (found, item);
+          g_ptr_array_add (listing->found, item);
         }
     }
   return TRUE;
@@ -348,11 +409,31 @@ strata_predict_list_images (const char *const  *paths,
     {
       if (g_file_test (paths[i], G_FILE_TEST_IS_DIR))
         {
-          g_autoptr(GPtrArray) folder = g_ptr_array_new ();
+          g_autoptr(GPtrArray) folder = g_ptr_array_new_with_free_func (
+                                          (GDestroyNotify) strata_image_prediction_free);
+          g_autoptr(GHashTable) visited = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                                                 g_free, NULL);
+          char *resolved = realpath (paths[i], NULL);
+          g_autofree char *root = g_strdup (resolved);
+          Listing listing = { root, visited, folder, 0 };
+          GStatBuf st;
 
-          if (!list_folder (paths[i], NULL, folder, error))
+          free (resolved);
+          if (root == NULL || g_stat (root, &st) != 0)
+            {
+              int saved = errno;
+              g_autofree char *display = g_filename_display_name (paths[i]);
+
+              g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                           _("Could not read the folder “%s”: %s"), display,
+                           g_strerror (saved));
+              return NULL;
+            }
+          visit_folder (&listing, &st);
+          if (!list_folder (&listing, root, NULL, 0, error))
             return NULL;
           g_ptr_array_sort (folder, compare_names);
+          g_ptr_array_set_free_func (folder, NULL);   /* the items move to @found */
           for (guint k = 0; k < folder->len; k++)
             g_ptr_array_add (found, g_ptr_array_index (folder, k));
         }
