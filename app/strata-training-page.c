@@ -217,9 +217,9 @@ show_averages (StrataTrainingPage *self,
   if (batches_per_epoch > 0)
     set_label (self->epoch_time, g_strdup_printf ("%.0f", elapsed * batches_per_epoch / batches));
   /* Translators: a card's caption, after a run: its mean throughput */
-  gtk_label_set_label (self->rate_caption, _("Images per Second, Average"));
+  gtk_label_set_label (self->rate_caption, _("Average Images/s"));
   /* Translators: a card's caption, after a run: its mean epoch time */
-  gtk_label_set_label (self->epoch_time_caption, _("Seconds per Epoch, Average"));
+  gtk_label_set_label (self->epoch_time_caption, _("Average Epoch (s)"));
 }
 
 static void

@@ -49,9 +49,19 @@ def batch_series(plot):
     return next(s for s in plot["series"] if s["label"] == "Per batch")
 
 
-def wait_batches(app, n, what, timeout=120):
-    return wait_for(what, lambda: (lambda t: t if t["running"] and t["batch_events"] >= n else None)(training(app)),
-                    timeout=timeout)
+def wait_batches(app, n, what, timeout=300):
+    last = {}
+
+    def enough():
+        t = last["t"] = training(app)
+        return t if t["running"] and t["batch_events"] >= n else None
+
+    try:
+        return wait_for(what, enough, timeout=timeout, step=1)
+    except Failure:
+        t = last.get("t", {})
+        raise Failure("%s: %s, %s batches, %s" % (what, t.get("status"), t.get("batch_events"),
+                                                  t.get("detail")))
 
 
 def wait_stopped(app):
@@ -118,10 +128,10 @@ def test_history(strata, home, outdir):
         check(state["widgets"]["training-status"][3] == height_running,
               "the status card keeps its height after Stop (%s, was %s)"
               % (state["widgets"]["training-status"][3], height_running))
-        check("Images per Second, Average" in t["stats"] and
-              "Seconds per Epoch, Average" in t["stats"],
+        check("Average Images/s" in t["stats"] and
+              "Average Epoch (s)" in t["stats"],
               "after Stop the cards show the run's averages, labelled: %s" % t["stats"])
-        check(t["stats"]["Images per Second, Average"] not in ("", "—"), "with a figure")
+        check(t["stats"]["Average Images/s"] not in ("", "—"), "with a figure")
         with open(os.path.join(run_dir, "batches.json")) as f:
             saved = json.load(f)
         check(sum(p[4] for p in saved["points"]) == first["points"],
