@@ -134,6 +134,26 @@ add_batch_curves (StrataRun    *run,
   return TRUE;
 }
 
+/* The batches a run trained after its last finished epoch, from its per-batch history. */
+static guint
+batches_into_next_epoch (StrataRun *run,
+                         int        epochs_done)
+{
+  g_autofree char *path = strata_run_dup_path (run, STRATA_BATCH_HISTORY_FILE);
+  g_autoptr(StrataBatchHistory) history = strata_batch_history_load (path, 0, NULL);
+  g_autoptr(GArray) points = NULL;
+  double x;
+
+  if (history == NULL)
+    return 0;
+  points = strata_batch_history_dup_points (history);
+  if (points->len == 0)
+    return 0;
+  x = g_array_index (points, StrataBatchPoint, points->len - 1).x;
+  return x > epochs_done
+         ? (guint) round ((x - epochs_done) * strata_batch_points_per_epoch (points)) : 0;
+}
+
 static void
 update_plots (StrataResultsPage *self)
 {
@@ -313,10 +333,20 @@ show_run (StrataResultsPage *self,
   info = strata_run_get_info (run);
   g_string_append (summary, strata_format_status (run_status (self, info, name)));
   g_string_append_printf (summary, " · ");
-  /* Translators: how far a run got */
-  g_string_append_printf (summary, _("%d of %d epochs"),
-                          (int) json_object_get_int_member_with_default (info, "epochs_done", 0),
-                          (int) json_object_get_int_member_with_default (info, "epochs", 0));
+  {
+    int done = json_object_get_int_member_with_default (info, "epochs_done", 0);
+    int epochs = json_object_get_int_member_with_default (info, "epochs", 0);
+    guint into_next = batches_into_next_epoch (run, done);
+
+    if (into_next > 0)
+      /* Translators: how far a run stopped mid-epoch got: epochs done, epochs, and batches of
+       * the epoch it stopped in */
+      g_string_append_printf (summary, _("%d of %d epochs and %u batches"), done, epochs,
+                              into_next);
+    else
+      /* Translators: how far a run got */
+      g_string_append_printf (summary, _("%d of %d epochs"), done, epochs);
+  }
   if ((best = best_text (info)))
     g_string_append_printf (summary, " · %s", best);
   if (json_object_has_member (info, "elapsed"))
@@ -625,6 +655,8 @@ strata_results_page_dup_test_state (StrataResultsPage *self)
   json_builder_add_int_value (b, strata_plot_get_n_series (self->loss_plot));
   json_builder_set_member_name (b, "accuracy_series");
   json_builder_add_int_value (b, strata_plot_get_n_series (self->accuracy_plot));
+  json_builder_set_member_name (b, "summary");
+  json_builder_add_string_value (b, gtk_label_get_label (self->run_summary));
   json_builder_set_member_name (b, "loss_plot");
   json_builder_add_value (b, strata_plot_dup_test_state (self->loss_plot));
   json_builder_set_member_name (b, "accuracy_plot");

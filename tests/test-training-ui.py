@@ -185,6 +185,8 @@ def test_history(strata, home, outdir):
         check(per_batch and per_batch[0]["points"] == second["points"] and
               abs(per_batch[0]["x_max"] - second["x_max"]) < 1e-6,
               "Results plots the stopped run's per-batch curve: %s" % results["loss_plot"])
+        check("0 of 10 epochs and %d batches" % round(second["x_max"] * 844) in results["summary"],
+              "and how far it got: " + results["summary"])
         app.screenshot(outdir, "ui-history-results")
 
         # the submission, then its folder
