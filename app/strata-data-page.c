@@ -15,6 +15,7 @@
 #include "strata-dataset.h"
 #include "strata-form.h"
 #include "strata-format.h"
+#include "strata-test-hooks.h"
 
 /**
  * StrataDataPage:
@@ -62,6 +63,7 @@ struct _StrataDataPage
   GtkListBox *stage_list;
   AdwComboRow *cache_mode_row;
   GtkSpinButton *cache_memory_limit;
+  GtkWidget *cache_memory_limit_row;
 
   /* Owned references */
   StrataProject *project;
@@ -204,6 +206,17 @@ update_location (StrataDataPage *self)
                           kind == STRATA_SOURCE_CSV || kind == STRATA_SOURCE_ZIP);
   gtk_widget_set_visible (GTK_WIDGET (self->label_column),
                           kind == STRATA_SOURCE_CSV || kind == STRATA_SOURCE_ZIP);
+}
+
+/* The limit only decides where the automatic cache goes: memory when the images fit in it. */
+static void
+update_cache_rows (StrataDataPage *self)
+{
+  int mode = STRATA_CACHE_AUTO;
+
+  if (self->settings)
+    g_object_get (self->settings, "cache-mode", &mode, NULL);
+  gtk_widget_set_sensitive (self->cache_memory_limit_row, mode == STRATA_CACHE_AUTO);
 }
 
 static void
@@ -476,6 +489,7 @@ on_settings_changed (StrataDataPage *self)
   update_location (self);
   update_split_rows (self);
   update_normalization_rows (self);
+  update_cache_rows (self);
   update_mismatch (self);
   /* stage edits don't notify the settings' own properties: count them as changes here */
   if (self->project)
@@ -506,6 +520,7 @@ strata_data_page_set_project (StrataDataPage *self,
   update_location (self);
   update_split_rows (self);
   update_normalization_rows (self);
+  update_cache_rows (self);
   update_mismatch (self);
   if (self->settings)
     start_summary (self);
@@ -581,6 +596,7 @@ strata_data_page_class_init (StrataDataPageClass *klass)
   CHILD (stage_list);
   CHILD (cache_mode_row);
   CHILD (cache_memory_limit);
+  CHILD (cache_memory_limit_row);
 #undef CHILD
   gtk_widget_class_bind_template_callback (widget_class, on_choose_location);
   gtk_widget_class_bind_template_callback (widget_class, on_match_model);
@@ -627,9 +643,22 @@ strata_data_page_init (StrataDataPage *self)
   self->signals = g_signal_group_new (STRATA_TYPE_DATASET_SETTINGS);
   g_signal_group_connect_object (self->signals, "changed", G_CALLBACK (on_settings_changed), self,
                                  G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->signals, "notify::cache-mode",
+                                 G_CALLBACK (update_cache_rows), self, G_CONNECT_SWAPPED);
   self->graph_signals = g_signal_group_new (STRATA_TYPE_GRAPH);
   g_signal_group_connect_object (self->graph_signals, "node-changed",
                                  G_CALLBACK (update_mismatch), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->graph_signals, "changed",
                                  G_CALLBACK (update_mismatch), self, G_CONNECT_SWAPPED);
+}
+
+void
+strata_data_page_add_test_widgets (StrataDataPage *self,
+                                   JsonBuilder    *builder)
+{
+  strata_test_hooks_add_widget (builder, "data-cache-mode", GTK_WIDGET (self->cache_mode_row));
+  strata_test_hooks_add_widget (builder, "data-memory-limit", self->cache_memory_limit_row);
+  /* not a widget: whether the limit can be edited */
+  json_builder_set_member_name (builder, "data-memory-limit-sensitive");
+  json_builder_add_boolean_value (builder, gtk_widget_is_sensitive (self->cache_memory_limit_row));
 }

@@ -21,5 +21,7 @@ void strata_data_page_set_project      (StrataDataPage    *self,
                                         StrataProject     *project);
 void strata_data_page_set_undo_manager (StrataDataPage    *self,
                                         StrataUndoManager *undo);
+void strata_data_page_add_test_widgets (StrataDataPage    *self,
+                                        JsonBuilder       *builder);
 
 G_END_DECLS

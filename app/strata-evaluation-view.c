@@ -49,6 +49,7 @@ struct _StrataEvaluationView
   GtkWidget *export_status;
   GtkSpinner *export_spinner;
   GtkLabel *export_label;
+  GtkWidget *open_folder_button;
   GtkLabel *placeholder;
   GtkWidget *results;
   GtkFlowBox *stats;
@@ -79,6 +80,7 @@ struct _StrataEvaluationView
   GCancellable *dataset_cancellable;
   GCancellable *export_cancellable;
   char *exported;               /* the last zip written */
+  char *opened_folder;          /* the last folder Open Folder showed, for the tests */
   int cell_row;                 /* the cell shown in the gallery, -1 for none */
   int cell_column;
 };
@@ -779,6 +781,7 @@ on_exported (GObject      *object,
   self->exported = g_strdup (exported->path);
   text = strata_submission_describe (exported);
   gtk_label_set_label (self->export_label, text);
+  gtk_widget_set_visible (self->open_folder_button, TRUE);
   if (STRATA_IS_WINDOW (root))
     strata_window_show_toast (STRATA_WINDOW (root), text);
 }
@@ -808,11 +811,56 @@ on_export_path_chosen (GtkNativeDialog      *chooser,
       gtk_widget_set_visible (GTK_WIDGET (self->export_spinner), TRUE);
       gtk_spinner_start (self->export_spinner);
       gtk_label_set_label (self->export_label, _("Exporting…"));
+      gtk_widget_set_visible (self->open_folder_button, FALSE);
       strata_submission_export_async (self->project, self->run, path, self->export_cancellable,
                                       on_export_stage, self, on_exported, g_object_ref (self));
     }
   g_object_unref (chooser);
   g_object_unref (self);
+}
+
+static void
+on_folder_shown (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(StrataEvaluationView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (gtk_show_uri_full_finish (GTK_WINDOW (object), result, &error) || !STRATA_IS_WINDOW (root))
+    return;
+  {
+    /* Translators: %s says why no file manager showed the exported file's folder */
+    g_autofree char *text = g_strdup_printf (_("Could not open the folder: %s"), error->message);
+
+    strata_window_show_toast (STRATA_WINDOW (root), text);
+  }
+}
+
+/* The folder the zip went to, in the file manager, where the user picks it up. */
+static void
+action_open_folder (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  StrataEvaluationView *self = STRATA_EVALUATION_VIEW (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFile) folder = NULL;
+  g_autofree char *uri = NULL;
+
+  if (self->exported == NULL)
+    return;
+  file = g_file_new_for_path (self->exported);
+  folder = g_file_get_parent (file);
+  if (folder == NULL)
+    return;
+  uri = g_file_get_uri (folder);
+  g_free (self->opened_folder);
+  self->opened_folder = g_file_get_path (folder);
+  gtk_show_uri_full (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, uri, GDK_CURRENT_TIME,
+                     NULL, on_folder_shown, g_object_ref (self));
 }
 
 static void
@@ -918,6 +966,9 @@ strata_evaluation_view_add_test_widgets (StrataEvaluationView *self,
   add_count (b, "evaluation-export-busy", self->export_cancellable != NULL);
   json_builder_set_member_name (b, "evaluation-export-status");
   json_builder_add_string_value (b, gtk_label_get_label (self->export_label));
+  strata_test_hooks_add_widget (b, "evaluation-open-folder", self->open_folder_button);
+  json_builder_set_member_name (b, "evaluation-opened-folder");
+  json_builder_add_string_value (b, self->opened_folder ? self->opened_folder : "");
   json_builder_set_member_name (b, "confusion-cells");
   json_builder_begin_array (b);
   for (guint r = 0; native && gtk_widget_get_mapped (GTK_WIDGET (self->confusion)) && r < n; r++)
@@ -982,6 +1033,7 @@ strata_evaluation_view_finalize (GObject *object)
   g_clear_pointer (&self->entries, g_array_unref);
   g_clear_pointer (&self->dataset_run, g_free);
   g_clear_pointer (&self->exported, g_free);
+  g_clear_pointer (&self->opened_folder, g_free);
 
   G_OBJECT_CLASS (strata_evaluation_view_parent_class)->finalize (object);
 }
@@ -1006,6 +1058,7 @@ strata_evaluation_view_class_init (StrataEvaluationViewClass *klass)
   CHILD (split_row);
   CHILD (tta_row);
   CHILD (export_status);
+  CHILD (open_folder_button);
   CHILD (export_spinner);
   CHILD (export_label);
   CHILD (placeholder);
@@ -1028,6 +1081,8 @@ strata_evaluation_view_class_init (StrataEvaluationViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_normalized_toggled);
   gtk_widget_class_install_action (widget_class, "evaluation.evaluate", NULL, action_evaluate);
   gtk_widget_class_install_action (widget_class, "evaluation.export", NULL, action_export);
+  gtk_widget_class_install_action (widget_class, "evaluation.open-folder", NULL,
+                                   action_open_folder);
 }
 
 static void

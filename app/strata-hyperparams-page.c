@@ -12,6 +12,7 @@
 
 #include "strata-form.h"
 #include "strata-hyperparams-page.h"
+#include "strata-plan.h"
 #include "strata-lr-finder-dialog.h"
 #include "strata-test-hooks.h"
 
@@ -193,6 +194,11 @@ strata_hyperparams_page_add_test_widgets (StrataHyperparamsPage *self,
                                           JsonBuilder           *builder)
 {
   strata_test_hooks_add_widget (builder, "hyperparams-find-lr", self->find_lr_button);
+  strata_test_hooks_add_widget (builder, "hyperparams-precision", GTK_WIDGET (self->precision_row));
+  /* not a widget: what the Precision row says under its title */
+  json_builder_set_member_name (builder, "hyperparams-precision-subtitle");
+  json_builder_add_string_value (builder,
+                                 adw_action_row_get_subtitle (ADW_ACTION_ROW (self->precision_row)));
   strata_test_hooks_add_widget (builder, "hyperparams-learning-rate",
                                 GTK_WIDGET (self->learning_rate));
 }
@@ -306,6 +312,11 @@ strata_hyperparams_page_init (StrataHyperparamsPage *self)
                                   strata_schedule_names ());
   strata_form_bind_combo_strings (self->bindings, "monitor", self->monitor_row, monitors);
   strata_form_bind_combo_strings (self->bindings, "precision", self->precision_row, precisions);
+  /* where it is chosen: bf16 on this processor would quietly train in fp32 */
+  if (!strata_plan_has_bf16 ())
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->precision_row),
+                                 _("This processor lacks AVX512-BF16: bfloat16 trains in 32-bit "
+                                   "float here"));
   g_binding_group_bind (self->bindings, "early-stopping", self->early_stopping_row,
                         "enable-expansion", G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
 

@@ -63,8 +63,11 @@ struct _StrataInferencePage
   /* Template widgets */
   GtkStack *stack;
   AdwComboRow *run_row;
+  GtkStringList *weights_model;
+  GtkWidget *go_training_button;
   GtkStringList *run_model;
   AdwComboRow *weights_row;
+  gboolean has_best;                /* the weights row offers the run's best epoch */
   GtkSpinButton *top_k;
   GtkWidget *choose_button;
   GtkWidget *folder_button;
@@ -317,20 +320,10 @@ start_predicting (StrataInferencePage *self,
   job->project = strata_project_load_from_data (data, -1, strata_project_get_path (self->project),
                                                 NULL);
   job->run = g_strdup (gtk_string_list_get_string (self->run_model, selected));
-  job->weights = g_strdup (adw_combo_row_get_selected (self->weights_row) == 0 ? "best" : "last");
+  job->weights = g_strdup (self->has_best && adw_combo_row_get_selected (self->weights_row) == 0
+                           ? "best" : "last");
   job->paths = g_strdupv ((char **) paths);
   job->top_k = (guint) gtk_spin_button_get_value_as_int (self->top_k);
-  /* a run stopped before its first epoch ended has only its last weights */
-  {
-    g_autofree char *runs_dir = strata_project_dup_runs_dir (self->project);
-    g_autoptr(StrataRun) run = strata_run_open (runs_dir, job->run, NULL);
-
-    if (run && !strata_run_has_checkpoint (run, job->weights))
-      {
-        g_free (job->weights);
-        job->weights = g_strdup ("last");
-      }
-  }
   task = g_task_new (NULL, self->cancellable, on_predicted, g_object_ref (self));
   g_task_set_task_data (task, job, (GDestroyNotify) predict_job_free);
   g_task_run_in_thread (task, predict_thread);
@@ -518,6 +511,8 @@ on_drop (GtkDropTarget       *target,
 
 /* Runs ----------------------------------------------------------------------------------------- */
 
+static void update_weights (StrataInferencePage *self);
+
 /**
  * strata_inference_page_refresh:
  *
@@ -548,6 +543,44 @@ strata_inference_page_refresh (StrataInferencePage *self)
                           g_list_model_get_n_items (G_LIST_MODEL (self->run_model)),
                           (const char *const *) names);
   gtk_stack_set_visible_child_name (self->stack, names[0] ? "ready" : "empty");
+  update_weights (self);
+}
+
+/*
+ * A run stopped before its first epoch ended has only its last weights: the row says so
+ * rather than offer a best epoch and quietly use the last.
+ */
+static void
+update_weights (StrataInferencePage *self)
+{
+  guint selected = adw_combo_row_get_selected (self->run_row);
+  guint was = adw_combo_row_get_selected (self->weights_row);
+  gboolean has_best = FALSE;
+
+  if (self->project && selected < g_list_model_get_n_items (G_LIST_MODEL (self->run_model)))
+    {
+      g_autofree char *runs_dir = strata_project_dup_runs_dir (self->project);
+      g_autoptr(StrataRun) run = strata_run_open (runs_dir,
+                                                  gtk_string_list_get_string (self->run_model,
+                                                                              selected),
+                                                  NULL);
+
+      has_best = run && strata_run_has_checkpoint (run, "best");
+    }
+  if (has_best == self->has_best &&
+      g_list_model_get_n_items (G_LIST_MODEL (self->weights_model)) > 0)
+    return;
+  self->has_best = has_best;
+  if (has_best)
+    gtk_string_list_splice (self->weights_model, 0,
+                            g_list_model_get_n_items (G_LIST_MODEL (self->weights_model)),
+                            (const char *const[]) { _("Best epoch"), _("Last epoch"), NULL });
+  else
+    /* Translators: the only weights of a run that has not finished an epoch */
+    gtk_string_list_splice (self->weights_model, 0,
+                            g_list_model_get_n_items (G_LIST_MODEL (self->weights_model)),
+                            (const char *const[]) { _("Last epoch (no best yet)"), NULL });
+  adw_combo_row_set_selected (self->weights_row, has_best ? MIN (was, 1) : 0);
 }
 
 void
@@ -582,6 +615,17 @@ strata_inference_page_dispose (GObject *object)
 }
 
 static void
+action_go_training (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (STRATA_IS_WINDOW (root))
+    strata_window_show_page (STRATA_WINDOW (root), "training");
+}
+
+static void
 strata_inference_page_class_init (StrataInferencePageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -595,6 +639,8 @@ strata_inference_page_class_init (StrataInferencePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataInferencePage, run_row);
   gtk_widget_class_bind_template_child (widget_class, StrataInferencePage, run_model);
   gtk_widget_class_bind_template_child (widget_class, StrataInferencePage, weights_row);
+  gtk_widget_class_bind_template_child (widget_class, StrataInferencePage, weights_model);
+  gtk_widget_class_bind_template_child (widget_class, StrataInferencePage, go_training_button);
   gtk_widget_class_bind_template_child (widget_class, StrataInferencePage, top_k);
   gtk_widget_class_bind_template_child (widget_class, StrataInferencePage, choose_button);
   gtk_widget_class_bind_template_child (widget_class, StrataInferencePage, folder_button);
@@ -610,6 +656,8 @@ strata_inference_page_class_init (StrataInferencePageClass *klass)
   gtk_widget_class_install_action (widget_class, "inference.classify-test", NULL,
                                    action_classify_test);
   gtk_widget_class_install_action (widget_class, "inference.save-csv", NULL, action_save_csv);
+  gtk_widget_class_install_action (widget_class, "inference.go-training", NULL,
+                                   action_go_training);
 }
 
 static void
@@ -623,6 +671,8 @@ strata_inference_page_init (StrataInferencePage *self)
   g_signal_connect (target, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "inference.save-csv", FALSE);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
+  self->has_best = TRUE;          /* as the template's rows say */
+  g_signal_connect_swapped (self->run_row, "notify::selected", G_CALLBACK (update_weights), self);
 }
 
 void
@@ -635,6 +685,17 @@ strata_inference_page_add_test_widgets (StrataInferencePage *self,
   strata_test_hooks_add_widget (builder, "inference-folder", self->folder_button);
   strata_test_hooks_add_widget (builder, "inference-test-split", self->split_button);
   strata_test_hooks_add_widget (builder, "inference-save-csv", self->csv_button);
+  strata_test_hooks_add_widget (builder, "inference-go-training", self->go_training_button);
+  strata_test_hooks_add_widget (builder, "inference-weights", GTK_WIDGET (self->weights_row));
+  /* not a widget: what the Weights row says */
+  json_builder_set_member_name (builder, "inference-weights-label");
+  {
+    guint selected = adw_combo_row_get_selected (self->weights_row);
+
+    json_builder_add_string_value (builder,
+                                   selected < g_list_model_get_n_items (G_LIST_MODEL (self->weights_model))
+                                   ? gtk_string_list_get_string (self->weights_model, selected) : "");
+  }
   json_builder_set_member_name (builder, "inference-total");
   json_builder_add_int_value (builder, self->shown ? self->shown->items->len : 0);
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->results_list)); row;

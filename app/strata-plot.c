@@ -415,6 +415,8 @@ strata_plot_snapshot (GtkWidget   *widget,
   GdkRGBA bg = strata_draw_color (GTK_WIDGET (self), "view_bg_color", "#ffffff");
   g_autoptr(PangoLayout) title = NULL;
   g_autoptr(PangoLayout) probe = NULL;
+  g_autoptr(PangoLayout) x_title = NULL;
+  double x_title_w, x_title_h;
   double title_w = 0, title_h = 0, label_h, label_w = 0, top, left, bottom;
   gboolean any;
   cairo_t *cr;
@@ -434,7 +436,10 @@ strata_plot_snapshot (GtkWidget   *widget,
 
   probe = strata_draw_layout (GTK_WIDGET (self), "0", TRUE, FALSE);
   strata_draw_layout_size (probe, NULL, &label_h);
-  bottom = height - PAD / 2 - label_h - TICK_GAP / 2;
+  /* Translators: the title of the plots' horizontal axis */
+  x_title = strata_draw_layout (GTK_WIDGET (self), _("Epoch"), FALSE, FALSE);
+  strata_draw_layout_size (x_title, &x_title_w, &x_title_h);
+  bottom = height - PAD / 2 - x_title_h - label_h - TICK_GAP / 2;
 
   /* the y labels' width decides the left margin: lay the axis out once to measure */
   any = data_range (self, &(double) { 0 }, &(double) { 0 }, &(double) { 0 });
@@ -487,6 +492,9 @@ strata_plot_snapshot (GtkWidget   *widget,
       strata_draw_text (cr, layout, CLAMP (x - w / 2, 0, width - w), bottom + TICK_GAP / 2,
                         &fg, 0.55);
     }
+
+  strata_draw_text (cr, x_title, self->area.origin.x + (self->area.size.width - x_title_w) / 2,
+                    bottom + TICK_GAP / 2 + label_h, &fg, 0.7);
 
   for (guint i = 0; i < self->series->len; i++)
     draw_series (self, cr, g_ptr_array_index (self->series, i), &bg);
@@ -832,4 +840,49 @@ strata_plot_get_n_series (StrataPlot *self)
 {
   g_return_val_if_fail (STRATA_IS_PLOT (self), 0);
   return self->series->len;
+}
+
+/**
+ * strata_plot_dup_test_state:
+ *
+ * Returns: for the window tests: {"x_title": "Epoch", "series": [{"label", "points",
+ *   "x_min", "x_max", "y_min", "y_max"}, …]}, the ranges only of series with points
+ */
+JsonNode *
+strata_plot_dup_test_state (StrataPlot *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  g_return_val_if_fail (STRATA_IS_PLOT (self), NULL);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "x_title");
+  json_builder_add_string_value (b, _("Epoch"));
+  json_builder_set_member_name (b, "series");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      Series *s = g_ptr_array_index (self->series, i);
+      double x0, x1, y0, y1;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "label");
+      json_builder_add_string_value (b, s->label ? s->label : "");
+      json_builder_set_member_name (b, "points");
+      json_builder_add_int_value (b, strata_series_get_n_points (s->series));
+      if (strata_series_get_range (s->series, &x0, &x1, &y0, &y1))
+        {
+          json_builder_set_member_name (b, "x_min");
+          json_builder_add_double_value (b, x0);
+          json_builder_set_member_name (b, "x_max");
+          json_builder_add_double_value (b, x1);
+          json_builder_set_member_name (b, "y_min");
+          json_builder_add_double_value (b, y0);
+          json_builder_set_member_name (b, "y_max");
+          json_builder_add_double_value (b, y1);
+        }
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <gtk/gtk.h>
+#include <json-glib/json-glib.h>
 
 #include "strata-series.h"
 
@@ -47,5 +48,7 @@ void        strata_plot_set_percent      (StrataPlot      *self,
                                           gboolean         percent);
 guint       strata_plot_get_n_points     (StrataPlot      *self);
 guint       strata_plot_get_n_series     (StrataPlot      *self);
+
+JsonNode   *strata_plot_dup_test_state   (StrataPlot      *self);
 
 G_END_DECLS

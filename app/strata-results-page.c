@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "strata-application.h"
 #include "strata-evaluation-view.h"
 #include "strata-format.h"
 #include "strata-plot.h"
@@ -98,13 +99,68 @@ best_text (JsonObject *info)
 
 /* Curves ------------------------------------------------------------------------------------------ */
 
+/* A run's saved per-batch curve, smoothed as on the Training page: a run stopped before its
+ * first epoch ended has no other. Returns whether it has one. */
+static gboolean
+add_batch_curves (StrataRun    *run,
+                  StrataSeries *loss,
+                  StrataSeries *accuracy,
+                  double       *extent)
+{
+  GSettings *settings = strata_application_get_settings (strata_application_get_default ());
+  g_autofree char *path = strata_run_dup_path (run, STRATA_BATCH_HISTORY_FILE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataBatchHistory) history = strata_batch_history_load (path, 0, &error);
+  g_autoptr(GArray) points = NULL;
+  StrataSmoother loss_smoother, accuracy_smoother;
+  double weight;
+
+  if (history == NULL)
+    {
+      g_warning ("%s", error->message);
+      return FALSE;
+    }
+  points = strata_batch_history_dup_points (history);
+  if (points->len == 0)
+    return FALSE;
+  weight = strata_smoother_weight_per_batch (settings ? g_settings_get_double (settings,
+                                                                               "plot-smoothing")
+                                                      : 0.8,
+                                             strata_batch_points_per_epoch (points));
+  strata_smoother_init (&loss_smoother, weight);
+  strata_smoother_init (&accuracy_smoother, weight);
+  strata_series_add_batch_points (loss, accuracy, points, &loss_smoother, &accuracy_smoother);
+  *extent = MAX (*extent, ceil (g_array_index (points, StrataBatchPoint, points->len - 1).x));
+  return TRUE;
+}
+
+/* The batches a run trained after its last finished epoch, from its per-batch history. */
+static guint
+batches_into_next_epoch (StrataRun *run,
+                         int        epochs_done)
+{
+  g_autofree char *path = strata_run_dup_path (run, STRATA_BATCH_HISTORY_FILE);
+  g_autoptr(StrataBatchHistory) history = strata_batch_history_load (path, 0, NULL);
+  g_autoptr(GArray) points = NULL;
+  double x;
+
+  if (history == NULL)
+    return 0;
+  points = strata_batch_history_dup_points (history);
+  if (points->len == 0)
+    return 0;
+  x = g_array_index (points, StrataBatchPoint, points->len - 1).x;
+  return x > epochs_done
+         ? (guint) round ((x - epochs_done) * strata_batch_points_per_epoch (points)) : 0;
+}
+
 static void
 update_plots (StrataResultsPage *self)
 {
   g_auto(GStrv) runs = NULL;
   guint color = 0;
   double extent = 1;
-  gboolean any = FALSE;
+  gboolean any = FALSE, any_batches = FALSE;
 
   strata_plot_clear_series (self->loss_plot);
   strata_plot_clear_series (self->accuracy_plot);
@@ -116,6 +172,9 @@ update_plots (StrataResultsPage *self)
       g_autoptr(StrataRun) run = NULL;
       g_autoptr(GPtrArray) records = NULL;
       g_autoptr(StrataSeries) loss = NULL, val_loss = NULL, accuracy = NULL, val_accuracy = NULL;
+      g_autoptr(StrataSeries) loss_batch = strata_series_new ();
+      g_autoptr(StrataSeries) accuracy_batch = strata_series_new ();
+      g_autofree char *batch_label = NULL;
       g_autofree char *train_label = NULL, *val_label = NULL;
       const char *c = palette[color % G_N_ELEMENTS (palette)];
 
@@ -143,6 +202,16 @@ update_plots (StrataResultsPage *self)
       /* Translators: in the Results plots' readout; %s is a run's name */
       train_label = g_strdup_printf (_("%s training"), runs[i]);
       val_label = g_strdup_printf (_("%s validation"), runs[i]);
+      if (add_batch_curves (run, loss_batch, accuracy_batch, &extent))
+        {
+          /* Translators: in the Results plots' readout; %s is a run's name */
+          batch_label = g_strdup_printf (_("%s per batch"), runs[i]);
+          strata_plot_add_series (self->loss_plot, loss_batch, batch_label, c,
+                                  STRATA_PLOT_LINE | STRATA_PLOT_FAINT | STRATA_PLOT_HIDE_IN_LEGEND);
+          strata_plot_add_series (self->accuracy_plot, accuracy_batch, batch_label, c,
+                                  STRATA_PLOT_LINE | STRATA_PLOT_FAINT | STRATA_PLOT_HIDE_IN_LEGEND);
+          any_batches = TRUE;
+        }
       /* the legend names the runs by colour; the line style says which figure */
       strata_plot_add_series (self->loss_plot, val_loss, val_label, c,
                               STRATA_PLOT_LINE | STRATA_PLOT_MARKERS | STRATA_PLOT_HIDE_IN_LEGEND);
@@ -166,6 +235,9 @@ update_plots (StrataResultsPage *self)
                                         STRATA_PLOT_LINE | STRATA_PLOT_MARKERS);
           strata_plot_add_legend_entry (plots[k], _("Training"), NULL,
                                         STRATA_PLOT_LINE | STRATA_PLOT_DASHED);
+          if (any_batches)
+            strata_plot_add_legend_entry (plots[k], _("Per batch"), NULL,
+                                          STRATA_PLOT_LINE | STRATA_PLOT_FAINT);
         }
     }
   strata_plot_set_x_extent (self->loss_plot, extent);
@@ -261,10 +333,20 @@ show_run (StrataResultsPage *self,
   info = strata_run_get_info (run);
   g_string_append (summary, strata_format_status (run_status (self, info, name)));
   g_string_append_printf (summary, " · ");
-  /* Translators: how far a run got */
-  g_string_append_printf (summary, _("%d of %d epochs"),
-                          (int) json_object_get_int_member_with_default (info, "epochs_done", 0),
-                          (int) json_object_get_int_member_with_default (info, "epochs", 0));
+  {
+    int done = json_object_get_int_member_with_default (info, "epochs_done", 0);
+    int epochs = json_object_get_int_member_with_default (info, "epochs", 0);
+    guint into_next = batches_into_next_epoch (run, done);
+
+    if (into_next > 0)
+      /* Translators: how far a run stopped mid-epoch got: epochs done, epochs, and batches of
+       * the epoch it stopped in */
+      g_string_append_printf (summary, _("%d of %d epochs and %u batches"), done, epochs,
+                              into_next);
+    else
+      /* Translators: how far a run got */
+      g_string_append_printf (summary, _("%d of %d epochs"), done, epochs);
+  }
   if ((best = best_text (info)))
     g_string_append_printf (summary, " · %s", best);
   if (json_object_has_member (info, "elapsed"))
@@ -573,6 +655,12 @@ strata_results_page_dup_test_state (StrataResultsPage *self)
   json_builder_add_int_value (b, strata_plot_get_n_series (self->loss_plot));
   json_builder_set_member_name (b, "accuracy_series");
   json_builder_add_int_value (b, strata_plot_get_n_series (self->accuracy_plot));
+  json_builder_set_member_name (b, "summary");
+  json_builder_add_string_value (b, gtk_label_get_label (self->run_summary));
+  json_builder_set_member_name (b, "loss_plot");
+  json_builder_add_value (b, strata_plot_dup_test_state (self->loss_plot));
+  json_builder_set_member_name (b, "accuracy_plot");
+  json_builder_add_value (b, strata_plot_dup_test_state (self->accuracy_plot));
   json_builder_set_member_name (b, "comparison");
   json_builder_add_value (b, strata_run_comparison_dup_test_state (self->comparison));
   json_builder_end_object (b);

@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "strata-batch-history.h"
+
 G_BEGIN_DECLS
 
 typedef struct
@@ -60,10 +62,20 @@ void    strata_smoother_init  (StrataSmoother *self,
                                double          weight);
 double  strata_smoother_push  (StrataSmoother *self,
                                double          value);
+double  strata_smoother_push_n (StrataSmoother *self,
+                                double          value,
+                                guint           n);
 
-double  strata_batch_value_from_running (double running,
-                                         guint  batches,
-                                         double previous_running,
-                                         guint  previous_batches);
+/* how many smoothing steps an epoch has at most, whatever its batches */
+#define STRATA_SMOOTHING_STEPS_PER_EPOCH 50
+
+double  strata_smoother_weight_per_batch (double weight,
+                                          double batches_per_epoch);
+void    strata_series_add_batch_points   (StrataSeries   *loss,
+                                          StrataSeries   *accuracy,
+                                          GArray         *points,
+                                          StrataSmoother *loss_smoother,
+                                          StrataSmoother *accuracy_smoother);
+double  strata_batch_points_per_epoch    (GArray         *points);
 
 G_END_DECLS

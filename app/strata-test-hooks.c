@@ -124,6 +124,7 @@ dump_window (JsonBuilder  *b,
       strata_inference_page_add_test_widgets (self->inference_page, b);
       strata_results_page_add_test_widgets (self->results_page, b);
       strata_hyperparams_page_add_test_widgets (self->hyperparams_page, b);
+      strata_data_page_add_test_widgets (self->data_page, b);
     }
   json_builder_end_object (b);
   json_builder_end_object (b);

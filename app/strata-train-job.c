@@ -88,6 +88,8 @@ message_free (Message *m)
   g_free ((char *) m->event.run);
   g_free ((char *) m->event.monitor);
   g_free ((char *) m->event.status);
+  g_free ((char *) m->event.precision);
+  g_free ((char *) m->event.precision_requested);
   g_clear_error (&m->error);
   g_free (m);
 }
@@ -364,6 +366,8 @@ on_train_event (const StrataTrainEvent *event,
   m->event.run = g_strdup (event->run);
   m->event.monitor = g_strdup (event->monitor);
   m->event.status = g_strdup (event->status);
+  m->event.precision = g_strdup (event->precision);
+  m->event.precision_requested = g_strdup (event->precision_requested);
   if (event->type == STRATA_TRAIN_EVENT_FINISHED)
     {
       g_free (w->status);

@@ -47,6 +47,7 @@ struct _StrataTrainingPage
   AdwComboRow *save_on_row;
   GtkLabel *status_title;
   GtkLabel *status_detail;
+  GtkWidget *precision_icon;
   GtkProgressBar *progress;
   GtkWidget *stop_button;
   GtkButton *resume_button;
@@ -54,7 +55,9 @@ struct _StrataTrainingPage
   StrataPlot *loss_plot;
   StrataPlot *accuracy_plot;
   GtkLabel *rate;
+  GtkLabel *rate_caption;
   GtkLabel *epoch_time;
+  GtkLabel *epoch_time_caption;
   GtkLabel *elapsed;
   GtkLabel *eta;
   GtkLabel *best;
@@ -79,11 +82,14 @@ struct _StrataTrainingPage
   StrataSeries *accuracy_val;
   StrataSmoother loss_smoother;
   StrataSmoother accuracy_smoother;
-  double previous_accuracy;
-  guint previous_batch;
-  int previous_epoch;
+  double smoothing_batches;         /* the batches per epoch the smoothers' weight is for */
+
+  char *precision_notice;           /* bf16 asked for, fp32 computed: why, or NULL */
 
   /* Progress of the run shown */
+  double batch_x;                   /* where its last batch ended, in epochs */
+  guint64 run_batches;              /* the batches it trained */
+  double batches_per_epoch;
   guint n_batch_events;
   int epoch;
   int epochs;
@@ -119,6 +125,8 @@ reset_stats (StrataTrainingPage *self)
 
   gtk_label_set_label (self->rate, none);
   gtk_label_set_label (self->epoch_time, none);
+  gtk_label_set_label (self->rate_caption, _("Images per Second"));
+  gtk_label_set_label (self->epoch_time_caption, _("Seconds per Epoch"));
   gtk_label_set_label (self->elapsed, none);
   gtk_label_set_label (self->eta, none);
   gtk_label_set_label (self->best, none);
@@ -170,17 +178,48 @@ clear_curves (StrataTrainingPage *self)
   strata_plot_data_changed (self->accuracy_plot);
 }
 
-static void
-reset_smoothing (StrataTrainingPage *self)
+static double
+smoothing_weight (double batches_per_epoch)
 {
   GSettings *settings = strata_application_get_settings (strata_application_get_default ());
   double weight = settings ? g_settings_get_double (settings, "plot-smoothing") : 0.8;
 
+  return strata_smoother_weight_per_batch (weight, batches_per_epoch);
+}
+
+static void
+reset_smoothing (StrataTrainingPage *self,
+                 double              batches_per_epoch)
+{
+  double weight = smoothing_weight (batches_per_epoch);
+
   strata_smoother_init (&self->loss_smoother, weight);
   strata_smoother_init (&self->accuracy_smoother, weight);
-  self->previous_accuracy = NAN;
-  self->previous_batch = 0;
-  self->previous_epoch = 0;
+  self->smoothing_batches = batches_per_epoch;
+}
+
+/*
+ * What a run did on average, once it no longer trains: the last batches' rate would be a
+ * figure of a moment long past. @batches is how many it trained in @elapsed seconds.
+ */
+static void
+show_averages (StrataTrainingPage *self,
+               double              elapsed,
+               guint64             batches,
+               double              batches_per_epoch)
+{
+  guint batch_size;
+
+  if (self->project == NULL || !(elapsed > 0) || batches == 0)
+    return;
+  batch_size = strata_hyperparams_get_batch_size (strata_project_get_hyperparams (self->project));
+  set_label (self->rate, strata_format_rate (batches * (double) batch_size / elapsed));
+  if (batches_per_epoch > 0)
+    set_label (self->epoch_time, g_strdup_printf ("%.0f", elapsed * batches_per_epoch / batches));
+  /* Translators: a card's caption, after a run: its mean throughput */
+  gtk_label_set_label (self->rate_caption, _("Average Images/s"));
+  /* Translators: a card's caption, after a run: its mean epoch time */
+  gtk_label_set_label (self->epoch_time_caption, _("Average Epoch (s)"));
 }
 
 static void
@@ -197,6 +236,8 @@ add_epoch_point (StrataTrainingPage *self,
   strata_series_append (self->accuracy_val, epoch, val_accuracy);
 }
 
+static void update_precision_notice (StrataTrainingPage *self);
+
 /* The epochs a run has done, from its metrics file, so a resumed run's curves go on from them. */
 static void
 load_run_curves (StrataTrainingPage *self,
@@ -205,12 +246,34 @@ load_run_curves (StrataTrainingPage *self,
   g_autofree char *runs_dir = strata_project_dup_runs_dir (self->project);
   g_autoptr(StrataRun) run = strata_run_open (runs_dir, name, NULL);
   g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(StrataBatchHistory) history = NULL;
+  g_autoptr(GArray) batches = NULL;
+  g_autofree char *history_path = NULL;
+  g_autoptr(GError) error = NULL;
   JsonObject *info;
 
   clear_curves (self);
   reset_stats (self);
+  self->batch_x = 0;
+  self->run_batches = 0;
   if (run == NULL)
     return;
+  /* the per-batch curve as the trainer saved it with the checkpoint, so that the curve before
+   * a Stop, a Resume or reopening the project is still there */
+  history_path = strata_run_dup_path (run, STRATA_BATCH_HISTORY_FILE);
+  history = strata_batch_history_load (history_path, 0, &error);
+  if (history == NULL)
+    g_warning ("%s", error->message);
+  batches = history ? strata_batch_history_dup_points (history)
+                    : g_array_new (FALSE, FALSE, sizeof (StrataBatchPoint));
+  reset_smoothing (self, strata_batch_points_per_epoch (batches));
+  strata_series_add_batch_points (self->loss_batch, self->accuracy_batch, batches,
+                                  &self->loss_smoother, &self->accuracy_smoother);
+  if (batches->len > 0)
+    {
+      self->batch_x = g_array_index (batches, StrataBatchPoint, batches->len - 1).x;
+      self->run_batches = strata_batch_history_get_n_batches (history);
+    }
   records = strata_run_read_metrics (run, NULL);
   for (guint i = 0; records && i < records->len; i++)
     {
@@ -235,6 +298,16 @@ load_run_curves (StrataTrainingPage *self,
   self->epochs = json_object_get_int_member_with_default (info, "epochs", 0);
   set_label (self->elapsed,
              strata_format_duration (json_object_get_double_member_with_default (info, "elapsed", NAN)));
+  g_clear_pointer (&self->precision_notice, g_free);
+  if (g_strcmp0 (json_object_get_string_member_with_default (info, "precision_requested", NULL),
+                 "bf16") == 0 &&
+      g_strcmp0 (json_object_get_string_member_with_default (info, "precision", NULL), "fp32") == 0)
+    self->precision_notice = g_strdup (_("Bfloat16 was chosen, but this processor lacks "
+                                         "AVX512-BF16: training in 32-bit float"));
+  update_precision_notice (self);
+  show_averages (self, json_object_get_double_member_with_default (info, "elapsed", NAN),
+                 self->run_batches, self->smoothing_batches);
+  self->batches_per_epoch = self->smoothing_batches;
   show_best (self, json_object_get_string_member_with_default (info, "monitor", NULL),
              json_object_get_double_member_with_default (info, "best_value", NAN),
              json_object_get_int_member_with_default (info, "best_epoch", 0));
@@ -358,6 +431,16 @@ set_status (StrataTrainingPage *self,
 {
   gtk_label_set_label (self->status_title, title);
   gtk_label_set_label (self->status_detail, detail ? detail : "");
+  /* the detail keeps to two lines (see init): the whole of a longer one is a hover away */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_detail), detail && *detail ? detail : NULL);
+}
+
+/* A run that computes in fp32 though bf16 was chosen says so beside its title, for the run. */
+static void
+update_precision_notice (StrataTrainingPage *self)
+{
+  gtk_widget_set_visible (self->precision_icon, self->precision_notice != NULL);
+  gtk_widget_set_tooltip_text (self->precision_icon, self->precision_notice);
 }
 
 /* Before a run, the epoch axis spans the epochs the project will train. */
@@ -397,11 +480,19 @@ show_idle_status (StrataTrainingPage *self)
     g_autofree char *title = g_strdup_printf (_("Last Run: “%s”"), self->run_name);
     g_autofree char *detail = NULL;
 
-    /* Translators: how far a run got */
-    detail = g_strdup_printf (_("Epoch %d of %d"), self->epoch, self->epochs);
+    double done = MAX (self->batch_x, self->epoch);
+    guint batch = (guint) round ((self->batch_x - self->epoch) * self->batches_per_epoch);
+
+    if (self->batch_x > self->epoch && batch > 0 && self->batches_per_epoch > 0)
+      /* Translators: how far a run stopped mid-epoch got: epoch, epochs, batch, batches */
+      detail = g_strdup_printf (_("Epoch %d of %d, batch %u of %.0f"), self->epoch + 1,
+                                self->epochs, batch, self->batches_per_epoch);
+    else
+      /* Translators: how far a run got */
+      detail = g_strdup_printf (_("Epoch %d of %d"), self->epoch, self->epochs);
     set_status (self, title, detail);
     gtk_progress_bar_set_fraction (self->progress,
-                                   self->epochs > 0 ? CLAMP ((double) self->epoch / self->epochs, 0, 1) : 0);
+                                   self->epochs > 0 ? CLAMP (done / self->epochs, 0, 1) : 0);
   }
 }
 
@@ -412,31 +503,30 @@ on_batch (StrataTrainingPage     *self,
           const StrataTrainEvent *event)
 {
   double x = (event->epoch - 1) + (double) event->batch / MAX (event->n_batches, 1);
-  double batch_accuracy;
   guint batch_size = strata_hyperparams_get_batch_size (strata_project_get_hyperparams (self->project));
   g_autofree char *detail = NULL, *eta = NULL;
 
   self->n_batch_events++;
-  if (event->epoch != self->previous_epoch || event->batch <= self->previous_batch)
+  /* the smoothing is for the run's batches per epoch; a resumed run goes on smoothing from
+   * the curve loaded before it */
+  if (event->n_batches != self->smoothing_batches)
     {
-      /* a new epoch, where the running means start over, or a resumed one, where the batches
-       * before are not known */
-      self->previous_batch = event->batch == 1 ? 0 : event->batch;
-      self->previous_accuracy = NAN;
+      self->loss_smoother.weight = self->accuracy_smoother.weight =
+        smoothing_weight (event->n_batches);
+      self->smoothing_batches = event->n_batches;
     }
-  batch_accuracy = strata_batch_value_from_running (event->accuracy, event->batch,
-                                                    self->previous_accuracy, self->previous_batch);
-  self->previous_accuracy = event->accuracy;
-  self->previous_batch = event->batch;
-  self->previous_epoch = event->epoch;
-
   strata_series_append (self->loss_batch, x, strata_smoother_push (&self->loss_smoother,
                                                                    event->batch_loss));
-  if (isfinite (batch_accuracy))
-    strata_series_append (self->accuracy_batch, x,
-                          strata_smoother_push (&self->accuracy_smoother, batch_accuracy));
+  strata_series_append (self->accuracy_batch, x,
+                        strata_smoother_push (&self->accuracy_smoother, event->batch_accuracy));
   strata_plot_data_changed (self->loss_plot);
   strata_plot_data_changed (self->accuracy_plot);
+  self->batch_x = x;
+  self->batches_per_epoch = event->n_batches;
+  if (event->step > 0)
+    self->run_batches = event->step;
+  gtk_label_set_label (self->rate_caption, _("Images per Second"));
+  gtk_label_set_label (self->epoch_time_caption, _("Seconds per Epoch"));
 
   self->epoch = event->epoch;
   self->epochs = event->epochs;
@@ -501,6 +591,20 @@ on_job_event (StrataTrainingPage     *self,
         strata_plot_set_x_extent (self->loss_plot, event->epochs);
         strata_plot_set_x_extent (self->accuracy_plot, event->epochs);
         set_status (self, title, _("Preparing the first batch…"));
+        if (g_strcmp0 (event->precision_requested, "bf16") == 0 &&
+            g_strcmp0 (event->precision, "fp32") == 0)
+          {
+            GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+            g_free (self->precision_notice);
+            self->precision_notice = g_strdup (_("Bfloat16 was chosen, but this processor "
+                                                 "lacks AVX512-BF16: training in 32-bit float"));
+            if (STRATA_IS_WINDOW (root))
+              strata_window_show_toast (STRATA_WINDOW (root), self->precision_notice);
+          }
+        else
+          g_clear_pointer (&self->precision_notice, g_free);
+        update_precision_notice (self);
         /* the run's name is known now */
         g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
         /* the trainer recorded the run in the project file: keep a saved project saved */
@@ -541,6 +645,7 @@ on_job_event (StrataTrainingPage     *self,
           }
         set_status (self, title, detail);
         gtk_label_set_label (self->eta, "—");
+        show_averages (self, event->elapsed, event->step, event->n_batches);
       }
       break;
     default:
@@ -601,15 +706,16 @@ start_job (StrataTrainingPage *self,
     {
       g_free (self->run_name);
       self->run_name = g_strdup (self->resume_run);
+      /* its curves so far, with the smoothing where they end */
       load_run_curves (self, self->resume_run);
     }
   else
     {
       clear_curves (self);
       reset_stats (self);
+      reset_smoothing (self, 0);
       self->epoch = 0;
     }
-  reset_smoothing (self);
   self->n_batch_events = 0;
   strata_plot_set_x_extent (self->loss_plot, strata_hyperparams_get_epochs (hp));
   strata_plot_set_x_extent (self->accuracy_plot, strata_hyperparams_get_epochs (hp));
@@ -826,6 +932,32 @@ strata_training_page_dup_test_state (StrataTrainingPage *self)
   json_builder_add_int_value (b, self->epochs);
   json_builder_set_member_name (b, "progress");
   json_builder_add_double_value (b, gtk_progress_bar_get_fraction (self->progress));
+  json_builder_set_member_name (b, "precision_notice");
+  if (self->precision_notice)
+    json_builder_add_string_value (b, self->precision_notice);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "detail");
+  json_builder_add_string_value (b, gtk_label_get_label (self->status_detail));
+  json_builder_set_member_name (b, "stats");
+  json_builder_begin_object (b);
+  {
+    GtkLabel *labels[][2] = {
+      { self->rate, self->rate_caption },
+      { self->epoch_time, self->epoch_time_caption },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+      {
+        json_builder_set_member_name (b, gtk_label_get_label (labels[i][1]));
+        json_builder_add_string_value (b, gtk_label_get_label (labels[i][0]));
+      }
+  }
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "loss_plot");
+  json_builder_add_value (b, strata_plot_dup_test_state (self->loss_plot));
+  json_builder_set_member_name (b, "accuracy_plot");
+  json_builder_add_value (b, strata_plot_dup_test_state (self->accuracy_plot));
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -864,6 +996,9 @@ strata_training_page_add_test_widgets (StrataTrainingPage *self,
   strata_test_hooks_add_widget (builder, "training-resume", GTK_WIDGET (self->resume_button));
   strata_test_hooks_add_widget (builder, "loss-plot", GTK_WIDGET (self->loss_plot));
   strata_test_hooks_add_widget (builder, "accuracy-plot", GTK_WIDGET (self->accuracy_plot));
+  strata_test_hooks_add_widget (builder, "training-status",
+                                gtk_widget_get_parent (gtk_widget_get_parent (
+                                  GTK_WIDGET (self->status_title))));
 }
 
 /* GObject ----------------------------------------------------------------------------------------- */
@@ -902,6 +1037,7 @@ strata_training_page_finalize (GObject *object)
   g_clear_pointer (&self->resume_run, g_free);
   g_clear_pointer (&self->run_name, g_free);
   g_clear_pointer (&self->default_run_name, g_free);
+  g_clear_pointer (&self->precision_notice, g_free);
   g_clear_pointer (&self->loss_batch, strata_series_unref);
   g_clear_pointer (&self->loss_train, strata_series_unref);
   g_clear_pointer (&self->loss_val, strata_series_unref);
@@ -960,6 +1096,7 @@ strata_training_page_class_init (StrataTrainingPageClass *klass)
   CHILD (save_on_row);
   CHILD (status_title);
   CHILD (status_detail);
+  CHILD (precision_icon);
   CHILD (progress);
   CHILD (stop_button);
   CHILD (resume_button);
@@ -967,7 +1104,9 @@ strata_training_page_class_init (StrataTrainingPageClass *klass)
   CHILD (loss_plot);
   CHILD (accuracy_plot);
   CHILD (rate);
+  CHILD (rate_caption);
   CHILD (epoch_time);
+  CHILD (epoch_time_caption);
   CHILD (elapsed);
   CHILD (eta);
   CHILD (best);
@@ -1012,7 +1151,18 @@ strata_training_page_init (StrataTrainingPage *self)
   /* a hyperparameter, but set here, where Deep Learning Studio users look for it */
   strata_form_bind_combo_strings (self->bindings, "save-weights-on", self->save_on_row,
                                   save_on_choices);
-  reset_smoothing (self);
+  reset_smoothing (self, 0);
   reset_stats (self);
   update_controls (self);
+
+  /* The status card is as tall whatever it says: a detail of three lines after Stop would
+   * push both plots down as the run stops. */
+  {
+    g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self->status_detail),
+                                                                    "Ag\nAg");
+    int height;
+
+    pango_layout_get_pixel_size (layout, NULL, &height);
+    gtk_widget_set_size_request (GTK_WIDGET (self->status_detail), -1, height);
+  }
 }

@@ -410,15 +410,15 @@ def test_runs(strata, home, outdir):
         app.key("alt+5")
         r = wait_for("the runs", lambda: (lambda r: r if len(r["runs"]) == 2 else None)(results(app)))
         check(r["shown"] == ["slow", "fast"], "the newest runs are on the plots at first")
-        check(r["loss_series"] == 4 and r["accuracy_series"] == 4,
-              "each run has a training and a validation curve on both plots")
+        check(r["loss_series"] == 6 and r["accuracy_series"] == 6,
+              "each run has a training, a validation and a per-batch curve on both plots")
         # off and on again with its check box
         app.click("results-show-slow")
         r = wait_for("one run plotted", lambda: (lambda r: r if r["shown"] == ["fast"] else None)(results(app)))
-        check(r["loss_series"] == 2, "a run left out leaves the plots")
+        check(r["loss_series"] == 3, "a run left out leaves the plots")
         app.click("results-show-slow")
         r = wait_for("both runs plotted", lambda: (lambda r: r if len(r["shown"]) == 2 else None)(results(app)))
-        check(r["loss_series"] == 4, "and comes back")
+        check(r["loss_series"] == 6, "and comes back")
         rows = {row["key"]: row for row in r["comparison"]}
         lr = rows.get("hyperparameters.learning_rate")
         check(lr and lr["differs"] and lr["values"] == ["0.001", "0.004"],

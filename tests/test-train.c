@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include "strata-batch-history.h"
 #include "strata-checkpoint.h"
 #include "strata-evaluate.h"
 #include "strata-safetensors.h"
@@ -115,6 +116,19 @@ max_weight_difference (const char *run_a,
   return worst;
 }
 
+static GArray *
+dup_batch_points (const char *run)
+{
+  g_autofree char *path = g_strdup_printf ("%s/small.runs/%s/%s", tmpdir, run,
+                                           STRATA_BATCH_HISTORY_FILE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataBatchHistory) history = strata_batch_history_load (path, 0, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  return strata_batch_history_dup_points (history);
+}
+
 static void
 keep_val_accuracy (const StrataTrainEvent *event,
                    gpointer                user_data)
@@ -180,8 +194,32 @@ test_resume_is_exact (void)
 
   /* Stopped mid-epoch (as Ctrl+C does), then resumed. */
   train (&stopped, "stopped");
+  {
+    /* the per-batch curve is written with the checkpoint of a stop */
+    g_autoptr(GArray) points = dup_batch_points ("stopped");
+
+    g_assert_cmpuint (points->len, ==, 300);
+    g_assert_cmpint (g_array_index (points, StrataBatchPoint, 299).step, ==, 300);
+  }
   train (&restart, "finished");
   g_assert_cmpfloat (max_weight_difference ("whole", "stopped"), <, RESUME_TOLERANCE);
+  {
+    /* and the resumed run's curve goes on from it: the same as the uninterrupted run's */
+    g_autoptr(GArray) whole_points = dup_batch_points ("whole");
+    g_autoptr(GArray) points = dup_batch_points ("stopped");
+
+    g_assert_cmpuint (points->len, ==, whole_points->len);
+    g_assert_cmpuint (points->len, >, 300);
+    for (guint i = 0; i < points->len; i++)
+      {
+        const StrataBatchPoint *p = &g_array_index (points, StrataBatchPoint, i);
+        const StrataBatchPoint *q = &g_array_index (whole_points, StrataBatchPoint, i);
+
+        g_assert_cmpint (p->step, ==, q->step);
+        g_assert_cmpfloat_with_epsilon (p->x, q->x, 1e-9);
+        g_assert_cmpfloat_with_epsilon (p->loss, q->loss, 1e-3);
+      }
+  }
 
   /* The runs are listed in the project, and a finished run resumes to a no-op. */
   project = strata_project_load (project_path, &error);

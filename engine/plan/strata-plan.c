@@ -521,9 +521,7 @@ _strata_plan_new_full (StrataModel             *model,
   plan->data_type = dnnl_f32;
   /* bf16 where the CPU computes it natively (avx512_bf16 and later); the model's master
    * weights, their gradients, the input and the probabilities stay f32 */
-  if (options->precision == STRATA_PRECISION_BF16 &&
-      (dnnl_get_effective_cpu_isa () & dnnl_cpu_isa_avx512_core_bf16) ==
-        dnnl_cpu_isa_avx512_core_bf16)
+  if (options->precision == STRATA_PRECISION_BF16 && strata_plan_has_bf16 ())
     plan->data_type = dnnl_bf16;
 
   if (!_strata_plan_check (dnnl_engine_create (&plan->engine, dnnl_cpu, 0),
@@ -538,6 +536,20 @@ _strata_plan_new_full (StrataModel             *model,
   plan->profile = g_strcmp0 (g_getenv ("STRATA_PLAN_PROFILE"), "1") == 0;
   plan->profile_us = g_new0 (double, plan->layers->len * 2);
   return g_steal_pointer (&plan);
+}
+
+/**
+ * strata_plan_has_bf16:
+ *
+ * Whether plans asked for %STRATA_PRECISION_BF16 compute in bf16: the processor has
+ * AVX512-BF16 (and oneDNN may use it: ONEDNN_MAX_CPU_ISA=AVX512_CORE says it may not).
+ * Elsewhere they compute in fp32, and a user who chose bf16 should be told.
+ */
+gboolean
+strata_plan_has_bf16 (void)
+{
+  return (dnnl_get_effective_cpu_isa () & dnnl_cpu_isa_avx512_core_bf16) ==
+         dnnl_cpu_isa_avx512_core_bf16;
 }
 
 /**

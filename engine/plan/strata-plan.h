@@ -53,6 +53,8 @@ typedef struct
 
 typedef struct _StrataPlan StrataPlan;
 
+gboolean      strata_plan_has_bf16          (void);
+
 StrataPlan   *strata_plan_new               (StrataModel             *model,
                                              const StrataPlanOptions *options,
                                              GError                 **error);

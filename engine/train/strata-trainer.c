@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
+#include "strata-batch-history.h"
 #include "strata-checkpoint.h"
 #include "strata-dataset.h"
 #include "strata-early-stopping.h"
@@ -60,6 +61,7 @@ struct _StrataTrainer
   double rate;                   /* images/s, smoothed over batches */
   double checkpoint_interval;    /* seconds between mid-epoch checkpoints */
   double last_checkpoint;
+  StrataBatchHistory *batches;   /* the per-batch curve, written with the last checkpoint */
 };
 
 G_DEFINE_QUARK (strata-train-error-quark, strata_train_error)
@@ -85,6 +87,7 @@ strata_trainer_free (StrataTrainer *self)
   g_clear_pointer (&self->val_cache, strata_feature_cache_free);
   g_clear_pointer (&self->features, g_free);
   g_clear_pointer (&self->monitor, g_free);
+  g_clear_pointer (&self->batches, strata_batch_history_free);
   strata_train_state_clear (&self->state);
   g_free (self);
 }
@@ -93,6 +96,23 @@ StrataRun *
 strata_trainer_get_run (StrataTrainer *self)
 {
   return self->run;
+}
+
+/* The per-batch curve of a resumed run, up to its checkpoint. Only a plot depends on it: a
+ * damaged file starts it afresh rather than keep the run from resuming. */
+static void
+load_batch_history (StrataTrainer *self)
+{
+  g_autofree char *path = strata_run_dup_path (self->run, STRATA_BATCH_HISTORY_FILE);
+  g_autoptr(GError) error = NULL;
+
+  self->batches = strata_batch_history_load (path, 0, &error);
+  if (self->batches == NULL)
+    {
+      g_warning ("%s", error->message);
+      self->batches = strata_batch_history_new (0);
+    }
+  strata_batch_history_truncate (self->batches, self->state.step);
 }
 
 /* Weights to start a new run from: "RUN", "RUN:last" or "RUN:best". */
@@ -330,6 +350,7 @@ strata_trainer_new (StrataProject            *project,
       strata_early_stopping_rearm (self->early_stopping);
       if (!strata_run_truncate_metrics (self->run, self->state.epoch, error))
         return NULL;
+      load_batch_history (self);
     }
   else
     {
@@ -346,6 +367,8 @@ strata_trainer_new (StrataProject            *project,
         return NULL;
     }
 
+  if (self->batches == NULL)
+    self->batches = strata_batch_history_new (0);
   loader_options.batch = strata_hyperparams_get_batch_size (hp);
   loader_options.seed = self->state.seed;
   loader_options.shuffle = TRUE;
@@ -382,6 +405,15 @@ save_checkpoint (StrataTrainer *self,
   g_clear_pointer (&self->state.early_stopping, json_node_unref);
   self->state.schedule = strata_schedule_save_state (self->schedule);
   self->state.early_stopping = strata_early_stopping_save_state (self->early_stopping);
+  /* before the checkpoint: a history ahead of it is cut back on resume, one behind would
+   * leave a gap in the curve */
+  if (g_str_equal (which, "last"))
+    {
+      g_autofree char *history = strata_run_dup_path (self->run, STRATA_BATCH_HISTORY_FILE);
+
+      if (!strata_batch_history_save (self->batches, history, error))
+        return FALSE;
+    }
   return strata_checkpoint_save (path, strata_session_get_model (self->session),
                                  self->optimizer, &self->state, error);
 }
@@ -680,6 +712,10 @@ train_batch (StrataTrainer    *self,
   self->state.loss_sum += loss * n;
   self->state.correct += correct;
   self->state.seen += n;
+  strata_batch_history_add (self->batches, self->state.step,
+                            (epoch - 1) + (double) self->state.batch /
+                                          MAX (strata_loader_get_n_batches (self->train_loader), 1),
+                            loss, (double) correct / MAX (n, 1));
 
   event->type = STRATA_TRAIN_EVENT_BATCH;
   event->epoch = epoch;
@@ -688,6 +724,7 @@ train_batch (StrataTrainer    *self,
   event->loss = self->state.loss_sum / self->state.seen;
   event->accuracy = (double) self->state.correct / self->state.seen;
   event->batch_loss = loss;
+  event->batch_accuracy = (double) correct / MAX (n, 1);
   event->val_loss = event->val_accuracy = NAN;
   return TRUE;
 }
@@ -806,6 +843,14 @@ train_epochs (StrataTrainer       *self,
   event.epoch = self->state.epoch + 1;
   event.batch = self->state.batch;
   event.n_batches = strata_loader_get_n_batches (self->train_loader);
+  /* the run says what it computed in: bf16 asked of a processor without it is fp32 */
+  event.precision_requested = strata_hyperparams_get_precision (
+                                strata_session_get_hyperparams (self->session));
+  event.precision = g_str_equal (event.precision_requested, "bf16") && strata_plan_has_bf16 ()
+                    ? "bf16" : "fp32";
+  json_object_set_string_member (strata_run_get_info (self->run), "precision", event.precision);
+  json_object_set_string_member (strata_run_get_info (self->run), "precision_requested",
+                                 event.precision_requested);
   emit (self, &event, callback, user_data);
   set_status (self, "running");
   if (!strata_run_save_info (self->run, error))
@@ -903,7 +948,10 @@ strata_train_event_to_json (const StrataTrainEvent *event)
       add_number (b, "loss", event->loss);
       add_number (b, "accuracy", event->accuracy);
       if (event->type == STRATA_TRAIN_EVENT_BATCH)
-        add_number (b, "batch_loss", event->batch_loss);
+        {
+          add_number (b, "batch_loss", event->batch_loss);
+          add_number (b, "batch_accuracy", event->batch_accuracy);
+        }
       else
         {
           add_number (b, "val_loss", event->val_loss);
@@ -928,6 +976,13 @@ strata_train_event_to_json (const StrataTrainEvent *event)
       add_number (b, "best_value", event->best_value);
       json_builder_set_member_name (b, "best_epoch");
       json_builder_add_int_value (b, event->best_epoch);
+    }
+  if (event->precision)
+    {
+      json_builder_set_member_name (b, "precision");
+      json_builder_add_string_value (b, event->precision);
+      json_builder_set_member_name (b, "precision_requested");
+      json_builder_add_string_value (b, event->precision_requested);
     }
   if (event->status)
     {

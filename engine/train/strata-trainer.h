@@ -44,6 +44,7 @@ typedef enum
  * @loss: mean training loss over @epoch so far
  * @accuracy: training accuracy over @epoch so far
  * @batch_loss: this batch's loss (BATCH)
+ * @batch_accuracy: this batch's training accuracy (BATCH)
  * @val_loss: validation loss (EPOCH; NAN without a validation split)
  * @val_accuracy: validation accuracy (EPOCH)
  * @lr: the learning rate of the last step
@@ -56,6 +57,9 @@ typedef enum
  * @best_epoch: the epoch it came from (0 before the first)
  * @is_best: this epoch is the new best (EPOCH)
  * @status: FINISHED: "finished", "stopped" (cancelled; resumable) or "early-stopped"
+ * @precision: STARTED: what the run computes in, "fp32" or "bf16"
+ * @precision_requested: STARTED: what its hyperparameters ask for; bf16 on a processor
+ *   without AVX512-BF16 runs in fp32
  */
 typedef struct
 {
@@ -69,6 +73,7 @@ typedef struct
   double loss;
   double accuracy;
   double batch_loss;
+  double batch_accuracy;
   double val_loss;
   double val_accuracy;
   double lr;
@@ -81,6 +86,8 @@ typedef struct
   int best_epoch;
   gboolean is_best;
   const char *status;
+  const char *precision;
+  const char *precision_requested;
 } StrataTrainEvent;
 
 JsonNode *strata_train_event_to_json (const StrataTrainEvent *event);
