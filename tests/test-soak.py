@@ -4,7 +4,7 @@
 # Each cycle starts one of `strata train --resume`, `strata train` (a new run), `strata
 # evaluate`, `strata export --zip` or `strata export --pytorch` on a small generated project
 # and kills it with SIGKILL after a random delay (up to a little more than the command takes
-# when it is left alone, so that some cycles let it finish). Then:
+# when it is left alone, so that some cycles let it finish, and at most 2.5 s). Then:
 #   - every project and run file parses: the project, each run's run.json, settings.json,
 #     metrics.jsonl (whole lines, epochs 1, 2, …), checkpoints (a safetensors header whose
 #     tensors fill the file), evaluations, and what the exports wrote;
@@ -183,11 +183,15 @@ def main():
         survivors = {}
         try:
             for i in range(1, args.kills + 1):
-                kind = rng.choice(kinds)
+                # every kind in each round of six, in a random order
+                if (i - 1) % len(kinds) == 0:
+                    order = rng.sample(kinds, len(kinds))
+                kind = order[(i - 1) % len(kinds)]
                 counts[kind] += 1
                 argv = command(kind, i)
                 before = last_epoch(project, "r")
-                delay = rng.uniform(0, 1.1 * took[kind])
+                # at most 2.5 s, so that 200 cycles take less than 10 minutes on 2 cores
+                delay = rng.uniform(0, min(1.1 * took[kind], 2.5))
                 process = subprocess.Popen([STRATA] + argv, stdout=subprocess.DEVNULL,
                                            stderr=subprocess.DEVNULL)
                 time.sleep(delay)
@@ -210,7 +214,7 @@ def main():
                     if os.path.isdir(os.path.join(runs_dir(project), name)):
                         run(["train", project, "--resume", name, "--max-batches", "3"])
                     else:
-                        run(argv[:5] + ["--max-batches", "3"])
+                        run(argv[:6] + ["--max-batches", "3"])
                 elif kind == "pytorch":
                     target = argv[-1]
                     if os.path.isdir(target):
