@@ -30,7 +30,9 @@ def check(condition, what):
 
 
 def run(args, rc=0, timeout=300, **kwargs):
-    """Runs `strata ARGS…`; checks its exit status is RC (None: any)."""
+    """Runs `strata ARGS…` in English; checks its exit status is RC (None: any)."""
+    # the messages the tests look for are the untranslated ones
+    kwargs.setdefault("env", dict(os.environ, LANGUAGE="en", LC_ALL="C.UTF-8"))
     out = subprocess.run([STRATA] + [str(a) for a in args], capture_output=True, text=True,
                          timeout=timeout, **kwargs)
     if rc is not None and out.returncode != rc:
