@@ -130,6 +130,7 @@ def test_bad_arguments(workdir):
         (["train"], "Say which project to train"),
         (["train", project, "--epochs", "-1"], "positive"),
         (["train", project, "--bogus"], "Unknown option"),
+        (["train", project, "--lr", "20"], "--lr takes a rate from 1e-09 to 10"),
         (["evaluate", project], "--run NAME"),
         (["evaluate", project, "--run", "a", "--split", "bogus"], "train, validation or test"),
         (["evaluate", project, "--run", "a", "--tta", "bogus"], "flip+crops"),
