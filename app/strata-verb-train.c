@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "strata-hyperparams.h"
 #include "strata-trainer.h"
 #include "strata-verbs.h"
 
@@ -205,6 +206,21 @@ strata_verb_train (int    argc,
     return strata_cli_usage_error (context, _("Say which project to train"));
   if (epochs < 0 || lr < 0 || max_batches < 0)
     return strata_cli_usage_error (context, _("Epochs, learning rate and batches are positive"));
+  if (lr > 0)
+    {
+      /* the project's own bounds, said here rather than as a malformed project */
+      g_autoptr(GTypeClass) klass = g_type_class_ref (STRATA_TYPE_HYPERPARAMS);
+      GParamSpecDouble *range = G_PARAM_SPEC_DOUBLE (
+        g_object_class_find_property (G_OBJECT_CLASS (klass), "learning-rate"));
+
+      if (lr < range->minimum || lr > range->maximum)
+        {
+          /* Translators: --lr is an option; %g are the lowest and highest learning rates */
+          g_autofree char *message = g_strdup_printf (_("--lr takes a rate from %g to %g"),
+                                                      range->minimum, range->maximum);
+          return strata_cli_usage_error (context, message);
+        }
+    }
 
   project = strata_project_load (argv[1], &error);
   if (project == NULL)

@@ -587,6 +587,19 @@ strata_plan_get_batch (StrataPlan *plan)
 }
 
 /**
+ * strata_plan_get_precision:
+ *
+ * Returns: what the plan computes in: %STRATA_PRECISION_BF16 only when bf16 was asked for
+ *   and the CPU computes it natively, else %STRATA_PRECISION_FP32
+ */
+StrataPrecision
+strata_plan_get_precision (StrataPlan *plan)
+{
+  g_return_val_if_fail (plan != NULL, STRATA_PRECISION_FP32);
+  return plan->data_type == dnnl_bf16 ? STRATA_PRECISION_BF16 : STRATA_PRECISION_FP32;
+}
+
+/**
  * strata_plan_get_input:
  *
  * Returns: (transfer none): where to put the batch before strata_plan_forward():

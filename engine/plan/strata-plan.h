@@ -61,6 +61,7 @@ StrataPlan   *strata_plan_new               (StrataModel             *model,
 void          strata_plan_free              (StrataPlan              *plan);
 StrataModel  *strata_plan_get_model         (StrataPlan              *plan);
 guint         strata_plan_get_batch         (StrataPlan              *plan);
+StrataPrecision strata_plan_get_precision   (StrataPlan              *plan);
 float        *strata_plan_get_input         (StrataPlan              *plan);
 gboolean      strata_plan_forward           (StrataPlan              *plan,
                                              guint                    n,

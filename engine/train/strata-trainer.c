@@ -237,6 +237,10 @@ make_plans (StrataTrainer *self,
   self->train_plan = strata_plan_new (model, &options, error);
   if (self->train_plan == NULL)
     return FALSE;
+  /* bf16 is asked for but runs only where the CPU computes it: the run says which ran */
+  json_object_set_string_member (strata_run_get_info (self->run), "precision",
+                                 strata_plan_get_precision (self->train_plan) ==
+                                 STRATA_PRECISION_BF16 ? "bf16" : "fp32");
   options.mode = STRATA_PLAN_INFER;
   self->eval_plan = strata_plan_new (model, &options, error);
   if (self->eval_plan == NULL)
