@@ -775,6 +775,9 @@ _strata_graph_editor_dup_test_layout (StrataGraphEditor *self)
   }
   json_builder_end_object (b);
 
+  json_builder_set_member_name (b, "inspector_shows");
+  json_builder_add_value (b, _strata_graph_inspector_dup_shown (self->inspector));
+
   json_builder_set_member_name (b, "selection");
   json_builder_begin_array (b);
   for (guint i = 0; selection[i]; i++)

@@ -15,6 +15,8 @@
 #   modified    an edit undone to the end leaves the project unmodified again
 #   refusal     a link that would make a loop, drawn port to port, is refused with the reason
 #               shown over the graph
+#   pretrained  a VGG16 layer from the palette: its weights named for a person, its trainable
+#               share with a unit, moved by a click on the slider
 #
 # usage: test-canvas-ui.py STRATA [OUTDIR]   (exit 77, skipped, without xvfb-run or xdotool)
 
@@ -188,6 +190,34 @@ def test_refusal(app, outdir):
           "and once let go, the canvas says why: %s" % editor["notice"])
 
 
+def test_pretrained(app, outdir):
+    """A VGG16 backbone dragged from the palette: its inspector, and its slider by pointer."""
+    editor = editor_of(app)
+    app.drag(editor["palette"]["VGG16"], empty_spot(editor))
+    editor = wait_for("the VGG16 layer", lambda: (lambda e: e if "vgg16" in e["nodes"] else None)(editor_of(app)))
+    time.sleep(1.0)   # the inspector slides to the new layer
+    editor = editor_of(app)
+    shows = editor["inspector_shows"]
+    check(shows.get("weights") == "ImageNet (Keras)",
+          "the weights are named for a person, not by their id: %s" % shows.get("weights"))
+    check(shows.get("percent_label") == "0 %", "the share has its unit: %r"
+          % shows.get("percent_label"))
+    check(shows["weights_subtitle"] != "All frozen" or not shows["trainable"] or
+          "frozen" in shows["trainable_subtitle"],
+          "the Trainable switch does not contradict “All frozen”: %s" % shows["trainable_subtitle"])
+    app.screenshot(outdir, "canvas-pretrained")
+
+    # a click on the slider's track, a quarter of the way along, moves the share there
+    field = editor["inspector"]["trainable_percent"]
+    glide_click(app, field)
+    shows = wait_for("the new share", lambda: (lambda s: s if s.get("trainable_percent", 0) > 0 else None)(editor_of(app)["inspector_shows"]))
+    share = round(shows["trainable_percent"])
+    check(10 <= share <= 40, "the click moved the share to about a quarter: %d" % share)
+    check(shows["percent_label"] == "%d %%" % share, "and the label follows: %r"
+          % shows["percent_label"])
+    app.screenshot(outdir, "canvas-pretrained-share")
+
+
 def run(strata, outdir):
     home = tempfile.mkdtemp(prefix="strata-canvas-ui-")
     try:
@@ -202,7 +232,10 @@ def run(strata, outdir):
             print("ok 3 - an edit undone to the end leaves the project unmodified")
             test_refusal(app, outdir)
             print("ok 4 - a link that would make a loop is refused, and the canvas says why")
+            test_pretrained(app, outdir)
+            print("ok 5 - a pretrained layer's inspector: named weights, its share in %, the slider")
             app.key("ctrl+w")
+            app.click_dialog_button("Save Changes?", "Discard")
             app.wait_exit("the window did not close")
         finally:
             app.finish()
@@ -215,4 +248,4 @@ def run(strata, outdir):
 
 
 if __name__ == "__main__":
-    sys.exit(main_under_xvfb(__file__, run, 4, screen="1280x800"))
+    sys.exit(main_under_xvfb(__file__, run, 5, screen="1280x800"))
