@@ -10,8 +10,9 @@
 #
 #   first view  the whole example fits on the Model page at 1280×800, its node text at least
 #               9 px high (zoomed out, the nodes show their titles only)
-#   toolbar     every canvas toolbar button clicked: Zoom In, Zoom Out, Reset Zoom, Show Whole
-#               Model, Add Layer (its menu adds a layer), Undo, Redo; the minimap recentres
+#   toolbar     every canvas toolbar button clicked: Zoom In, Zoom Out, Reset Zoom (the minimap
+#               then shows and a click on it scrolls), Show Whole Model, Add Layer (its menu
+#               opens), Undo, Redo of a Dense layer dragged from the palette
 #   modified    an edit undone to the end leaves the project unmodified again
 #   refusal     a link that would make a loop, drawn port to port, is refused with the reason
 #               shown over the graph
@@ -42,8 +43,7 @@ def model_page(app):
 
 
 def glide_click(app, point):
-    """Moves onto POINT from a little way off, as a hand does (a pointer that jumps there in
-    one warp can leave GTK without the crossing events a button needs), then clicks."""
+    """Moves onto POINT from a little way off, as a hand does, then clicks."""
     x, y = app.screen(point)
     for i in range(8, 0, -1):
         xdotool("mousemove", x + 5 * i, y + 4 * i)
