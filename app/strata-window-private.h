@@ -44,6 +44,7 @@ struct _StrataWindow
   StrataProject *project;
   char *recovery_id;
   guint autosave_source;
+  char *clean_data;             /* the project as last saved or opened unmodified */
 
   /* State */
   guint close_after_stop : 1;

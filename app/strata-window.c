@@ -84,6 +84,12 @@ update_title (StrataWindow *self)
 static void
 on_project_modified (StrataWindow *self)
 {
+  /* what an edit undone to the end must give back for the project to count as unmodified */
+  if (!strata_project_get_modified (self->project))
+    {
+      g_free (self->clean_data);
+      self->clean_data = strata_project_to_data (self->project, NULL);
+    }
   update_title (self);
   _strata_window_actions_update (self);
 }
@@ -111,9 +117,22 @@ on_switcher_title_visible (StrataWindow *self)
 static void
 on_editor_modified (StrataWindow *self)
 {
-  /* an edit undone back to the saved graph still counts as a change to the project */
-  if (strata_graph_editor_get_modified (self->graph_editor) && self->project)
-    strata_project_set_modified (self->project, TRUE);
+  g_autofree char *data = NULL;
+
+  if (self->project == NULL)
+    return;
+  if (strata_graph_editor_get_modified (self->graph_editor))
+    {
+      strata_project_set_modified (self->project, TRUE);
+      return;
+    }
+  /* Every edit undone: the project is as saved again, unless something outside the graph
+   * (the data, the hyperparameters) changed meanwhile; the whole file tells. */
+  if (self->clean_data == NULL || !strata_project_get_modified (self->project))
+    return;
+  data = strata_project_to_data (self->project, NULL);
+  if (g_str_equal (data, self->clean_data))
+    strata_project_set_modified (self->project, FALSE);
 }
 
 static void
@@ -151,6 +170,8 @@ strata_window_set_project (StrataWindow  *self,
   g_return_if_fail (self->project == NULL);
 
   self->project = g_object_ref (project);
+  if (!strata_project_get_modified (project))
+    self->clean_data = strata_project_to_data (project, NULL);
   g_signal_connect_object (project, "notify::modified", G_CALLBACK (on_project_modified), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (project, "notify::path", G_CALLBACK (on_project_modified), self,
@@ -271,6 +292,7 @@ strata_window_finalize (GObject *object)
   StrataWindow *self = (StrataWindow *) object;
 
   g_clear_pointer (&self->recovery_id, g_free);
+  g_clear_pointer (&self->clean_data, g_free);
 
   G_OBJECT_CLASS (strata_window_parent_class)->finalize (object);
 }

@@ -14,5 +14,10 @@ G_BEGIN_DECLS
 StrataGraphGeometry *_strata_graph_canvas_get_geometry (StrataGraphCanvas *self);
 StrataPoint          _strata_graph_canvas_to_view      (StrataGraphCanvas *self,
                                                         StrataPoint        canvas_point);
+GtkWidget           *_strata_graph_canvas_get_toolbar  (StrataGraphCanvas *self);
+GtkWidget           *_strata_graph_canvas_get_minimap  (StrataGraphCanvas *self);
+const char          *_strata_graph_canvas_get_notice   (StrataGraphCanvas *self);
+gboolean             _strata_graph_canvas_get_compact  (StrataGraphCanvas *self,
+                                                        double            *text_px);
 
 G_END_DECLS

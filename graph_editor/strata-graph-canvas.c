@@ -43,6 +43,10 @@
 #define OVERLAY_MARGIN   12
 #define AUTOPAN_MARGIN   36     /* view pixels from an edge where dragging scrolls */
 #define AUTOPAN_SPEED    16     /* view pixels per frame at the very edge */
+#define MIN_TEXT_PX       9.0   /* no node text is drawn smaller than this, in view pixels */
+#define COMPACT_TITLE_PX 10.0   /* a compact node's title, at the least */
+#define INITIAL_ZOOM_MIN  0.4   /* the first view of a long model: fit, but not below this */
+#define NOTICE_SECONDS    5
 
 typedef enum
 {
@@ -60,6 +64,7 @@ struct _StrataGraphCanvas
   GtkWidget *toolbar;
   GtkButton *zoom_button;
   StrataGraphMinimap *minimap;
+  GtkLabel *notice;
   StrataGraphAddPopover *add_popover;
   GMenuModel *context_menu_model;
   GtkWidget *context_menu;
@@ -83,6 +88,8 @@ struct _StrataGraphCanvas
   StrataViewTransform view;
   gboolean view_ready;
   gboolean in_allocate;
+  gboolean compact;                /* zoomed out: nodes show their titles only */
+  guint notice_source;
 
   /* Pointer */
   GtkGesture *primary_drag;
@@ -145,6 +152,56 @@ static void ensure_visible       (StrataGraphCanvas *self,
 
 /* View ---------------------------------------------------------------------------------------- */
 
+/* The size of the canvas' font, which a node's title uses, in pixels at zoom 1. */
+static double
+base_font_px (StrataGraphCanvas *self)
+{
+  PangoContext *context = gtk_widget_get_pango_context (GTK_WIDGET (self));
+  const PangoFontDescription *font = pango_context_get_font_description (context);
+  double size, dpi;
+
+  if (font == NULL || pango_font_description_get_size (font) <= 0)
+    return 14.0;
+  size = pango_font_description_get_size (font) / (double) PANGO_SCALE;
+  if (pango_font_description_get_size_is_absolute (font))
+    return size;
+  dpi = pango_cairo_context_get_resolution (context);
+  return size * (dpi > 0 ? dpi : 96.0) / 72.0;
+}
+
+/* A node's smallest line (its footer) is 0.8 em: below MIN_TEXT_PX the secondary lines go,
+ * and the canvas draws the title itself, at a size that stays legible. */
+static gboolean
+wants_compact (StrataGraphCanvas *self,
+               double             zoom)
+{
+  return base_font_px (self) * 0.8 * zoom < MIN_TEXT_PX;
+}
+
+static double
+compact_title_px (StrataGraphCanvas *self)
+{
+  return MAX (COMPACT_TITLE_PX, base_font_px (self) * self->view.zoom);
+}
+
+static void
+update_detail (StrataGraphCanvas *self)
+{
+  gboolean compact = wants_compact (self, self->view.zoom);
+  GHashTableIter iter;
+  gpointer value;
+
+  if (compact == self->compact)
+    return;
+  self->compact = compact;
+  g_hash_table_iter_init (&iter, self->nodes);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (compact)
+      gtk_widget_add_css_class (value, "compact");
+    else
+      gtk_widget_remove_css_class (value, "compact");
+}
+
 static void
 set_view (StrataGraphCanvas         *self,
           const StrataViewTransform *view)
@@ -158,6 +215,7 @@ set_view (StrataGraphCanvas         *self,
     {
       g_autofree char *label = g_strdup_printf ("%.0f%%", round (self->view.zoom * 100));
       gtk_button_set_label (self->zoom_button, label);
+      update_detail (self);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
     }
   if (!self->in_allocate)
@@ -224,11 +282,11 @@ fit_view (StrataGraphCanvas *self,
   bounds.height += 32;
   strata_view_transform_fit (&view, &bounds, width, height, FIT_MARGIN, 1.0);
 
-  /* A long model opened for the first time: readable text beats seeing the end. Start at
-   * the input and let the user scroll down. */
-  if (initial && view.zoom < 0.8)
+  /* The first view shows the whole model (the nodes drop their secondary lines to keep the
+   * text legible); only a very long one starts at its input, to be scrolled down. */
+  if (initial && view.zoom < INITIAL_ZOOM_MIN)
     {
-      view.zoom = 0.8;
+      view.zoom = INITIAL_ZOOM_MIN;
       strata_view_transform_center_on (&view, bounds.x + bounds.width / 2, bounds.y,
                                        width, height);
       view.y = FIT_MARGIN - bounds.y * view.zoom;
@@ -491,6 +549,8 @@ on_node_added (StrataGraphCanvas *self,
 
   /* Nodes go under the overlays (toolbar, minimap), which come last among our children. */
   gtk_widget_insert_before (widget, GTK_WIDGET (self), self->toolbar);
+  if (self->compact)
+    gtk_widget_add_css_class (widget, "compact");
   g_hash_table_insert (self->nodes, g_strdup (id), widget);
   strata_graph_node_update (STRATA_GRAPH_NODE (widget), self->graph);
   update_node_geometry (self, id, FALSE);
@@ -650,6 +710,22 @@ strata_graph_canvas_size_allocate (GtkWidget *widget,
                                                 &GRAPHENE_POINT_INIT (width - w - OVERLAY_MARGIN,
                                                                       height - h - OVERLAY_MARGIN)));
 
+  if (gtk_widget_get_visible (GTK_WIDGET (self->notice)))
+    {
+      int max_width = MAX (1, width - 2 * OVERLAY_MARGIN);
+
+      gtk_widget_measure (GTK_WIDGET (self->notice), GTK_ORIENTATION_HORIZONTAL, -1, NULL, &w,
+                          NULL, NULL);
+      w = MIN (w, max_width);
+      gtk_widget_measure (GTK_WIDGET (self->notice), GTK_ORIENTATION_VERTICAL, w, NULL, &h,
+                          NULL, NULL);
+      /* at the bottom, in the middle, clear of the toolbar at the top */
+      gtk_widget_allocate (GTK_WIDGET (self->notice), w, h, -1,
+                           gsk_transform_translate (NULL,
+                                                    &GRAPHENE_POINT_INIT ((width - w) / 2.0,
+                                                                          height - h - 3 * OVERLAY_MARGIN)));
+    }
+
   gtk_popover_present (GTK_POPOVER (self->add_popover));
   gtk_popover_present (GTK_POPOVER (self->context_menu));
   update_minimap (self);
@@ -793,15 +869,17 @@ snapshot_link_labels (StrataGraphCanvas *self,
   const PangoFontDescription *base;
   double zoom = self->view.zoom;
 
-  /* Below this the text is unreadable and only clutters. */
-  if (zoom < 0.45)
+  double px = MAX (base_font_px (self) * 0.82 * zoom, MIN_TEXT_PX);
+
+  /* Below this even the shortest gap between layers has no room for legible text. */
+  if (zoom < 0.3)
     return;
 
   layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
   base = pango_context_get_font_description (pango_layout_get_context (layout));
   font = pango_font_description_copy (base);
-  pango_font_description_set_size (font, (int) (pango_font_description_get_size (base) * 0.82 *
-                                                zoom));
+  /* never smaller than MIN_TEXT_PX: zoomed out, a label that has no room is left out */
+  pango_font_description_set_absolute_size (font, px * PANGO_SCALE);
   pango_layout_set_font_description (layout, font);
   pango_font_description_free (font);
 
@@ -820,7 +898,7 @@ snapshot_link_labels (StrataGraphCanvas *self,
       graphene_rect_t box;
       float border_width[4];
       GdkRGBA border_color[4];
-      double pad_x = 7 * zoom, pad_y = 2 * zoom;
+      double pad_x = MAX (7 * zoom, 4), pad_y = MAX (2 * zoom, 1);
 
       if (link_is_detached (self, link) || g_hash_table_contains (labelled, link->src) ||
           !strata_graph_get_output_shape (self->graph, link->src, &shape) ||
@@ -848,6 +926,9 @@ snapshot_link_labels (StrataGraphCanvas *self,
       text = strata_shape_to_string (&shape);
       pango_layout_set_text (layout, text, -1);
       pango_layout_get_pixel_extents (layout, &ink, &logical);
+      /* between the two layers, not over them */
+      if (logical.height + 2 * pad_y > 2 * drop * zoom)
+        continue;
       mid = to_view (self, (StrataPoint) { from.x, from.y + drop });
       box = GRAPHENE_RECT_INIT (round (mid.x - logical.width / 2.0 - pad_x),
                                 round (mid.y - logical.height / 2.0 - pad_y),
@@ -930,6 +1011,59 @@ snapshot_band (StrataGraphCanvas *self,
   gtk_snapshot_append_border (snapshot, &outline, border_width, border_color);
 }
 
+/* Zoomed out, a node's own labels would be too small to read: they are hidden (the "compact"
+ * style class) and each title is drawn here at a legible size, where the node's title is, as
+ * much as fits. A node too small even for that shows no text. */
+static void
+snapshot_compact_titles (StrataGraphCanvas *self,
+                         GtkSnapshot       *snapshot)
+{
+  double px = compact_title_px (self);
+  g_autoptr(PangoFontDescription) font = NULL;
+  PangoContext *context = gtk_widget_get_pango_context (GTK_WIDGET (self));
+
+  font = pango_font_description_copy (pango_context_get_font_description (context));
+  pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
+  pango_font_description_set_absolute_size (font, px * PANGO_SCALE);
+
+  for (guint i = 0; i < strata_graph_geometry_get_n_nodes (self->geometry); i++)
+    {
+      const char *id = strata_graph_geometry_get_nth_id (self->geometry, i);
+      GtkWidget *node = g_hash_table_lookup (self->nodes, id);
+      GtkWidget *title;
+      g_autoptr(PangoLayout) layout = NULL;
+      graphene_rect_t box;
+      StrataRect rect;
+      StrataPoint top_left;
+      PangoRectangle extents;
+      GdkRGBA color;
+      double height;
+
+      if (node == NULL || !strata_graph_geometry_get_rect (self->geometry, id, &rect) ||
+          (title = strata_graph_node_get_title_widget (STRATA_GRAPH_NODE (node))) == NULL ||
+          !gtk_widget_compute_bounds (title, GTK_WIDGET (self), &box))
+        continue;
+      top_left = to_view (self, (StrataPoint) { rect.x, rect.y });
+      height = rect.height * self->view.zoom;
+      layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), id);
+      pango_layout_set_font_description (layout, font);
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+      pango_layout_set_width (layout, (int) (box.size.width * PANGO_SCALE));
+      pango_layout_get_pixel_extents (layout, NULL, &extents);
+      if (extents.height > height - 2 || box.size.width < 2 * px)
+        continue;
+      G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+      gtk_style_context_get_color (gtk_widget_get_style_context (node), &color);
+      G_GNUC_END_IGNORE_DEPRECATIONS
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot,
+                              &GRAPHENE_POINT_INIT (box.origin.x,
+                                                    top_left.y + (height - extents.height) / 2));
+      gtk_snapshot_append_layout (snapshot, layout, &color);
+      gtk_snapshot_restore (snapshot);
+    }
+}
+
 static void
 strata_graph_canvas_snapshot (GtkWidget   *widget,
                               GtkSnapshot *snapshot)
@@ -955,6 +1089,8 @@ strata_graph_canvas_snapshot (GtkWidget   *widget,
           if (node)
             gtk_widget_snapshot_child (widget, node, snapshot);
         }
+      if (self->compact)
+        snapshot_compact_titles (self, snapshot);
 
       snapshot_link_preview (self, snapshot, &colors, width, height);
     }
@@ -964,6 +1100,7 @@ strata_graph_canvas_snapshot (GtkWidget   *widget,
 
   gtk_widget_snapshot_child (widget, self->toolbar, snapshot);
   gtk_widget_snapshot_child (widget, GTK_WIDGET (self->minimap), snapshot);
+  gtk_widget_snapshot_child (widget, GTK_WIDGET (self->notice), snapshot);
 }
 
 /* Minimap ------------------------------------------------------------------------------------- */
@@ -1143,6 +1280,57 @@ raise_node (StrataGraphCanvas *self,
     gtk_widget_insert_before (widget, GTK_WIDGET (self), self->toolbar);
 }
 
+static gboolean
+hide_notice (gpointer user_data)
+{
+  StrataGraphCanvas *self = user_data;
+
+  self->notice_source = 0;
+  gtk_widget_set_visible (GTK_WIDGET (self->notice), FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+/* Says why something the pointer did was refused, for a few seconds, over the graph. */
+static void
+show_notice (StrataGraphCanvas *self,
+             const char        *text)
+{
+  gtk_label_set_label (self->notice, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->notice), TRUE);
+  g_clear_handle_id (&self->notice_source, g_source_remove);
+  self->notice_source = g_timeout_add_seconds (NOTICE_SECONDS, hide_notice, self);
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+}
+
+/* Why the dragged link cannot end on the port or node under the pointer. */
+static char *
+dup_link_refusal (StrataGraphCanvas *self,
+                  const StrataHit   *hit)
+{
+  g_autoptr(GError) error = NULL;
+  StrataNode *node;
+
+  if (hit->kind == STRATA_HIT_PORT)
+    strata_link_drag_accepts (self->link_drag, self->graph, hit->node_id, hit->direction,
+                              hit->port, NULL, &error);
+  else if (hit->kind == STRATA_HIT_NODE &&
+           (node = strata_graph_get_node (self->graph, hit->node_id)) != NULL)
+    {
+      if (self->link_drag->direction == STRATA_PORT_INPUT)
+        strata_link_drag_accepts (self->link_drag, self->graph, hit->node_id,
+                                  STRATA_PORT_OUTPUT, 0, NULL, &error);
+      else
+        for (guint port = 0; port < MAX (strata_node_get_n_inputs (node), 1); port++)
+          {
+            g_clear_error (&error);
+            if (strata_link_drag_accepts (self->link_drag, self->graph, hit->node_id,
+                                          STRATA_PORT_INPUT, port, NULL, &error))
+              break;
+          }
+    }
+  return error ? g_strdup (error->message) : NULL;
+}
+
 static void
 set_link_hover (StrataGraphCanvas   *self,
                 const char          *id,
@@ -1218,7 +1406,16 @@ update_link (StrataGraphCanvas *self)
                                                  hit.direction, hit.port, NULL, NULL);
       if (g_strcmp0 (hit.node_id, self->link_hover_id) != 0 ||
           hit.port != self->link_hover_port || hit.direction != self->link_hover_direction)
-        set_link_hover (self, hit.node_id, hit.direction, hit.port, valid);
+        {
+          set_link_hover (self, hit.node_id, hit.direction, hit.port, valid);
+          /* the drag's own hint: why this port is greyed out */
+          if (!valid)
+            {
+              g_autofree char *why = dup_link_refusal (self, &hit);
+              if (why)
+                show_notice (self, why);
+            }
+        }
     }
   else
     set_link_hover (self, NULL, 0, 0, FALSE);
@@ -1229,9 +1426,21 @@ static void
 end_link (StrataGraphCanvas *self,
           gboolean           cancelled)
 {
-  g_autoptr(StrataLinkDrag) drag = g_steal_pointer (&self->link_drag);
+  g_autofree char *refusal = NULL;
+  g_autoptr(StrataLinkDrag) drag = NULL;
   GHashTableIter iter;
   gpointer value;
+
+  if (!cancelled && self->link_drag != NULL)
+    {
+      StrataHit hit = hit_test (self, self->pointer.x, self->pointer.y, PORT_TOLERANCE * 1.5);
+      StrataLinkEnds ends;
+
+      if (strata_link_drag_resolve (self->link_drag, self->graph, &hit, &ends) ==
+          STRATA_LINK_DROP_NOTHING)
+        refusal = dup_link_refusal (self, &hit);
+    }
+  drag = g_steal_pointer (&self->link_drag);
 
   set_link_hover (self, NULL, 0, 0, FALSE);
   g_hash_table_iter_init (&iter, self->nodes);
@@ -1259,7 +1468,7 @@ end_link (StrataGraphCanvas *self,
               strata_undo_manager_disconnect (self->undo, drag->detached_dst, drag->detached_port);
             }
           if (!strata_undo_manager_connect (self->undo, src, dst, ends.port, &error))
-            g_debug ("Link refused: %s", error->message);
+            show_notice (self, error->message);
           if (drag->detached_dst)
             strata_undo_manager_end_group (self->undo);
           break;
@@ -1274,6 +1483,9 @@ end_link (StrataGraphCanvas *self,
 
         case STRATA_LINK_DROP_NOTHING:
         default:
+          /* let go on a port or layer it cannot join: say why rather than do nothing */
+          if (refusal)
+            show_notice (self, refusal);
           break;
         }
     }
@@ -1359,6 +1571,24 @@ update_box (StrataGraphCanvas *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* Whether a press at (@x, @y) is on one of the widgets drawn over the graph (the toolbar, the
+ * minimap, the notice): those take their own clicks. The canvas' gestures see every press
+ * under it, its children's included, and claiming one would cancel the button's own click. */
+static gboolean
+is_on_overlay (StrataGraphCanvas *self,
+               double             x,
+               double             y)
+{
+  GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (self), x, y, GTK_PICK_DEFAULT);
+  GtkWidget *overlays[] = { self->toolbar, GTK_WIDGET (self->minimap),
+                            GTK_WIDGET (self->notice) };
+
+  for (guint i = 0; picked && i < G_N_ELEMENTS (overlays); i++)
+    if (picked == overlays[i] || gtk_widget_is_ancestor (picked, overlays[i]))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 on_primary_drag_begin (GtkGestureDrag    *gesture,
                        double             x,
@@ -1369,6 +1599,9 @@ on_primary_drag_begin (GtkGestureDrag    *gesture,
   gboolean extend;
   StrataHit hit;
 
+  /* A press on the toolbar is the button's: left unclaimed, the drag does nothing with it. */
+  if (is_on_overlay (self, x, y))
+    return;
   if (self->graph == NULL)
     {
       gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
@@ -1664,6 +1897,8 @@ on_pan_begin (GtkGestureDrag    *gesture,
               double             y,
               StrataGraphCanvas *self)
 {
+  if (is_on_overlay (self, x, y))
+    return;
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
   self->pan_start = self->view;
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "grabbing");
@@ -1676,7 +1911,12 @@ on_pan_update (GtkGestureDrag    *gesture,
                StrataGraphCanvas *self)
 {
   StrataViewTransform view = self->pan_start;
+  GdkEventSequence *sequence = gtk_gesture_single_get_current_sequence (GTK_GESTURE_SINGLE (gesture));
 
+  /* not claimed: a press on the toolbar or minimap */
+  if (gtk_gesture_get_sequence_state (GTK_GESTURE (gesture), sequence) !=
+      GTK_EVENT_SEQUENCE_CLAIMED)
+    return;
   strata_view_transform_pan (&view, dx, dy);
   set_view (self, &view);
 }
@@ -2260,7 +2500,8 @@ on_context_click (GtkGestureClick   *gesture,
 {
   StrataHit hit;
 
-  if (self->graph == NULL || self->interaction != INTERACTION_NONE)
+  if (self->graph == NULL || self->interaction != INTERACTION_NONE ||
+      is_on_overlay (self, x, y))
     return;
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
   self->pointer = (StrataPoint) { x, y };
@@ -2308,6 +2549,7 @@ strata_graph_canvas_dispose (GObject *object)
   g_clear_object (&self->graph_signals);
   g_clear_object (&self->undo_signals);
   g_clear_pointer (&self->context_menu, gtk_widget_unparent);
+  g_clear_handle_id (&self->notice_source, g_source_remove);
   if (self->autopan_tick)
     {
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->autopan_tick);
@@ -2450,6 +2692,7 @@ strata_graph_canvas_class_init (StrataGraphCanvasClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataGraphCanvas, toolbar);
   gtk_widget_class_bind_template_child (widget_class, StrataGraphCanvas, zoom_button);
   gtk_widget_class_bind_template_child (widget_class, StrataGraphCanvas, minimap);
+  gtk_widget_class_bind_template_child (widget_class, StrataGraphCanvas, notice);
   gtk_widget_class_bind_template_child (widget_class, StrataGraphCanvas, add_popover);
   gtk_widget_class_bind_template_child (widget_class, StrataGraphCanvas, context_menu_model);
   gtk_widget_class_bind_template_callback (widget_class, on_minimap_navigate);
@@ -2804,4 +3047,40 @@ _strata_graph_canvas_to_view (StrataGraphCanvas *self,
                               StrataPoint        canvas_point)
 {
   return to_view (self, canvas_point);
+}
+
+GtkWidget *
+_strata_graph_canvas_get_toolbar (StrataGraphCanvas *self)
+{
+  g_return_val_if_fail (STRATA_IS_GRAPH_CANVAS (self), NULL);
+  return self->toolbar;
+}
+
+GtkWidget *
+_strata_graph_canvas_get_minimap (StrataGraphCanvas *self)
+{
+  g_return_val_if_fail (STRATA_IS_GRAPH_CANVAS (self), NULL);
+  return GTK_WIDGET (self->minimap);
+}
+
+/* The notice shown over the graph, or %NULL */
+const char *
+_strata_graph_canvas_get_notice (StrataGraphCanvas *self)
+{
+  g_return_val_if_fail (STRATA_IS_GRAPH_CANVAS (self), NULL);
+  return gtk_widget_get_visible (GTK_WIDGET (self->notice)) ? gtk_label_get_label (self->notice)
+                                                             : NULL;
+}
+
+/* Whether the nodes show their titles only, and the size of the smallest node text drawn,
+ * in view pixels. */
+gboolean
+_strata_graph_canvas_get_compact (StrataGraphCanvas *self,
+                                  double            *text_px)
+{
+  g_return_val_if_fail (STRATA_IS_GRAPH_CANVAS (self), FALSE);
+  if (text_px)
+    *text_px = self->compact ? compact_title_px (self)
+                             : base_font_px (self) * 0.8 * self->view.zoom;
+  return self->compact;
 }

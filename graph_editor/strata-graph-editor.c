@@ -661,6 +661,58 @@ _strata_graph_editor_dup_test_layout (StrataGraphEditor *self)
   json_builder_set_member_name (b, "zoom");
   json_builder_add_double_value (b, strata_graph_canvas_get_zoom (self->canvas));
 
+  /* the toolbar's buttons by their action ("undo", "fit"), the minimap, the notice, and how
+   * small the node text is drawn */
+  json_builder_set_member_name (b, "toolbar");
+  json_builder_begin_object (b);
+  for (GtkWidget *child = gtk_widget_get_first_child (_strata_graph_canvas_get_toolbar (self->canvas));
+       child; child = gtk_widget_get_next_sibling (child))
+    {
+      const char *action = GTK_IS_ACTIONABLE (child)
+                           ? gtk_actionable_get_action_name (GTK_ACTIONABLE (child)) : NULL;
+      StrataPoint p;
+
+      if (action && g_str_has_prefix (action, "canvas.") && gtk_widget_get_mapped (child) &&
+          window_point (child, gtk_widget_get_width (child) / 2.0,
+                        gtk_widget_get_height (child) / 2.0, &p))
+        {
+          json_builder_set_member_name (b, action + strlen ("canvas."));
+          json_builder_begin_array (b);
+          json_builder_add_double_value (b, p.x);
+          json_builder_add_double_value (b, p.y);
+          json_builder_add_double_value (b, gtk_widget_get_width (child));
+          json_builder_add_double_value (b, gtk_widget_get_height (child));
+          json_builder_add_boolean_value (b, gtk_widget_get_sensitive (child));
+          json_builder_end_array (b);
+        }
+    }
+  json_builder_end_object (b);
+  {
+    GtkWidget *minimap = _strata_graph_canvas_get_minimap (self->canvas);
+    const char *notice = _strata_graph_canvas_get_notice (self->canvas);
+    double text_px = 0;
+    gboolean compact = _strata_graph_canvas_get_compact (self->canvas, &text_px);
+    StrataPoint p;
+
+    /* shown (and clickable) only while part of the graph is out of view */
+    if (gtk_widget_get_mapped (minimap) && gtk_widget_get_can_target (minimap) &&
+        window_point (minimap, gtk_widget_get_width (minimap) / 2.0,
+                      gtk_widget_get_height (minimap) / 2.0, &p))
+      {
+        json_builder_set_member_name (b, "minimap");
+        add_point (b, p);
+      }
+    json_builder_set_member_name (b, "notice");
+    if (notice)
+      json_builder_add_string_value (b, notice);
+    else
+      json_builder_add_null_value (b);
+    json_builder_set_member_name (b, "compact");
+    json_builder_add_boolean_value (b, compact);
+    json_builder_set_member_name (b, "text_px");
+    json_builder_add_double_value (b, text_px);
+  }
+
   json_builder_set_member_name (b, "nodes");
   json_builder_begin_object (b);
   for (guint i = 0; i < strata_graph_geometry_get_n_nodes (geometry); i++)
@@ -677,6 +729,12 @@ _strata_graph_editor_dup_test_layout (StrataGraphEditor *self)
       json_builder_set_member_name (b, "center");
       add_canvas_point (b, self->canvas,
                         (StrataPoint) { rect.x + rect.width / 2, rect.y + rect.height / 2 });
+      /* the card's corners on the screen */
+      json_builder_set_member_name (b, "top_left");
+      add_canvas_point (b, self->canvas, (StrataPoint) { rect.x, rect.y });
+      json_builder_set_member_name (b, "bottom_right");
+      add_canvas_point (b, self->canvas,
+                        (StrataPoint) { rect.x + rect.width, rect.y + rect.height });
       json_builder_set_member_name (b, "inputs");
       json_builder_begin_array (b);
       for (guint k = 0; k < strata_node_get_n_inputs (node); k++)
@@ -716,6 +774,9 @@ _strata_graph_editor_dup_test_layout (StrataGraphEditor *self)
       }
   }
   json_builder_end_object (b);
+
+  json_builder_set_member_name (b, "inspector_shows");
+  json_builder_add_value (b, _strata_graph_inspector_dup_shown (self->inspector));
 
   json_builder_set_member_name (b, "selection");
   json_builder_begin_array (b);

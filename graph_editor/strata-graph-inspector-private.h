@@ -13,4 +13,6 @@ G_BEGIN_DECLS
 GtkWidget *_strata_graph_inspector_get_field (StrataGraphInspector *self,
                                               const char           *name);
 
+JsonNode  *_strata_graph_inspector_dup_shown (StrataGraphInspector *self);
+
 G_END_DECLS

@@ -65,6 +65,7 @@ struct _StrataGraphInspector
   GtkSwitch *trainable_switch;
   GtkSpinButton *inputs_spin;
   AdwActionRow *percent_row;
+  GtkLabel *percent_value;
 };
 
 G_DEFINE_FINAL_TYPE (StrataGraphInspector, strata_graph_inspector, GTK_TYPE_WIDGET)
@@ -141,16 +142,59 @@ on_switch_changed (GtkSwitch  *toggle,
              g_variant_new_boolean (gtk_switch_get_active (toggle)));
 }
 
+/* What a pretrained backbone's weights choices say in the list, instead of their ids. */
+static const struct
+{
+  const char *id;
+  const char *label;
+} weights_labels[] = {
+  { "imagenet-keras", N_("ImageNet (Keras)") },
+  { "imagenet-torch", N_("ImageNet (PyTorch)") },
+  { "file", N_("From a File…") },
+  { "none", N_("None (random)") },
+};
+
+static const char *
+choice_label (const StrataParamSpec *spec,
+              const char            *choice)
+{
+  if (g_str_equal (spec->name, "weights"))
+    for (guint i = 0; i < G_N_ELEMENTS (weights_labels); i++)
+      if (g_str_equal (weights_labels[i].id, choice))
+        return _(weights_labels[i].label);
+  return choice;
+}
+
 static void
 on_combo_changed (AdwComboRow *row,
                   GParamSpec  *pspec,
                   ParamRow    *param)
 {
+  StrataGraphInspector *self = param->self;
   guint selected = adw_combo_row_get_selected (row);
+  StrataNode *node;
 
-  if (selected < g_strv_length ((char **) param->spec->choices))
-    set_param (param->self, param->spec->name,
-               g_variant_new_string (param->spec->choices[selected]));
+  if (selected >= g_strv_length ((char **) param->spec->choices))
+    return;
+  node = self->graph && self->node_id ? strata_graph_get_node (self->graph, self->node_id) : NULL;
+  /* A backbone without pretrained weights kept all frozen would never learn: random
+   * weights make it trainable in the same step (undone together). */
+  if (!self->updating && self->undo && node && g_str_equal (param->spec->name, "weights") &&
+      g_str_equal (param->spec->choices[selected], "none") &&
+      strata_op_find_param (strata_node_get_op (node), TRAINABLE_PERCENT) != NULL &&
+      strata_node_get_int (node, TRAINABLE_PERCENT) < 100)
+    {
+      g_autoptr(GError) error = NULL;
+
+      strata_undo_manager_begin_group (self->undo, _("Random Weights"));
+      set_param (self, param->spec->name, g_variant_new_string ("none"));
+      if (!strata_undo_manager_set_param (self->undo, self->node_id, TRAINABLE_PERCENT,
+                                          g_variant_new_int32 (100), &error))
+        g_debug ("%s", error->message);
+      strata_undo_manager_end_group (self->undo);
+      return;
+    }
+  set_param (self, param->spec->name, g_variant_new_string (param->spec->choices[selected]));
 }
 
 static void
@@ -379,7 +423,7 @@ build_param_row (StrataGraphInspector  *self,
                 gtk_widget_add_css_class (times, "dim-label");
                 gtk_box_append (GTK_BOX (box), times);
               }
-            gtk_editable_set_width_chars (GTK_EDITABLE (spin), 2);
+            gtk_editable_set_width_chars (GTK_EDITABLE (spin), 3);
             gtk_widget_add_css_class (spin, "compact");
             gtk_box_append (GTK_BOX (box), spin);
             g_signal_connect (spin, "value-changed", G_CALLBACK (on_ints_changed), param);
@@ -404,7 +448,10 @@ build_param_row (StrataGraphInspector  *self,
 
     case STRATA_PARAM_ENUM:
       {
-        g_autoptr(GtkStringList) model = gtk_string_list_new (spec->choices);
+        g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
+
+        for (guint i = 0; spec->choices[i]; i++)
+          gtk_string_list_append (model, choice_label (spec, spec->choices[i]));
         row = adw_combo_row_new ();
         adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (model));
         g_signal_connect (row, "notify::selected", G_CALLBACK (on_combo_changed), param);
@@ -437,6 +484,19 @@ build_param_row (StrataGraphInspector  *self,
   return row;
 }
 
+static GtkWidget *value_label (void);
+
+static void
+update_percent_value (StrataGraphInspector *self,
+                      GtkRange             *scale)
+{
+  /* Translators: the trainable share of a pretrained model, e.g. "53 %" */
+  g_autofree char *text = g_strdup_printf (_("%d %%"), (int) round (gtk_range_get_value (scale)));
+
+  if (self->percent_value)
+    gtk_label_set_label (self->percent_value, text);
+}
+
 /* The trainable share of a pretrained backbone: a slider, with the counts it gives live. */
 static GtkWidget *
 build_percent_row (StrataGraphInspector  *self,
@@ -446,13 +506,23 @@ build_percent_row (StrataGraphInspector  *self,
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *scale = gtk_scale_new_with_range (GTK_ORIENTATION_HORIZONTAL, spec->min, spec->max, 1);
 
+  GtkWidget *value = value_label ();
+
   gtk_widget_set_size_request (scale, 140, -1);
   gtk_widget_set_valign (scale, GTK_ALIGN_CENTER);
-  gtk_scale_set_draw_value (GTK_SCALE (scale), TRUE);
-  gtk_scale_set_value_pos (GTK_SCALE (scale), GTK_POS_RIGHT);
-  gtk_scale_set_digits (GTK_SCALE (scale), 0);
+  /* the value in a label of its own, as wide as "100 %", clear of the knob */
+  gtk_scale_set_draw_value (GTK_SCALE (scale), FALSE);
+  gtk_label_set_selectable (GTK_LABEL (value), FALSE);
+  gtk_label_set_width_chars (GTK_LABEL (value), 5);
+  gtk_label_set_xalign (GTK_LABEL (value), 1);
+  gtk_widget_set_margin_start (value, 6);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(spec->label));
+  /* one line: a subtitle that wraps as the counts change makes the row jump */
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 1);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), scale);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), value);
+  self->percent_value = GTK_LABEL (value);
+  g_signal_connect_swapped (scale, "value-changed", G_CALLBACK (update_percent_value), self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (scale), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _(spec->label), -1);
   gtk_widget_set_tooltip_text (row, _(spec->description));
@@ -498,6 +568,7 @@ clear_rows (StrataGraphInspector *self)
   self->trainable_switch = NULL;
   self->inputs_spin = NULL;
   self->percent_row = NULL;
+  self->percent_value = NULL;
 }
 
 static void
@@ -742,6 +813,18 @@ refresh_info (StrataGraphInspector *self,
         subtitle = g_strdup_printf (_("%s trainable, %s frozen"), trainable, frozen);
       adw_action_row_set_subtitle (self->params_row, subtitle ? subtitle : "");
     }
+  if (self->trainable_row)
+    {
+      StrataNode *shown = strata_graph_get_node (self->graph, self->node_id);
+      gboolean none_train = shown && strata_node_get_trainable (shown) && n_trainable == 0 &&
+                            n_frozen > 0 && self->percent_row != NULL;
+
+      /* the switch on, the share at 0 %: say that nothing trains rather than contradict the
+       * counts above */
+      adw_action_row_set_subtitle (self->trainable_row,
+                                   none_train ? _("On, but its trainable share is zero: every layer stays frozen")
+                                              : _("Training updates this layer’s weights"));
+    }
   if (self->percent_row)
     {
       g_autofree char *trainable = _strata_graph_editor_format_count (n_trainable);
@@ -749,7 +832,12 @@ refresh_info (StrataGraphInspector *self,
       /* Translators: under the trainable-percentage slider of a pretrained model */
       g_autofree char *subtitle = g_strdup_printf (_("%s weights train, %s stay frozen"),
                                                    trainable, frozen);
+      /* Translators: the trainable share of a pretrained model, e.g. "53 %" */
+      g_autofree char *value = g_strdup_printf (_("%d %%"),
+                                                strata_node_get_int (node, TRAINABLE_PERCENT));
+
       adw_action_row_set_subtitle (self->percent_row, subtitle);
+      gtk_label_set_label (self->percent_value, value);
     }
 }
 
@@ -1020,4 +1108,60 @@ _strata_graph_inspector_get_field (StrataGraphInspector *self,
         return param->widgets[0];
     }
   return NULL;
+}
+
+/**
+ * _strata_graph_inspector_dup_shown:
+ *
+ * What the inspector shows, for the window tests: each choice's label and slider's value
+ * by parameter, the trainable share's label, and the rows' subtitles.
+ *
+ * Returns: (transfer full): a JSON object
+ */
+JsonNode *
+_strata_graph_inspector_dup_shown (StrataGraphInspector *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  g_return_val_if_fail (STRATA_IS_GRAPH_INSPECTOR (self), NULL);
+  json_builder_begin_object (b);
+  for (guint i = 0; i < self->param_rows->len; i++)
+    {
+      ParamRow *param = g_ptr_array_index (self->param_rows, i);
+      GtkWidget *field = param->widgets[0];
+
+      if (ADW_IS_COMBO_ROW (field))
+        {
+          GObject *item = adw_combo_row_get_selected_item (ADW_COMBO_ROW (field));
+
+          json_builder_set_member_name (b, param->spec->name);
+          json_builder_add_string_value (b, item ? gtk_string_object_get_string (GTK_STRING_OBJECT (item)) : "");
+        }
+      else if (GTK_IS_RANGE (field))
+        {
+          json_builder_set_member_name (b, param->spec->name);
+          json_builder_add_double_value (b, gtk_range_get_value (GTK_RANGE (field)));
+        }
+    }
+  if (self->percent_value)
+    {
+      json_builder_set_member_name (b, "percent_label");
+      json_builder_add_string_value (b, gtk_label_get_label (self->percent_value));
+      json_builder_set_member_name (b, "percent_subtitle");
+      json_builder_add_string_value (b, adw_action_row_get_subtitle (self->percent_row));
+    }
+  if (self->trainable_row)
+    {
+      json_builder_set_member_name (b, "trainable");
+      json_builder_add_boolean_value (b, gtk_switch_get_active (self->trainable_switch));
+      json_builder_set_member_name (b, "trainable_subtitle");
+      json_builder_add_string_value (b, adw_action_row_get_subtitle (self->trainable_row));
+    }
+  if (self->params_row)
+    {
+      json_builder_set_member_name (b, "weights_subtitle");
+      json_builder_add_string_value (b, adw_action_row_get_subtitle (self->params_row));
+    }
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
 }

@@ -174,6 +174,19 @@ strata_graph_node_new (const char *id)
   return GTK_WIDGET (self);
 }
 
+/**
+ * strata_graph_node_get_title_widget:
+ *
+ * Returns: (transfer none): the label with the node's name, where the canvas draws the
+ *   name itself when the node is too small for its own labels
+ */
+GtkWidget *
+strata_graph_node_get_title_widget (StrataGraphNode *self)
+{
+  g_return_val_if_fail (STRATA_IS_GRAPH_NODE (self), NULL);
+  return GTK_WIDGET (self->title_label);
+}
+
 const char *
 strata_graph_node_get_id (StrataGraphNode *self)
 {

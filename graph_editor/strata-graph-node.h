@@ -19,6 +19,7 @@ G_DECLARE_FINAL_TYPE (StrataGraphNode, strata_graph_node, STRATA, GRAPH_NODE, Gt
 
 GtkWidget  *strata_graph_node_new               (const char          *id);
 const char *strata_graph_node_get_id            (StrataGraphNode     *self);
+GtkWidget  *strata_graph_node_get_title_widget  (StrataGraphNode     *self);
 void        strata_graph_node_update            (StrataGraphNode     *self,
                                                  StrataGraph         *graph);
 gboolean    strata_graph_node_get_selected      (StrataGraphNode     *self);

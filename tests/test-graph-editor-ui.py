@@ -198,7 +198,8 @@ def run(demo_path, outdir):
         layout = demo.layout()
         before = node_of(layout["graph"], "dense_2")["position"]
         c = layout["nodes"]["dense_2"]["center"]
-        demo.drag((c[0], c[1] - 10), (c[0] + 90, c[1] + 40), steps=20)
+        # pressed at the card's middle: zoomed out, its top edge is within reach of the port
+        demo.drag((c[0], c[1]), (c[0] + 90, c[1] + 50), steps=20)
         layout = demo.layout()
         moved = node_of(layout["graph"], "dense_2")["position"]
         zoom = layout["zoom"]

@@ -180,6 +180,39 @@ test_fields_follow_model (Fixture       *f,
   }
 }
 
+/* A backbone's weights are listed by name; choosing none (random) makes it all trainable in
+ * the same undo step, as random weights kept frozen never learn. */
+static void
+test_random_weights_train (Fixture       *f,
+                           gconstpointer  data)
+{
+  StrataUndoManager *undo = strata_graph_editor_get_undo_manager (f->editor);
+  const char *id = strata_undo_manager_add_node (undo, "VGG16", 0, 0, NULL);
+  GtkWidget *weights;
+  GObject *item;
+  StrataNode *node;
+
+  select_one (f, id);
+  node = strata_graph_get_node (f->graph, id);
+  weights = _strata_graph_inspector_get_field (f->inspector, "weights");
+  g_assert_true (ADW_IS_COMBO_ROW (weights));
+  item = adw_combo_row_get_selected_item (ADW_COMBO_ROW (weights));
+  g_assert_cmpstr (gtk_string_object_get_string (GTK_STRING_OBJECT (item)), ==, "ImageNet (Keras)");
+  g_assert_cmpint (strata_node_get_int (node, "trainable_percent"), ==, 0);
+
+  adw_combo_row_set_selected (ADW_COMBO_ROW (weights), 3);
+  spin_main_loop ();
+  item = adw_combo_row_get_selected_item (ADW_COMBO_ROW (weights));
+  g_assert_cmpstr (gtk_string_object_get_string (GTK_STRING_OBJECT (item)), ==, "None (random)");
+  g_assert_cmpstr (strata_node_get_string (node, "weights"), ==, "none");
+  g_assert_cmpint (strata_node_get_int (node, "trainable_percent"), ==, 100);
+
+  g_assert_true (strata_undo_manager_undo (undo));
+  spin_main_loop ();
+  g_assert_cmpstr (strata_node_get_string (node, "weights"), ==, "imagenet-keras");
+  g_assert_cmpint (strata_node_get_int (node, "trainable_percent"), ==, 0);
+}
+
 static void
 on_notify (GObject    *object,
            GParamSpec *pspec,
@@ -240,6 +273,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/graph-editor/widgets/fields-follow-model", Fixture, NULL, fixture_set_up,
               test_fields_follow_model, fixture_tear_down);
+  g_test_add ("/graph-editor/widgets/random-weights-train", Fixture, NULL, fixture_set_up,
+              test_random_weights_train, fixture_tear_down);
   g_test_add ("/graph-editor/widgets/modified-and-view", Fixture, NULL, fixture_set_up,
               test_modified_and_view, fixture_tear_down);
   return g_test_run ();

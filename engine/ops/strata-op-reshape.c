@@ -236,7 +236,8 @@ zero_padding_infer (const StrataNode  *node,
 const StrataOpInfo strata_op_zero_padding2d = {
   .type = "ZeroPadding2D",
   .category = "convolutional",
-  .label = N_("Zero padding"),
+  /* the Keras class name, as its neighbours in the palette */
+  .label = N_("ZeroPadding2D"),
   .description = N_("Adds rows and columns of zeros around the image"),
   .params = zero_padding_params,
   .n_params = G_N_ELEMENTS (zero_padding_params),
