@@ -22,7 +22,6 @@ static const StrataVerb verbs[] = {
   { "predict", N_("Classify image files with a run's model"), strata_verb_predict },
   { "dataset", N_("Inspect a project's data: counts, problems, duplicates"),
     strata_verb_dataset },
-  { "predict", N_("Classify images with a run's model"), strata_verb_predict },
   { "import-run", N_("Add a run trained elsewhere by an exported train.py"),
     strata_verb_import_run },
   { "lr-find", N_("Suggest a learning rate from a short run"), strata_verb_lr_find },

@@ -17,6 +17,7 @@ typedef enum
   STRATA_IO_ERROR_WRITE,      /* the disk refused the data (full, read-only, no permission) */
   STRATA_IO_ERROR_READ,       /* missing or unreadable file */
   STRATA_IO_ERROR_CORRUPT,    /* the contents are not what the format says */
+  STRATA_IO_ERROR_NOT_REGULAR, /* the target is a device, FIFO, socket, folder or bad link */
 } StrataIoError;
 
 GQuark strata_io_error_quark (void);
@@ -37,6 +38,9 @@ gboolean          strata_write_file_atomic  (const char        *path,
                                              const void        *data,
                                              gsize              size,
                                              GError           **error);
+
+guint             strata_atomic_file_sweep  (const char        *dir,
+                                             guint              min_age);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataAtomicFile, strata_atomic_file_free)
 
