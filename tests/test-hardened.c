@@ -147,7 +147,7 @@ test_json_depth_safetensors (void)
   g_assert_error (error, STRATA_IO_ERROR, STRATA_IO_ERROR_CORRUPT);
 }
 
-/* The progress record ------------------------------------------------------------------------ */
+/* The progress record -------------------------------------------------------------------------- */
 
 static char *
 read_file (const char *path,
@@ -355,7 +355,7 @@ test_atomic_special_files (void)
   g_assert_cmpuint (count_temp_files (dir), ==, 0);
 }
 
-/* Temporary files of killed writes ------------------------------------------------------------ */
+/* Temporary files of killed writes ------------------------------------------------------------- */
 
 static void
 make_old (const char *path)
@@ -563,7 +563,41 @@ test_full_disk_evaluate (void)
   g_assert_nonnull (strstr (err, "not saved"));
 }
 
-/* Projects -------------------------------------------------------------------------------------- */
+/* `strata export --zip /dev/full` as root renamed the zip over the device node. */
+static void
+test_export_to_special_file (void)
+{
+  g_autofree char *dir = g_build_filename (tmpdir, "export-special", NULL);
+  g_autofree char *fifo = g_build_filename (dir, "fifo", NULL);
+  g_autofree char *device = g_build_filename (dir, "full", NULL);
+  struct stat st;
+
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  g_assert_cmpint (mkfifo (fifo, 0644), ==, 0);
+  if (mknod (device, S_IFCHR | 0666, makedev (1, 7)) != 0)
+    {
+      g_test_message ("SKIPPED the device node: mknod needs root (%s)", g_strerror (errno));
+      g_clear_pointer (&device, g_free);
+    }
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *target = i ? device : fifo;
+      const char *args[] = { "export", project_path, "--run", "progress", "--zip", target,
+                             NULL };
+      g_autofree char *out = NULL, *err = NULL;
+
+      if (target == NULL)
+        continue;
+      g_assert_cmpint (run_strata (args, FALSE, &out, &err), ==, 1);
+      g_test_message ("%s", err);
+      g_assert_nonnull (strstr (err, "not a regular file"));
+      g_assert_cmpint (lstat (target, &st), ==, 0);
+      g_assert_true (i ? S_ISCHR (st.st_mode) : S_ISFIFO (st.st_mode));
+    }
+  g_assert_cmpuint (count_temp_files (dir), ==, 0);
+}
+
+/* Projects ------------------------------------------------------------------------------------- */
 
 static void
 test_unknown_keys_kept (void)
@@ -602,7 +636,7 @@ test_unknown_keys_kept (void)
   }
 }
 
-/* The CLI ---------------------------------------------------------------------------------------- */
+/* The CLI -------------------------------------------------------------------------------------- */
 
 static void
 test_help_lists_verbs_once (void)
@@ -656,6 +690,7 @@ main (int    argc,
   g_test_add_func ("/hardened/run/interrupted", test_interrupted_run);
   g_test_add_func ("/hardened/full-disk/run", test_full_disk_run);
   g_test_add_func ("/hardened/full-disk/evaluate", test_full_disk_evaluate);
+  g_test_add_func ("/hardened/atomic/export-to-special-file", test_export_to_special_file);
   g_test_add_func ("/hardened/project/unknown-keys", test_unknown_keys_kept);
   g_test_add_func ("/hardened/cli/help-lists-verbs-once", test_help_lists_verbs_once);
   status = g_test_run ();

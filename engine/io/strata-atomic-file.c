@@ -75,7 +75,7 @@ describe_mode (mode_t mode)
     return _("a named pipe");
   if (S_ISSOCK (mode))
     return _("a socket");
-  return _("not a regular file");
+  return _("a special file");
 }
 
 /* The file that saving to @path replaces or creates: @path itself, or for a link the regular
@@ -118,6 +118,21 @@ resolve_target (const char *path,
       return NULL;
     }
   return g_steal_pointer (&resolved);
+}
+
+/**
+ * strata_atomic_file_check_target:
+ *
+ * Whether saving to @path would be refused (see above), for a caller that has a long way to
+ * go before it writes. strata_atomic_file_new() checks again.
+ */
+gboolean
+strata_atomic_file_check_target (const char *path,
+                                 GError    **error)
+{
+  g_autofree char *target = resolve_target (path, error);
+
+  return target != NULL;
 }
 
 StrataAtomicFile *

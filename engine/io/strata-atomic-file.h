@@ -34,6 +34,9 @@ gboolean          strata_atomic_file_commit (StrataAtomicFile  *self,
                                              GError           **error);
 void              strata_atomic_file_free   (StrataAtomicFile  *self);
 
+gboolean          strata_atomic_file_check_target (const char   *path,
+                                                   GError      **error);
+
 gboolean          strata_write_file_atomic  (const char        *path,
                                              const void        *data,
                                              gsize              size,

@@ -13,6 +13,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "strata-atomic-file.h"
 #include "strata-dataset-private.h"
 #include "strata-export.h"
 #include "strata-export-resources.h"
@@ -881,6 +882,9 @@ strata_export_zip (StrataProject             *project,
 
   if (options == NULL)
     options = &defaults;
+  /* before minutes of checking: a device or a folder is never replaced by the zip */
+  if (!strata_atomic_file_check_target (path, error))
+    return NULL;
 
   report (options, _("Loading the model"), 0, 1);
   predictor = strata_predictor_new (project, run, options->weights, error);

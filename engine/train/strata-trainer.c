@@ -266,7 +266,8 @@ check_resumed_state (StrataTrainer *self,
                      GError       **error)
 {
   guint n_batches = strata_loader_get_n_batches (self->train_loader);
-  guint64 batch_size = strata_hyperparams_get_batch_size (strata_session_get_hyperparams (self->session));
+  StrataHyperparams *hp = strata_session_get_hyperparams (self->session);
+  guint64 batch_size = strata_hyperparams_get_batch_size (hp);
   guint64 n_train = strata_dataset_get_n_items (strata_session_get_dataset (self->session),
                                                 STRATA_SPLIT_TRAIN);
   const StrataTrainState *state = &self->state;
@@ -385,8 +386,15 @@ strata_trainer_new (StrataProject            *project,
                                     options->weights_cancellable, error))
         return NULL;
       if (self->restart)
-        self->options.init_from = json_object_get_string_member_with_default (
-          strata_run_get_info (self->run), "init_from", NULL);
+        {
+          JsonNode *init_from = json_object_get_member (strata_run_get_info (self->run),
+                                                        "init_from");
+
+          /* the run started from another's weights: so it starts again */
+          if (init_from && JSON_NODE_HOLDS_VALUE (init_from) &&
+              json_node_get_value_type (init_from) == G_TYPE_STRING)
+            self->options.init_from = json_node_get_string (init_from);
+        }
       if (self->options.init_from && !load_initial_weights (self, error))
         return NULL;
       /* weights that can't be had (offline, a damaged file) leave no run either */
