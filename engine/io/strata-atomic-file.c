@@ -207,9 +207,8 @@ gboolean
 strata_atomic_file_commit (StrataAtomicFile *self,
                            GError          **error)
 {
-  int fd = self->fd;
-
   g_autofree char *target = NULL;
+  int fd = self->fd;
 
   g_return_val_if_fail (fd >= 0, FALSE);
 
@@ -330,8 +329,8 @@ strata_atomic_file_sweep (const char *dir,
       fd = open (file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
       if (fd < 0)
         continue;
-      if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode) && st.st_mtime <= now - (gint64) min_age &&
-          flock (fd, LOCK_EX | LOCK_NB) == 0)
+      if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode) &&
+          st.st_mtime <= now - (gint64) min_age && flock (fd, LOCK_EX | LOCK_NB) == 0)
         {
           if (g_unlink (file) == 0)
             removed++;

@@ -22,6 +22,8 @@ typedef enum
 
 GQuark strata_io_error_quark (void);
 
+/* Only a regular file is replaced; a symbolic link to one is written through (the link stays),
+ * anything else is refused with STRATA_IO_ERROR_NOT_REGULAR: see strata-atomic-file.c. */
 typedef struct _StrataAtomicFile StrataAtomicFile;
 
 StrataAtomicFile *strata_atomic_file_new    (const char        *path,
