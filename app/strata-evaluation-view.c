@@ -16,6 +16,7 @@
 #include "strata-evaluation-view.h"
 #include "strata-format.h"
 #include "strata-image-gallery.h"
+#include "strata-json.h"
 #include "strata-run.h"
 #include "strata-submission.h"
 #include "strata-test-hooks.h"
@@ -580,19 +581,18 @@ static void
 load_saved (StrataEvaluationView *self)
 {
   g_autoptr(StrataRun) run = open_run (self);
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
   g_autofree char *file = g_strdup_printf ("evaluation-%s.json",
                                            strata_split_to_string (selected_split (self)));
   g_autofree char *path = run ? strata_run_dup_path (run, file) : NULL;
 
   show_nothing (self, _("Not evaluated yet"));
   if (path == NULL || !g_file_test (path, G_FILE_TEST_EXISTS) ||
-      !json_parser_load_from_file (parser, path, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+      (root = strata_json_load_file (path, NULL)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return;
   self->split = selected_split (self);
-  show_figures (self, json_node_get_object (json_parser_get_root (parser)));
-  entries_from_json (self, json_node_get_object (json_parser_get_root (parser)));
+  show_figures (self, json_node_get_object (root));
+  entries_from_json (self, json_node_get_object (root));
   fill_wrong_gallery (self);
   fill_cell_gallery (self);
   ensure_dataset (self);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "strata-atomic-file.h"
+#include "strata-json.h"
 #include "strata-recovery.h"
 
 /*
@@ -172,19 +173,17 @@ process_alive (gint64 pid)
   return kill ((pid_t) pid, 0) == 0 || errno == EPERM;
 }
 
+/* @root receives the parsed file, which owns the returned object */
 static JsonObject *
 read_entry (const char *file,
-            JsonParser *parser)
+            JsonNode  **root)
 {
-  JsonNode *root;
   JsonObject *obj;
 
-  if (!json_parser_load_from_file (parser, file, NULL))
+  *root = strata_json_load_file (file, NULL);
+  if (*root == NULL || !JSON_NODE_HOLDS_OBJECT (*root))
     return NULL;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return NULL;
-  obj = json_node_get_object (root);
+  obj = json_node_get_object (*root);
   if (json_object_get_int_member_with_default (obj, "version", 0) != RECOVERY_VERSION ||
       json_object_get_string_member_with_default (obj, "project", NULL) == NULL)
     return NULL;
@@ -210,7 +209,7 @@ strata_recovery_list (const char *dir)
     return entries;
   while ((leaf = g_dir_read_name (d)))
     {
-      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(JsonNode) root = NULL;
       g_autofree char *file = NULL;
       StrataRecoveryEntry *entry;
       JsonObject *obj;
@@ -220,7 +219,7 @@ strata_recovery_list (const char *dir)
         remove_if_stale (file);
       if (!g_str_has_suffix (leaf, ".json"))
         continue;
-      obj = read_entry (file, parser);
+      obj = read_entry (file, &root);
       if (obj == NULL)
         continue;
       if (process_alive (json_object_get_int_member_with_default (obj, "pid", 0)))
@@ -256,11 +255,11 @@ char *
 strata_recovery_load (const StrataRecoveryEntry *entry,
                       GError                   **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
   JsonObject *obj;
 
   g_return_val_if_fail (entry != NULL, NULL);
-  obj = read_entry (entry->file, parser);
+  obj = read_entry (entry->file, &root);
   if (obj == NULL)
     {
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,

@@ -69,16 +69,18 @@ open_run (StrataResultsPage *self,
   return strata_run_open (runs_dir, name, NULL);
 }
 
-/* A run that says it is training but is not is what a crash left. */
+/* A run that says it is training but no process trains is what a crash left: the engine reads
+ * it as "interrupted". The window's own training run is running even where the file system
+ * has no locks to tell. */
 static const char *
 run_status (StrataResultsPage *self,
-            JsonObject        *info,
+            StrataRun         *run,
             const char        *name)
 {
-  const char *status = json_object_get_string_member_with_default (info, "status", NULL);
+  const char *status = strata_run_get_status (run);
 
-  if (g_strcmp0 (status, "running") == 0 && g_strcmp0 (name, self->training_run) != 0)
-    return "interrupted";
+  if (g_str_equal (status, "interrupted") && g_strcmp0 (name, self->training_run) == 0)
+    return "running";
   return status;
 }
 
@@ -331,7 +333,7 @@ show_run (StrataResultsPage *self,
       return;
     }
   info = strata_run_get_info (run);
-  g_string_append (summary, strata_format_status (run_status (self, info, name)));
+  g_string_append (summary, strata_format_status (run_status (self, run, name)));
   g_string_append_printf (summary, " · ");
   {
     int done = json_object_get_int_member_with_default (info, "epochs_done", 0);
@@ -400,9 +402,9 @@ run_row_new (StrataResultsPage *self,
         value = strata_format_percent (json_object_get_double_member (last, "val_accuracy"));
       else if (last)
         value = strata_format_percent (json_object_get_double_member_with_default (last, "accuracy", NAN));
-      sub = value ? g_strdup_printf ("%s · %s", strata_format_status (run_status (self, info, name)),
+      sub = value ? g_strdup_printf ("%s · %s", strata_format_status (run_status (self, run, name)),
                                      value)
-                  : g_strdup (strata_format_status (run_status (self, info, name)));
+                  : g_strdup (strata_format_status (run_status (self, run, name)));
     }
   else
     sub = g_strdup (_("Missing"));

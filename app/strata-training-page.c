@@ -329,12 +329,15 @@ run_is_resumable (StrataProject *project,
   JsonObject *info;
   const char *status;
 
-  if (run == NULL || !strata_run_has_checkpoint (run, "last"))
+  if (run == NULL)
     return FALSE;
+  status = strata_run_get_status (run);
+  /* killed before its first checkpoint: it resumes from the start */
+  if (!strata_run_has_checkpoint (run, "last"))
+    return g_str_equal (status, "interrupted");
   info = strata_run_get_info (run);
-  status = json_object_get_string_member_with_default (info, "status", "");
   /* stopped, or cut short by a crash, or finished but the epochs were raised since */
-  return g_str_equal (status, "stopped") || g_str_equal (status, "running") ||
+  return g_str_equal (status, "stopped") || g_str_equal (status, "interrupted") ||
          json_object_get_int_member_with_default (info, "epochs_done", 0) < target_epochs;
 }
 

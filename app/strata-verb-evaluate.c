@@ -79,6 +79,7 @@ strata_verb_evaluate (int    argc,
   g_autoptr(StrataProject) project = NULL;
   g_autoptr(StrataEvaluation) eval = NULL;
   GError *error = NULL;
+  g_autoptr(GError) save_error = NULL;
   gboolean json = FALSE;
   StrataSplit split = STRATA_SPLIT_TEST;
   const GOptionEntry entries[] = {
@@ -112,6 +113,7 @@ strata_verb_evaluate (int    argc,
     return strata_cli_usage_error (context, _("--misclassified takes a count"));
   options.weights = weights;
   options.max_misclassified = show;
+  options.save_error = &save_error;
 
   project = strata_project_load (argv[1], &error);
   if (project == NULL)
@@ -130,6 +132,17 @@ strata_verb_evaluate (int    argc,
     {
       print_report (eval);
       print_misclassified (eval, show ? (guint) show : G_MAXUINT);
+    }
+  /* The figures are shown above; what could not be kept is the run's copy of them. */
+  if (save_error != NULL)
+    {
+      g_autoptr(GError) failure = NULL;
+
+      fflush (stdout);
+      failure = g_error_new (save_error->domain, save_error->code,
+                             _("The evaluation was not saved in the run, so the Results page "
+                               "won't show it: %s"), save_error->message);
+      return strata_cli_fail (g_steal_pointer (&failure), json);
     }
   return 0;
 }

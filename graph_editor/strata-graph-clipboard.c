@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "strata-graph-clipboard.h"
+#include "strata-json.h"
 
 #define FORMAT_MEMBER "strata-layers"
 
@@ -79,17 +80,8 @@ StrataGraph *
 strata_graph_clipboard_parse (const char  *text,
                               GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) local_error = NULL;
-  JsonNode *root;
+  g_autoptr(JsonNode) root = text ? strata_json_load_data (text, -1, NULL) : NULL;
 
-  if (text == NULL || !json_parser_load_from_data (parser, text, -1, &local_error))
-    {
-      g_set_error_literal (error, STRATA_GRAPH_ERROR, STRATA_GRAPH_ERROR_PARSE,
-                           _("The clipboard does not hold layers"));
-      return NULL;
-    }
-  root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
       !json_object_has_member (json_node_get_object (root), "nodes"))
     {

@@ -13,6 +13,10 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "strata-atomic-file.h"
@@ -23,10 +27,22 @@ G_DEFINE_QUARK (strata-io-error-quark, strata_io_error)
  * The data goes to a temporary file in the same folder, which is fsync()ed and then renamed
  * over the target, and the folder is fsync()ed so the rename itself survives a power cut.
  * Until commit the target is untouched; on any error the temporary file is removed.
+ *
+ * Only a regular file is replaced: a rename over a device, a FIFO or a socket would put a
+ * plain file in its place (`strata export --zip /dev/full` as root did), so such a target,
+ * and a folder, is refused before anything is written. A symbolic link is written through:
+ * the file it resolves to is replaced (the temporary file goes beside it), so the link stays
+ * a link, as an editor saving a linked dotfile keeps it. A link that resolves to nothing, or
+ * to anything but a regular file, is refused rather than created or replaced. The target is
+ * checked again at commit, when it may have changed during a long write.
+ *
+ * While it is open the temporary file is locked (flock), so strata_atomic_file_sweep() can
+ * tell a write in progress from one that a killed process left behind.
  */
 struct _StrataAtomicFile
 {
-  char *path;
+  char *path;       /* the target as the caller named it, for messages */
+  char *target;     /* what is replaced: @path, or the regular file a link resolves to */
   char *tmp_path;
   int fd;
 };
@@ -48,6 +64,77 @@ set_write_error (GError    **error,
                  g_strerror (saved_errno));
 }
 
+static const char *
+describe_mode (mode_t mode)
+{
+  if (S_ISDIR (mode))
+    return _("a folder");
+  if (S_ISCHR (mode) || S_ISBLK (mode))
+    return _("a device");
+  if (S_ISFIFO (mode))
+    return _("a named pipe");
+  if (S_ISSOCK (mode))
+    return _("a socket");
+  return _("a special file");
+}
+
+/* The file that saving to @path replaces or creates: @path itself, or for a link the regular
+ * file it resolves to. */
+static char *
+resolve_target (const char *path,
+                GError    **error)
+{
+  g_autofree char *name = g_filename_display_name (path);
+  g_autofree char *resolved = NULL;
+  struct stat st;
+
+  if (lstat (path, &st) != 0)
+    return g_strdup (path);      /* a new file; a folder we can't reach fails in mkstemp */
+  if (S_ISREG (st.st_mode))
+    return g_strdup (path);
+  if (!S_ISLNK (st.st_mode))
+    {
+      g_set_error (error, STRATA_IO_ERROR, STRATA_IO_ERROR_NOT_REGULAR,
+                   /* Translators: the second %s is e.g. "a device" */
+                   _("Could not save “%s”: it is %s, not a regular file, and was left as it is."),
+                   name, describe_mode (st.st_mode));
+      return NULL;
+    }
+  resolved = realpath (path, NULL);
+  if (resolved == NULL)
+    {
+      g_set_error (error, STRATA_IO_ERROR, STRATA_IO_ERROR_NOT_REGULAR,
+                   _("Could not save “%s”: it is a symbolic link to nothing (%s). Remove the "
+                     "link or save under another name."), name, g_strerror (errno));
+      return NULL;
+    }
+  if (stat (resolved, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      g_autofree char *resolved_name = g_filename_display_name (resolved);
+
+      g_set_error (error, STRATA_IO_ERROR, STRATA_IO_ERROR_NOT_REGULAR,
+                   _("Could not save “%s”: it is a symbolic link to “%s”, which is not a "
+                     "regular file, and was left as it is."), name, resolved_name);
+      return NULL;
+    }
+  return g_steal_pointer (&resolved);
+}
+
+/**
+ * strata_atomic_file_check_target:
+ *
+ * Whether saving to @path would be refused (see above), for a caller that has a long way to
+ * go before it writes. strata_atomic_file_new() checks again.
+ */
+gboolean
+strata_atomic_file_check_target (const char *path,
+                                 GError    **error)
+{
+  g_autofree char *target = resolve_target (path, error);
+
+  return target != NULL;
+}
+
 StrataAtomicFile *
 strata_atomic_file_new (const char *path,
                         GError    **error)
@@ -60,7 +147,10 @@ strata_atomic_file_new (const char *path,
 
   self->fd = -1;
   self->path = g_strdup (path);
-  self->tmp_path = g_strdup_printf ("%s.XXXXXX.tmp", path);
+  self->target = resolve_target (path, error);
+  if (self->target == NULL)
+    return NULL;
+  self->tmp_path = g_strdup_printf ("%s.XXXXXX.tmp", self->target);
   self->fd = g_mkstemp_full (self->tmp_path, O_WRONLY | O_CLOEXEC, 0644);
   if (self->fd < 0)
     {
@@ -69,6 +159,8 @@ strata_atomic_file_new (const char *path,
       set_write_error (error, path, saved_errno);
       return NULL;
     }
+  /* Not lockable (some network file systems): the sweep goes by the file's age alone. */
+  flock (self->fd, LOCK_EX | LOCK_NB);
   return g_steal_pointer (&self);
 }
 
@@ -115,23 +207,47 @@ gboolean
 strata_atomic_file_commit (StrataAtomicFile *self,
                            GError          **error)
 {
+  g_autofree char *target = NULL;
   int fd = self->fd;
 
   g_return_val_if_fail (fd >= 0, FALSE);
 
-  self->fd = -1;
-  if (fsync (fd) != 0 || close (fd) != 0)
+  /* The target may have become something else during a long write. */
+  target = resolve_target (self->path, error);
+  if (target == NULL)
+    return FALSE;
+  if (g_strcmp0 (target, self->target) != 0)
     {
-      set_write_error (error, self->path, errno);
+      g_autofree char *name = g_filename_display_name (self->path);
+
+      g_set_error (error, STRATA_IO_ERROR, STRATA_IO_ERROR_NOT_REGULAR,
+                   _("Could not save “%s”: it was changed into a link to another file while "
+                     "it was written, and was left as it is."), name);
       return FALSE;
     }
-  if (g_rename (self->tmp_path, self->path) != 0)
+  self->fd = -1;
+  if (fsync (fd) != 0)
     {
-      set_write_error (error, self->path, errno);
+      int saved_errno = errno;
+      close (fd);
+      set_write_error (error, self->path, saved_errno);
+      return FALSE;
+    }
+  /* Renamed while still locked: the sweep never sees an unlocked file that is being committed. */
+  if (g_rename (self->tmp_path, self->target) != 0)
+    {
+      int saved_errno = errno;
+      close (fd);
+      set_write_error (error, self->path, saved_errno);
       return FALSE;
     }
   g_clear_pointer (&self->tmp_path, g_free);
-  sync_parent_dir (self->path);
+  if (close (fd) != 0)
+    {
+      set_write_error (error, self->path, errno);
+      return FALSE;
+    }
+  sync_parent_dir (self->target);
   return TRUE;
 }
 
@@ -145,6 +261,7 @@ strata_atomic_file_free (StrataAtomicFile *self)
   if (self->tmp_path != NULL)
     g_unlink (self->tmp_path);
   g_free (self->tmp_path);
+  g_free (self->target);
   g_free (self->path);
   g_free (self);
 }
@@ -160,4 +277,67 @@ strata_write_file_atomic (const char *path,
   return file != NULL &&
          strata_atomic_file_write (file, data, size, error) &&
          strata_atomic_file_commit (file, error);
+}
+
+/* NAME.XXXXXX.tmp, as g_mkstemp_full() fills in the XXXXXX */
+static gboolean
+is_temp_name (const char *leaf)
+{
+  gsize n = strlen (leaf);
+
+  if (n < strlen ("a.XXXXXX.tmp") || !g_str_has_suffix (leaf, ".tmp") ||
+      leaf[n - strlen (".XXXXXX.tmp")] != '.')
+    return FALSE;
+  for (gsize i = n - strlen ("XXXXXX.tmp"); i < n - strlen (".tmp"); i++)
+    if (!g_ascii_isalnum (leaf[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * strata_atomic_file_sweep:
+ * @dir: a folder the atomic writer writes into
+ * @min_age: seconds since its last change before a temporary file counts as left behind
+ *
+ * Removes the temporary files that writes cut short by a killed process left in @dir (a
+ * checkpoint's is as large as the checkpoint). Only names of the writer's own pattern are
+ * touched, and only when no writer holds their lock and they have not changed for @min_age
+ * seconds: a writer locks its file from the moment it creates it to its rename, so a write in
+ * progress, in this process or another, is never removed; the age covers the instant between
+ * creating and locking, and file systems without locks.
+ *
+ * Returns: how many files were removed
+ */
+guint
+strata_atomic_file_sweep (const char *dir,
+                          guint       min_age)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  const char *leaf;
+  guint removed = 0;
+
+  while (d != NULL && (leaf = g_dir_read_name (d)))
+    {
+      g_autofree char *file = NULL;
+      struct stat st;
+      int fd;
+
+      if (!is_temp_name (leaf))
+        continue;
+      file = g_build_filename (dir, leaf, NULL);
+      fd = open (file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+      if (fd < 0)
+        continue;
+      if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode) &&
+          st.st_mtime <= now - (gint64) min_age && flock (fd, LOCK_EX | LOCK_NB) == 0)
+        {
+          if (g_unlink (file) == 0)
+            removed++;
+          else
+            g_warning ("Could not remove the unfinished write %s: %s", file, g_strerror (errno));
+        }
+      close (fd);
+    }
+  return removed;
 }

@@ -13,9 +13,11 @@
 #include <math.h>
 #include <string.h>
 
+#include "strata-atomic-file.h"
 #include "strata-dataset-private.h"
 #include "strata-export.h"
 #include "strata-export-resources.h"
+#include "strata-json.h"
 #include "strata-keras-h5.h"
 #include "strata-png-writer.h"
 #include "strata-predict.h"
@@ -602,7 +604,7 @@ run_test_py (const char                *python,
                                                                        G_SUBPROCESS_FLAGS_STDERR_MERGE);
   g_autoptr(GSubprocess) process = NULL;
   g_autofree char *output = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) local_error = NULL;
   gint64 start = g_get_monotonic_time ();
   const char *backend = options->backend ? options->backend : "auto";
@@ -635,8 +637,8 @@ run_test_py (const char                *python,
                    g_strstrip (output));
       return FALSE;
     }
-  if (!json_parser_load_from_file (parser, json, &local_error) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  root = strata_json_load_file (json, &local_error);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, STRATA_EXPORT_ERROR, STRATA_EXPORT_ERROR_CHECK,
                    _("The exported test.py wrote no readable result: %s"),
@@ -644,7 +646,7 @@ run_test_py (const char                *python,
       return FALSE;
     }
   outcome->ran = TRUE;
-  *result = json_node_copy (json_parser_get_root (parser));
+  *result = g_steal_pointer (&root);
   return TRUE;
 }
 
@@ -880,6 +882,9 @@ strata_export_zip (StrataProject             *project,
 
   if (options == NULL)
     options = &defaults;
+  /* before minutes of checking: a device or a folder is never replaced by the zip */
+  if (!strata_atomic_file_check_target (path, error))
+    return NULL;
 
   report (options, _("Loading the model"), 0, 1);
   predictor = strata_predictor_new (project, run, options->weights, error);

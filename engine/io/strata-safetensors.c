@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "strata-atomic-file.h"
+#include "strata-json.h"
 #include "strata-safetensors.h"
 
 /*
@@ -208,13 +209,12 @@ strata_safetensors_open (const char *path,
                          GError    **error)
 {
   g_autoptr(StrataSafetensors) self = g_new0 (StrataSafetensors, 1);
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GList) names = NULL;
   const guint8 *bytes;
   gsize size;
   guint64 header_size = 0;
-  JsonNode *root;
   JsonObject *obj;
 
   self->display_name = g_filename_display_basename (path);
@@ -244,10 +244,10 @@ strata_safetensors_open (const char *path,
   self->data = bytes + 8 + header_size;
   self->data_size = size - 8 - header_size;
 
-  if (!json_parser_load_from_data (parser, (const char *) bytes + 8, header_size, &local_error))
+  root = strata_json_load_data ((const char *) bytes + 8, header_size, &local_error);
+  if (root == NULL)
     return corrupt (error, self->display_name, local_error->message), NULL;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     return corrupt (error, self->display_name, _("the header is not a JSON object")), NULL;
   obj = json_node_get_object (root);
   names = json_object_get_members (obj);

@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "strata-atomic-file.h"
+#include "strata-json.h"
 #include "strata-examples.h"
 #include "strata-project.h"
 
@@ -31,6 +32,7 @@ struct _StrataProject
   StrataGraph *graph;
   StrataHyperparams *hyperparams;
   GPtrArray *runs;            /* run names, oldest first */
+  JsonObject *unknown;        /* top-level members this version does not know, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (StrataProject, strata_project, G_TYPE_OBJECT)
@@ -82,6 +84,7 @@ strata_project_finalize (GObject *object)
   g_clear_object (&self->graph);
   g_clear_object (&self->hyperparams);
   g_clear_pointer (&self->runs, g_ptr_array_unref);
+  g_clear_pointer (&self->unknown, json_object_unref);
 
   G_OBJECT_CLASS (strata_project_parent_class)->finalize (object);
 }
@@ -345,19 +348,19 @@ strata_project_load_from_data (const char *data,
                                const char *path,
                                GError    **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(StrataDatasetSettings) dataset = NULL;
   g_autoptr(StrataGraph) graph = NULL;
   g_autoptr(StrataHyperparams) hyperparams = NULL;
   g_autoptr(StrataProject) self = NULL;
-  JsonNode *root, *version;
+  JsonNode *version;
   JsonObject *obj;
 
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
+  root = strata_json_load_data (data, length, &local_error);
+  if (root == NULL)
     return malformed (error, path, local_error->message), NULL;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     return malformed (error, path, _("it is not a JSON object")), NULL;
   obj = json_node_get_object (root);
 
@@ -400,6 +403,23 @@ strata_project_load_from_data (const char *data,
       if (array == NULL)
         return malformed (error, path, _("“runs” is not a list")), NULL;
     }
+
+  /* Members a later version (or a user's tool) added are kept and written back on save. */
+  {
+    g_autoptr(GList) members = json_object_get_members (obj);
+    static const char *const known[] = {
+      "format_version", "dataset", "model", "hyperparameters", "runs", NULL,
+    };
+
+    for (GList *l = members; l; l = l->next)
+      if (!g_strv_contains (known, l->data))
+        {
+          if (self->unknown == NULL)
+            self->unknown = json_object_new ();
+          json_object_set_member (self->unknown, l->data,
+                                  json_node_copy (json_object_get_member (obj, l->data)));
+        }
+  }
   return g_steal_pointer (&self);
 }
 
@@ -451,6 +471,15 @@ strata_project_to_data (StrataProject *self,
   for (guint i = 0; i < self->runs->len; i++)
     json_array_add_string_element (runs, g_ptr_array_index (self->runs, i));
   json_object_set_array_member (json_node_get_object (root), "runs", runs);
+  if (self->unknown != NULL)
+    {
+      g_autoptr(GList) members = json_object_get_members (self->unknown);
+
+      for (GList *l = members; l; l = l->next)
+        json_object_set_member (json_node_get_object (root), l->data,
+                                json_node_copy (json_object_get_member (self->unknown,
+                                                                        l->data)));
+    }
 
   json_generator_set_root (gen, root);
   json_generator_set_pretty (gen, TRUE);

@@ -9,9 +9,11 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <math.h>
 
 #include "strata-atomic-file.h"
 #include "strata-checkpoint.h"
+#include "strata-json.h"
 #include "strata-safetensors.h"
 
 /*
@@ -173,6 +175,66 @@ read_tensor (StrataSafetensors *st,
   return strata_safetensors_read_f32 (st, name, t->data, t->n, error);
 }
 
+/*
+ * The progress record comes from a file anyone can edit, so every member is checked for its
+ * type before it is read (json-glib's getters assert on a wrong type) and for a range that
+ * holds for any run; strata_trainer_new() checks the rest against the run's settings.
+ * A missing member reads as 0, as in the checkpoints of older versions.
+ */
+static gboolean
+get_int (JsonObject *obj,
+         const char *name,
+         gint64      min,
+         gint64      max,
+         gint64     *value)
+{
+  JsonNode *node = json_object_get_member (obj, name);
+
+  *value = 0;
+  if (node == NULL)
+    return min <= 0 && 0 <= max;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return FALSE;
+  *value = json_node_get_int (node);
+  return min <= *value && *value <= max;
+}
+
+static gboolean
+get_double (JsonObject *obj,
+            const char *name,
+            double     *value)
+{
+  JsonNode *node = json_object_get_member (obj, name);
+  GType type;
+
+  *value = 0;
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  type = json_node_get_value_type (node);
+  if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
+    return FALSE;
+  *value = json_node_get_double (node);
+  return isfinite (*value) && *value >= 0;
+}
+
+static gboolean
+get_string (JsonObject  *obj,
+            const char  *name,
+            const char **value)
+{
+  JsonNode *node = json_object_get_member (obj, name);
+
+  *value = NULL;
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return FALSE;
+  *value = json_node_get_string (node);
+  return TRUE;
+}
+
 static gboolean
 parse_state (const char       *path,
              const char       *json,
@@ -180,31 +242,40 @@ parse_state (const char       *path,
              gint64           *iterations,
              GError          **error)
 {
-  g_autoptr(JsonNode) root = json ? json_from_string (json, NULL) : NULL;
+  g_autoptr(JsonNode) root = json ? strata_json_load_data (json, -1, NULL) : NULL;
   JsonObject *obj;
-  const char *seed;
+  const char *seed, *optimizer;
+  gint64 epoch, batch, correct, seen;
+  JsonNode *schedule, *early_stopping;
 
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return bad_checkpoint (error, path, _("its progress record is missing or damaged"));
   obj = json_node_get_object (root);
-  state->epoch = json_object_get_int_member_with_default (obj, "epoch", 0);
-  state->batch = json_object_get_int_member_with_default (obj, "batch", 0);
-  state->step = json_object_get_int_member_with_default (obj, "step", 0);
-  seed = json_object_get_string_member_with_default (obj, "seed", "0");
-  state->seed = g_ascii_strtoull (seed, NULL, 10);
-  state->loss_sum = json_object_get_double_member_with_default (obj, "loss_sum", 0);
-  state->correct = json_object_get_int_member_with_default (obj, "correct", 0);
-  state->seen = json_object_get_int_member_with_default (obj, "seen", 0);
-  state->elapsed = json_object_get_double_member_with_default (obj, "elapsed", 0);
-  state->optimizer = g_strdup (json_object_get_string_member_with_default (obj, "optimizer",
-                                                                           NULL));
-  *iterations = json_object_get_int_member_with_default (obj, "iterations", 0);
-  if (json_object_has_member (obj, "schedule"))
-    state->schedule = json_node_copy (json_object_get_member (obj, "schedule"));
-  if (json_object_has_member (obj, "early_stopping"))
-    state->early_stopping = json_node_copy (json_object_get_member (obj, "early_stopping"));
-  if (state->epoch < 0 || state->step < 0)
+  schedule = json_object_get_member (obj, "schedule");
+  early_stopping = json_object_get_member (obj, "early_stopping");
+  if (!get_int (obj, "epoch", 0, G_MAXINT, &epoch) ||
+      !get_int (obj, "batch", 0, G_MAXUINT, &batch) ||
+      !get_int (obj, "step", batch, G_MAXINT64, &state->step) ||
+      !get_int (obj, "seen", 0, G_MAXINT64, &seen) ||
+      !get_int (obj, "correct", 0, seen, &correct) ||
+      !get_int (obj, "iterations", 0, G_MAXINT64, iterations) ||
+      !get_double (obj, "loss_sum", &state->loss_sum) ||
+      !get_double (obj, "elapsed", &state->elapsed) ||
+      !get_string (obj, "seed", &seed) ||
+      (seed && !g_ascii_string_to_unsigned (seed, 10, 0, G_MAXUINT64, &state->seed, NULL)) ||
+      !get_string (obj, "optimizer", &optimizer) ||
+      (schedule && !JSON_NODE_HOLDS_OBJECT (schedule)) ||
+      (early_stopping && !JSON_NODE_HOLDS_OBJECT (early_stopping)))
     return bad_checkpoint (error, path, _("its progress record is damaged"));
+  state->epoch = epoch;
+  state->batch = batch;
+  state->seen = seen;
+  state->correct = correct;
+  state->optimizer = g_strdup (optimizer);
+  if (schedule)
+    state->schedule = json_node_copy (schedule);
+  if (early_stopping)
+    state->early_stopping = json_node_copy (early_stopping);
   return TRUE;
 }
 

@@ -384,7 +384,9 @@ strata_evaluate_full (StrataProject               *project,
   text = json_to_string (json, TRUE);
   file = g_strdup_printf ("evaluation-%s.json", strata_split_to_string (split));
   path = strata_run_dup_path (run, file);
-  if (!strata_write_file_atomic (path, text, strlen (text), error))
+  if (!strata_write_file_atomic (path, text, strlen (text),
+                                 options->save_error ? options->save_error : error) &&
+      options->save_error == NULL)
     return NULL;
   return g_steal_pointer (&self);
 }

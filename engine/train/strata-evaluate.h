@@ -48,6 +48,9 @@ typedef struct
  * @max_misclassified: how many misclassified images the JSON lists (worst first); 0 for all
  * @progress: (nullable): called after every batch, with images done and in the split
  * @progress_data: its data
+ * @save_error: (nullable): where a failure to save the evaluation in the run goes, with the
+ *   evaluation returned anyway (a full disk must not lose the figures just measured); when
+ *   %NULL that failure fails the call
  */
 typedef struct
 {
@@ -56,6 +59,7 @@ typedef struct
   guint max_misclassified;
   StrataProgressFunc progress;
   gpointer progress_data;
+  GError **save_error;
 } StrataEvaluateOptions;
 
 typedef struct

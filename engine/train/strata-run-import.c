@@ -13,6 +13,7 @@
 #include <math.h>
 
 #include "strata-checkpoint.h"
+#include "strata-json.h"
 #include "strata-optimizer.h"
 #include "strata-run.h"
 #include "strata-run-import.h"
@@ -35,16 +36,15 @@ parse_json (const char  *text,
             const char  *display,
             GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = text ? strata_json_load_data (text, -1, NULL) : NULL;
 
-  if (text == NULL || !json_parser_load_from_data (parser, text, -1, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, STRATA_RUN_ERROR, STRATA_RUN_ERROR_CORRUPT,
                    _("“%s” has no readable %s"), display, what);
       return NULL;
     }
-  return json_node_copy (json_parser_get_root (parser));
+  return g_steal_pointer (&root);
 }
 
 static JsonNode *
@@ -297,7 +297,8 @@ strata_import_run (StrataProject  *project,
       lines = g_strsplit (text, "\n", -1);
       for (guint i = 0; lines[i]; i++)
         {
-          g_autoptr(JsonNode) record = *lines[i] ? json_from_string (lines[i], NULL) : NULL;
+          g_autoptr(JsonNode) record = *lines[i] ? strata_json_load_data (lines[i], -1, NULL)
+                                                     : NULL;
 
           if (record && JSON_NODE_HOLDS_OBJECT (record))
             {

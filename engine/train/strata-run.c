@@ -12,9 +12,12 @@
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "strata-atomic-file.h"
+#include "strata-json.h"
+#include "strata-remove-tree.h"
 #include "strata-run.h"
 
 /*
@@ -24,10 +27,17 @@
  *   metrics.jsonl             one line per finished epoch
  *   checkpoint-last.safetensors, checkpoint-best.safetensors
  *   evaluation-SPLIT.json
+ *   run.lock                  locked (flock) by the process training the run
  *
  * settings.json and run.json are replaced atomically. metrics.jsonl is appended to; a torn
  * last line from a killed process is skipped when read, and lines past the checkpoint are
  * cut when a run resumes.
+ *
+ * run.json says "running" from the first batch on; a process killed before it could write
+ * another status leaves it so. Whether a process still trains the run is told by the lock on
+ * run.lock instead, which the kernel drops with the process however it ends (a pid could have
+ * been reused, and a flag file stays behind): strata_run_get_status() reads such a run as
+ * "interrupted".
  */
 
 struct _StrataRun
@@ -38,6 +48,7 @@ struct _StrataRun
   char *dir;
   JsonNode *settings;
   JsonNode *info;
+  int lock_fd;      /* run.lock while this object holds it, else -1 */
 };
 
 G_DEFINE_FINAL_TYPE (StrataRun, strata_run, G_TYPE_OBJECT)
@@ -53,6 +64,8 @@ strata_run_finalize (GObject *object)
   g_clear_pointer (&self->dir, g_free);
   g_clear_pointer (&self->settings, json_node_unref);
   g_clear_pointer (&self->info, json_node_unref);
+  if (self->lock_fd >= 0)
+    close (self->lock_fd);
 
   G_OBJECT_CLASS (strata_run_parent_class)->finalize (object);
 }
@@ -66,6 +79,7 @@ strata_run_class_init (StrataRunClass *klass)
 static void
 strata_run_init (StrataRun *self)
 {
+  self->lock_fd = -1;
 }
 
 /**
@@ -104,25 +118,23 @@ static JsonNode *
 read_json (const char *path,
            GError    **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local_error = NULL;
   g_autofree char *name = g_filename_display_name (path);
-  JsonNode *root;
+  g_autoptr(JsonNode) root = strata_json_load_file (path, &local_error);
 
-  if (!json_parser_load_from_file (parser, path, &local_error))
+  if (root == NULL)
     {
       g_set_error (error, STRATA_RUN_ERROR, STRATA_RUN_ERROR_CORRUPT, _("Could not read “%s”: %s"),
                    name, local_error->message);
       return NULL;
     }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, STRATA_RUN_ERROR, STRATA_RUN_ERROR_CORRUPT,
                    _("“%s” is not a JSON object"), name);
       return NULL;
     }
-  return json_node_copy (root);
+  return g_steal_pointer (&root);
 }
 
 static StrataRun *
@@ -180,7 +192,11 @@ strata_run_create (const char *runs_dir,
   self->settings = json_node_copy (settings);
   path = strata_run_dup_path (self, "settings.json");
   if (!write_json (path, self->settings, error))
-    return NULL;
+    {
+      /* a full disk must not leave an empty run folder that lists as a run */
+      strata_remove_tree (self->dir, NULL);
+      return NULL;
+    }
 
   info = json_object_new ();
   json_object_set_int_member (info, "format_version", 1);
@@ -191,7 +207,10 @@ strata_run_create (const char *runs_dir,
   self->info = json_node_init_object (json_node_alloc (), info);
   json_object_unref (info);
   if (!strata_run_save_info (self, error))
-    return NULL;
+    {
+      strata_remove_tree (self->dir, NULL);
+      return NULL;
+    }
   return g_steal_pointer (&self);
 }
 
@@ -222,6 +241,103 @@ strata_run_open (const char *runs_dir,
       !(self->info = read_json (info_path, error)))
     return NULL;
   return g_steal_pointer (&self);
+}
+
+/**
+ * strata_run_lock:
+ *
+ * Marks the run as trained by this process until @self is finalized; see
+ * strata_run_get_status().
+ *
+ * Returns: %FALSE when another process (or another #StrataRun here) trains it
+ */
+gboolean
+strata_run_lock (StrataRun *self,
+                 GError   **error)
+{
+  g_autofree char *path = NULL;
+  int fd;
+
+  g_return_val_if_fail (STRATA_IS_RUN (self), FALSE);
+
+  if (self->lock_fd >= 0)
+    return TRUE;
+  path = strata_run_dup_path (self, "run.lock");
+  fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd < 0)
+    {
+      g_set_error (error, STRATA_RUN_ERROR, STRATA_RUN_ERROR_NOT_FOUND,
+                   _("Could not write in the folder of run “%s”: %s"), self->name,
+                   g_strerror (errno));
+      return FALSE;
+    }
+  /* A reader's strata_run_get_status() holds a shared lock for an instant: retry a little. */
+  for (int i = 0; i < 50 && flock (fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK; i++)
+    g_usleep (10000);
+  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      int saved_errno = errno;
+
+      close (fd);
+      if (saved_errno == EWOULDBLOCK)
+        {
+          g_set_error (error, STRATA_RUN_ERROR, STRATA_RUN_ERROR_BUSY,
+                       _("Run “%s” is being trained by another process"), self->name);
+          return FALSE;
+        }
+      /* A file system without locks: training goes on, the status can't be told. */
+      g_debug ("No lock on %s: %s", path, g_strerror (saved_errno));
+      return TRUE;
+    }
+  self->lock_fd = fd;
+  return TRUE;
+}
+
+/* Whether a process (this one included) holds run.lock. */
+static gboolean
+is_trained_now (StrataRun *self)
+{
+  g_autofree char *path = NULL;
+  gboolean held;
+  int fd;
+
+  if (self->lock_fd >= 0)
+    return TRUE;
+  path = strata_run_dup_path (self, "run.lock");
+  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    return FALSE;     /* never locked: the process died before it started, or an older Strata */
+  held = flock (fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  close (fd);
+  return held;
+}
+
+/**
+ * strata_run_get_status:
+ *
+ * The status run.json records, except that a run recorded as "running" which no process
+ * trains now reads as "interrupted": it was killed (or its machine stopped) before it could
+ * record how it ended. An interrupted run resumes from its last checkpoint, or from the start
+ * when it has none.
+ *
+ * Returns: "created", "running", "stopped", "early-stopped", "finished", "failed",
+ *   "interrupted", or what a newer version wrote
+ */
+const char *
+strata_run_get_status (StrataRun *self)
+{
+  JsonNode *node;
+  const char *status;
+
+  g_return_val_if_fail (STRATA_IS_RUN (self), NULL);
+
+  node = json_object_get_member (json_node_get_object (self->info), "status");
+  status = node && JSON_NODE_HOLDS_VALUE (node) &&
+           json_node_get_value_type (node) == G_TYPE_STRING ? json_node_get_string (node)
+                                                            : "created";
+  if (g_str_equal (status, "running") && !is_trained_now (self))
+    return "interrupted";
+  return status;
 }
 
 const char *
@@ -342,7 +458,7 @@ strata_run_read_metrics (StrataRun *self,
   lines = g_strsplit (data, "\n", -1);
   for (guint i = 0; lines[i]; i++)
     {
-      JsonNode *node = *lines[i] ? json_from_string (lines[i], NULL) : NULL;
+      JsonNode *node = *lines[i] ? strata_json_load_data (lines[i], -1, NULL) : NULL;
 
       /* A torn line (process killed mid-write) or garbage is skipped. */
       if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))

@@ -19,6 +19,7 @@ typedef enum
   STRATA_RUN_ERROR_EXISTS,
   STRATA_RUN_ERROR_CORRUPT,
   STRATA_RUN_ERROR_BAD_NAME,
+  STRATA_RUN_ERROR_BUSY,
 } StrataRunError;
 
 GQuark strata_run_error_quark (void);
@@ -35,6 +36,9 @@ StrataRun   *strata_run_create               (const char  *runs_dir,
 StrataRun   *strata_run_open                 (const char  *runs_dir,
                                               const char  *name,
                                               GError     **error);
+gboolean     strata_run_lock                 (StrataRun   *self,
+                                              GError     **error);
+const char  *strata_run_get_status           (StrataRun   *self);
 const char  *strata_run_get_name             (StrataRun   *self);
 const char  *strata_run_get_dir              (StrataRun   *self);
 char        *strata_run_dup_path             (StrataRun   *self,

@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
+#include "strata-atomic-file.h"
 #include "strata-batch-history.h"
 #include "strata-checkpoint.h"
 #include "strata-dataset.h"
@@ -30,6 +31,7 @@
  */
 
 #define DEFAULT_CHECKPOINT_INTERVAL 300.0
+#define STALE_WRITE_SECONDS 10
 
 struct _StrataTrainer
 {
@@ -54,6 +56,7 @@ struct _StrataTrainer
   StrataFeatureCache *val_cache;
   float *features;               /* a batch of them */
   gboolean cache_epoch;          /* this epoch's images are not augmented */
+  gboolean restart;              /* resumed with no checkpoint: trains from the start */
 
   StrataTrainState state;
   char *monitor;
@@ -175,6 +178,7 @@ dup_settings (StrataTrainer *self,
               GError       **error)
 {
   g_autofree char *runs_dir = strata_project_dup_runs_dir (self->project);
+  gboolean interrupted;
 
   if (self->options.resume == NULL)
     return strata_project_dup_settings_json (self->project);
@@ -182,7 +186,17 @@ dup_settings (StrataTrainer *self,
   self->run = strata_run_open (runs_dir, self->options.resume, error);
   if (self->run == NULL)
     return NULL;
-  if (!strata_run_has_checkpoint (self->run, "last"))
+  /* before the lock, which would make it read as running */
+  interrupted = g_str_equal (strata_run_get_status (self->run), "interrupted");
+  if (!strata_run_lock (self->run, error))
+    return NULL;
+  /* A process killed while writing a checkpoint left its temporary file, as large as the
+   * checkpoint; a write that changed in the last seconds may be another process's. */
+  strata_atomic_file_sweep (strata_run_get_dir (self->run), STALE_WRITE_SECONDS);
+  /* killed before its first checkpoint: it trains again from the start, in the same run */
+  if (!strata_run_has_checkpoint (self->run, "last") && interrupted)
+    self->restart = TRUE;
+  else if (!strata_run_has_checkpoint (self->run, "last"))
     {
       g_set_error (error, STRATA_TRAIN_ERROR, STRATA_TRAIN_ERROR_INVALID,
                    _("Run “%s” has no checkpoint to resume from yet"), self->options.resume);
@@ -207,7 +221,7 @@ commit_run (StrataTrainer *self,
   name = self->options.run_name ? g_strdup (self->options.run_name)
                                 : strata_project_dup_new_run_name (self->project);
   self->run = strata_run_create (runs_dir, name, settings, error);
-  if (self->run == NULL)
+  if (self->run == NULL || !strata_run_lock (self->run, error))
     return FALSE;
   if (self->options.init_from)
     json_object_set_string_member (strata_run_get_info (self->run), "init_from",
@@ -263,6 +277,38 @@ make_plans (StrataTrainer *self,
   self->short_plans = g_hash_table_new_full (NULL, NULL, NULL,
                                              (GDestroyNotify) strata_plan_free);
   return TRUE;
+}
+
+/*
+ * The checkpoint's progress record against the run's settings, which fix the batch size and
+ * the training split: a batch past the epoch's end would finish the epoch untrained, and
+ * figures of more images than the batches hold would be shown as the epoch's loss and
+ * accuracy. (strata_checkpoint_load() has checked types and what holds for any run.)
+ */
+static gboolean
+check_resumed_state (StrataTrainer *self,
+                     GError       **error)
+{
+  guint n_batches = strata_loader_get_n_batches (self->train_loader);
+  StrataHyperparams *hp = strata_session_get_hyperparams (self->session);
+  guint64 batch_size = strata_hyperparams_get_batch_size (hp);
+  guint64 n_train = strata_dataset_get_n_items (strata_session_get_dataset (self->session),
+                                                STRATA_SPLIT_TRAIN);
+  const StrataTrainState *state = &self->state;
+
+  if (state->batch <= n_batches &&
+      state->seen <= MIN (n_train, (guint64) state->batch * batch_size) &&
+      state->correct <= state->seen &&
+      (state->seen > 0 || state->loss_sum == 0) &&
+      state->step >= (gint64) state->batch)
+    return TRUE;
+  g_set_error (error, STRATA_TRAIN_ERROR, STRATA_TRAIN_ERROR_INVALID,
+               _("Run “%s” can't be resumed: its checkpoint's progress (batch %u of %u, %llu "
+                 "images) does not fit its settings (%llu training images in batches of %llu)"),
+               strata_run_get_name (self->run), state->batch, n_batches,
+               (unsigned long long) state->seen, (unsigned long long) n_train,
+               (unsigned long long) batch_size);
+  return FALSE;
 }
 
 StrataTrainer *
@@ -333,7 +379,7 @@ strata_trainer_new (StrataProject            *project,
 
   self->state.seed = strata_hyperparams_get_seed (hp);
   self->state.optimizer = g_strdup (strata_hyperparams_get_optimizer (hp));
-  if (options->resume)
+  if (options->resume && !self->restart)
     {
       g_autofree char *path = strata_run_dup_checkpoint_path (self->run, "last");
       StrataTrainState loaded = { 0 };
@@ -364,10 +410,22 @@ strata_trainer_new (StrataProject            *project,
                                     options->weights_progress, options->weights_progress_data,
                                     options->weights_cancellable, error))
         return NULL;
-      if (options->init_from && !load_initial_weights (self, error))
+      if (self->restart)
+        {
+          JsonNode *init_from = json_object_get_member (strata_run_get_info (self->run),
+                                                        "init_from");
+
+          /* the run started from another's weights: so it starts again */
+          if (init_from && JSON_NODE_HOLDS_VALUE (init_from) &&
+              json_node_get_value_type (init_from) == G_TYPE_STRING)
+            self->options.init_from = json_node_get_string (init_from);
+        }
+      if (self->options.init_from && !load_initial_weights (self, error))
         return NULL;
       /* weights that can't be had (offline, a damaged file) leave no run either */
-      if (!commit_run (self, settings, error))
+      if (!self->restart && !commit_run (self, settings, error))
+        return NULL;
+      if (self->restart && !strata_run_truncate_metrics (self->run, 0, error))
         return NULL;
     }
 
@@ -391,6 +449,8 @@ strata_trainer_new (StrataProject            *project,
       if (self->val_loader == NULL)
         return NULL;
     }
+  if (options->resume && !check_resumed_state (self, error))
+    return NULL;
   if (!make_plans (self, error))
     return NULL;
   /* The options' strings are borrowed for the duration of this call only. */
