@@ -24,6 +24,7 @@
 #endif
 
 #include "strata-atomic-file.h"
+#include "strata-json.h"
 #include "strata-keras-h5-reader-private.h"
 #include "strata-remove-tree.h"
 #include "strata-safetensors.h"
@@ -698,13 +699,9 @@ static gboolean
 parse_structure (StrataKerasH5 *self,
                  const char    *structure)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root;
+  g_autoptr(JsonNode) root = strata_json_load_data (structure, -1, NULL);
   JsonArray *layers;
 
-  if (!json_parser_load_from_data (parser, structure, -1, NULL))
-    return FALSE;
-  root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
     return FALSE;
   layers = json_node_get_array (root);

@@ -15,6 +15,7 @@
 
 #include "strata-atomic-file.h"
 #include "strata-batch-history.h"
+#include "strata-json.h"
 
 /*
  * The curves on the Training and Results pages need every run's per-batch figures after a
@@ -297,19 +298,18 @@ strata_batch_history_new_from_data (const char *data,
                                     guint       max_points,
                                     GError    **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(StrataBatchHistory) self = strata_batch_history_new (max_points);
   g_autoptr(GError) local = NULL;
+  g_autoptr(JsonNode) node = strata_json_load_data (data, length, &local);
   JsonObject *root;
   JsonArray *points;
   gint64 stride;
 
-  if (!json_parser_load_from_data (parser, data, length, &local))
+  if (node == NULL)
     return corrupt (error, local->message), NULL;
-  if (json_parser_get_root (parser) == NULL ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!JSON_NODE_HOLDS_OBJECT (node))
     return corrupt (error, _("it is not a JSON object")), NULL;
-  root = json_node_get_object (json_parser_get_root (parser));
+  root = json_node_get_object (node);
   if (json_object_get_int_member_with_default (root, "format_version", 0) != FORMAT_VERSION)
     {
       g_set_error (error, STRATA_IO_ERROR, STRATA_IO_ERROR_CORRUPT,
