@@ -12,6 +12,7 @@
 #include <zlib.h>
 
 #include "strata-dataset.h"
+#include "strata-test-util.h"
 
 #define N_CLASSES 10
 #define SIDE 28
@@ -564,7 +565,7 @@ test_fashion_mnist (void)
 
   if (!g_file_test (probe, G_FILE_TEST_EXISTS))
     {
-      g_test_skip ("Fashion-MNIST is not installed");
+      test_skip_missing ("Fashion-MNIST (dataset-fashion-mnist)");
       return;
     }
   dataset = strata_dataset_open (settings, NULL, NULL, &error);

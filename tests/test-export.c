@@ -48,7 +48,7 @@ skip_without_python (void)
 {
   if (python == NULL)
     {
-      g_test_skip ("no python3 with numpy, torch and h5py");
+      test_skip_missing ("python3 with numpy, torch and h5py");
       return TRUE;
     }
   return FALSE;

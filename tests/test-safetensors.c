@@ -14,6 +14,7 @@
 
 #include "strata-atomic-file.h"
 #include "strata-safetensors.h"
+#include "strata-test-util.h"
 
 static char *tmpdir;
 
@@ -70,7 +71,7 @@ test_python_written (void)
 
   if (!g_file_test ("/usr/bin/python3", G_FILE_TEST_IS_EXECUTABLE))
     {
-      g_test_skip ("no /usr/bin/python3");
+      test_skip_missing ("/usr/bin/python3");
       return;
     }
   script = g_strdup_printf (

@@ -14,6 +14,7 @@
 #include "strata-dataset.h"
 #include "strata-dataset-private.h"
 #include "strata-test-images.h"
+#include "strata-test-util.h"
 
 typedef struct
 {
@@ -870,7 +871,7 @@ test_fashion_mnist_export (Fixture       *fixture,
 
   if (!g_file_test (probe, G_FILE_TEST_EXISTS))
     {
-      g_test_skip ("Fashion-MNIST is not installed");
+      test_skip_missing ("Fashion-MNIST (dataset-fashion-mnist)");
       return;
     }
   g_object_set (idx_settings, "validation-fraction", 0.0, NULL);

@@ -513,7 +513,7 @@ generate (void)
 static void
 test_skip (void)
 {
-  g_test_skip ("python3-torch, -torchvision, -h5py or -keras-applications is missing");
+  test_skip_missing ("python3-torch, -torchvision, -h5py or -keras-applications");
 }
 
 static void
