@@ -48,7 +48,7 @@ test_set (StrataGraph *graph,
   g_autoptr(GError) error = NULL;
   const StrataOpInfo *op = strata_node_get_op (strata_graph_get_node (graph, id));
   const StrataParamSpec *spec = strata_op_find_param (op, name);
-  GVariant *value;
+  g_autoptr(GVariant) value = NULL;
 
   g_assert_nonnull (spec);
   value = g_variant_parse (strata_param_spec_get_variant_type (spec), text, NULL, NULL, &error);

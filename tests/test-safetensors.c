@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "strata-atomic-file.h"
+#include "strata-remove-tree.h"
 #include "strata-safetensors.h"
 #include "strata-test-util.h"
 
@@ -225,6 +226,6 @@ main (int   argc,
   g_test_add_func ("/safetensors/corrupt", test_corrupt);
   g_test_add_func ("/io/full-disk", test_full_disk_keeps_old_file);
   ret = g_test_run ();
-  g_spawn_command_line_sync (g_strdup_printf ("rm -rf %s", tmpdir), NULL, NULL, NULL, NULL);
+  strata_remove_tree (tmpdir, NULL);
   return ret;
 }
