@@ -364,11 +364,12 @@ test_zip_writer_full_disk (void)
       gboolean ok;
 
       g_autoptr(GRand) rand = g_rand_new_with_seed (3);
+      g_autofree char *dir = g_path_get_dirname (zip);
 
       /* random bytes don't compress */
       for (gsize i = 0; i < (1u << 20); i++)
         data[i] = (guint8) g_rand_int (rand);
-      g_mkdir_with_parents (g_path_get_dirname (zip), 0755);
+      g_mkdir_with_parents (dir, 0755);
       signal (SIGXFSZ, SIG_IGN);
       g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
       writer = strata_zip_writer_new (zip, &error);
