@@ -226,6 +226,7 @@ strata_export_build_config (StrataKerasModel      *model,
   JsonArray *class_array = json_array_new ();
   JsonArray *layers = json_array_new ();
   StrataGraph *graph = strata_keras_model_get_graph (model);
+  JsonNode *node;
 
   json_object_set_string_member (root, "format", "strata-export");
   json_object_set_int_member (root, "format_version", 1);
@@ -272,10 +273,11 @@ strata_export_build_config (StrataKerasModel      *model,
           StrataKerasWeight *weight = &g_array_index (layer->weights, StrataKerasWeight, w);
           JsonObject *wobj = json_object_new ();
           g_autofree char *keras = g_strdup_printf ("%s/%s:0", layer->name, weight->keras_name);
+          g_autofree char *torch = torch_key (layer, weight);
 
           json_object_set_string_member (wobj, "keras_name", weight->keras_name);
           json_object_set_string_member (wobj, "keras", keras);
-          json_object_set_string_member (wobj, "torch", torch_key (layer, weight));
+          json_object_set_string_member (wobj, "torch", torch);
           json_object_set_string_member (wobj, "strata", weight->tensor->name);
           json_object_set_array_member (wobj, "keras_shape", shape_array (weight->dims,
                                                                           weight->rank));
@@ -309,7 +311,10 @@ strata_export_build_config (StrataKerasModel      *model,
   json_object_set_object_member (root, "files", files);
   json_object_set_member (root, "graph",
                           strata_graph_to_json (graph));
-  return json_node_init_object (json_node_alloc (), root);
+  /* the node takes its own reference */
+  node = json_node_init_object (json_node_alloc (), root);
+  json_object_unref (root);
+  return node;
 }
 
 /* model.safetensors ---------------------------------------------------------------------- */
