@@ -181,6 +181,7 @@ strata_export_preprocessing_json (StrataDatasetSettings *settings)
   float s[3], o[3];
   gboolean bgr;
   guint channels = strata_dataset_settings_get_image_channels (settings);
+  JsonNode *node;
   static const char *const copied[] = {
     "resize_mode", "resize_filter", "normalization", "normalization_mean",
     "normalization_std", "max_image_pixels",
@@ -204,7 +205,9 @@ strata_export_preprocessing_json (StrataDatasetSettings *settings)
                                  channels == 1 ? "grey" : bgr ? "BGR" : "RGB");
   json_object_set_string_member (obj, "formula", "model value = pixel (0..255) × scale + offset");
   json_object_set_string_member (obj, "padding_noise_key", "file name");
-  return json_node_init_object (json_node_alloc (), obj);
+  node = json_node_init_object (json_node_alloc (), obj);
+  json_object_unref (obj);
+  return node;
 }
 
 /**
@@ -833,6 +836,7 @@ run_info (StrataProject *project,
   g_autofree char *name = strata_project_dup_name (project);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *stamp = g_date_time_format_iso8601 (now);
+  JsonNode *node;
 
   json_object_set_string_member (obj, "project", name);
   json_object_set_string_member (obj, "run", run);
@@ -840,7 +844,9 @@ run_info (StrataProject *project,
   json_object_set_string_member (obj, "exported", stamp);
   if (*metrics)
     json_object_set_string_member (obj, "summary", metrics + 2);
-  return json_node_init_object (json_node_alloc (), obj);
+  node = json_node_init_object (json_node_alloc (), obj);
+  json_object_unref (obj);
+  return node;
 }
 
 /**
