@@ -703,7 +703,11 @@ test_export_errors (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(StrataExportResult) result = NULL;
 
-  g_mkdir_with_parents (g_path_get_dirname (zip), 0755);
+  {
+    g_autofree char *dir = g_path_get_dirname (zip);
+
+    g_mkdir_with_parents (dir, 0755);
+  }
 
   result = export ("nope", zip, python, &error);
   g_assert_null (result);
@@ -755,7 +759,11 @@ test_export_disagreement (void)
 
   if (skip_without_python ())
     return;
-  g_mkdir_with_parents (g_path_get_dirname (zip), 0755);
+  {
+    g_autofree char *dir = g_path_get_dirname (zip);
+
+    g_mkdir_with_parents (dir, 0755);
+  }
   /* runs test.py, then turns its first image's probabilities around */
   script = g_strdup_printf ("#!/bin/sh\n"
                             "%s \"$@\" || exit $?\n"
