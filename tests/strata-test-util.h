@@ -43,5 +43,6 @@ float       *test_read_npy     (const char  *path,
                                 GError     **error);
 int          test_http_server_start (const char *dir,
                                      const char *log);
+void         test_skip_missing (const char  *what);
 
 G_END_DECLS

@@ -9,9 +9,12 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <zlib.h>
 
 #include "strata-dataset.h"
+#include "strata-gzip.h"
+#include "strata-test-util.h"
 
 #define N_CLASSES 10
 #define SIDE 28
@@ -564,7 +567,7 @@ test_fashion_mnist (void)
 
   if (!g_file_test (probe, G_FILE_TEST_EXISTS))
     {
-      g_test_skip ("Fashion-MNIST is not installed");
+      test_skip_missing ("Fashion-MNIST (dataset-fashion-mnist)");
       return;
     }
   dataset = strata_dataset_open (settings, NULL, NULL, &error);
@@ -597,6 +600,51 @@ test_fashion_mnist (void)
     g_assert_true (images[p] >= 0 && images[p] <= 1);
 }
 
+/* A gzip stream of a few bytes whose trailer claims 4 GiB: the first guess at the size is
+ * bounded by what deflate can make of the input, not by the trailer (a fuzz-gzip finding). */
+static void
+test_gzip_size_claim (void)
+{
+  if (g_test_subprocess ())
+    {
+      static const char plain[] = "twelve bytes";
+      g_autoptr(GBytes) packed = NULL;
+      g_autoptr(GBytes) out = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree guint8 *data = NULL;
+      gsize size = 0;
+      struct rlimit limit = { 512 << 20, 512 << 20 };
+      z_stream z = { 0 };
+
+      g_assert_cmpint (deflateInit2 (&z, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), ==,
+                       Z_OK);
+      data = g_malloc (256);
+      z.next_in = (Bytef *) plain;
+      z.avail_in = strlen (plain);
+      z.next_out = data;
+      z.avail_out = 256;
+      g_assert_cmpint (deflate (&z, Z_FINISH), ==, Z_STREAM_END);
+      size = z.total_out;
+      deflateEnd (&z);
+      memset (data + size - 4, 0xff, 4);    /* ISIZE: 4 GiB - 1 */
+      packed = g_bytes_new (data, size);
+
+      /* without the bound, the first guess alone is more than the address space */
+      g_assert_cmpint (setrlimit (RLIMIT_AS, &limit), ==, 0);
+      out = strata_gzip_inflate (packed, "claim.gz", G_MAXSIZE / 2, &error);
+      /* zlib checks the claim against what it inflated */
+      g_assert_null (out);
+      g_assert_error (error, STRATA_DATASET_ERROR, STRATA_DATASET_ERROR_CORRUPT);
+      return;
+    }
+#if defined(__SANITIZE_ADDRESS__)
+  g_test_skip ("AddressSanitizer reserves more address space than the limit");
+  return;
+#endif
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -614,6 +662,7 @@ main (int   argc,
   ADD ("corrupt", test_corrupt_files);
   ADD ("uncompressed", test_uncompressed);
 #undef ADD
+  g_test_add_func ("/dataset-idx/gzip-size-claim", test_gzip_size_claim);
   g_test_add_func ("/dataset-idx/fashion-mnist", test_fashion_mnist);
   return g_test_run ();
 }

@@ -76,9 +76,10 @@ two_halves (int width,
             int height)
 {
   GdkPixbuf *pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
+  g_autoptr(GdkPixbuf) left = gdk_pixbuf_new_subpixbuf (pixbuf, 0, 0, width / 2, height);
 
   gdk_pixbuf_fill (pixbuf, 0x0000ffff);
-  gdk_pixbuf_fill (gdk_pixbuf_new_subpixbuf (pixbuf, 0, 0, width / 2, height), 0xff0000ff);
+  gdk_pixbuf_fill (left, 0xff0000ff);
   return pixbuf;
 }
 
@@ -227,12 +228,19 @@ test_bad_files (void)
   g_autoptr(GBytes) png_cut = g_bytes_new_from_bytes (png, 0, g_bytes_get_size (png) / 2);
   g_autoptr(GBytes) jpeg_cut = g_bytes_new_from_bytes (jpeg, 0, g_bytes_get_size (jpeg) / 3);
   g_autoptr(GBytes) bomb = test_png_bytes (30000, 30000, 2, 8, NULL, 0);
+  /* a BMP whose info header claims 2.9 GB: gdk-pixbuf would allocate that much for it */
+  static const guint8 bmp_header[] = {
+    'B', 'M', 0x4e, 0, 0, 0, 0, 0, 0, 0, 0x36, 0, 0, 0, 0x28, 0x00, 0xe3, 0xad,
+    0, 0, 0x20, 0x61, 0, 0, 0, 0, 3, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0x18, 0,
+  };
+  g_autoptr(GBytes) bmp_huge_header = g_bytes_new_static (bmp_header, sizeof bmp_header);
   struct { GBytes *bytes; const char *mention; } cases[] = {
     { text, "not a readable image" },
     { empty, "empty" },
     { png_cut, "not a readable image" },
     { jpeg_cut, "not a readable image" },
     { bomb, "30000 × 30000" },
+    { bmp_huge_header, "BMP header" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

@@ -45,7 +45,7 @@ test_example_zip_whole_split (void)
 
   if (python == NULL)
     {
-      g_test_skip ("no python3 with numpy, torch and h5py");
+      test_skip_missing ("python3 with numpy, torch and h5py");
       return;
     }
   /* the example as `strata new --example fashion-mnist` writes it */
@@ -104,7 +104,7 @@ test_pytorch_torchrun (void)
 
   if (python == NULL || launcher == NULL)
     {
-      g_test_skip ("no torchrun, or no python3 with numpy and torch");
+      test_skip_missing ("torchrun, or python3 with numpy and torch");
       return;
     }
   path = test_write_small_project (tmpdir, "small");

@@ -48,7 +48,7 @@ skip_without_python (void)
 {
   if (python == NULL)
     {
-      g_test_skip ("no python3 with numpy, torch and h5py");
+      test_skip_missing ("python3 with numpy, torch and h5py");
       return TRUE;
     }
   return FALSE;
@@ -364,11 +364,12 @@ test_zip_writer_full_disk (void)
       gboolean ok;
 
       g_autoptr(GRand) rand = g_rand_new_with_seed (3);
+      g_autofree char *dir = g_path_get_dirname (zip);
 
       /* random bytes don't compress */
       for (gsize i = 0; i < (1u << 20); i++)
         data[i] = (guint8) g_rand_int (rand);
-      g_mkdir_with_parents (g_path_get_dirname (zip), 0755);
+      g_mkdir_with_parents (dir, 0755);
       signal (SIGXFSZ, SIG_IGN);
       g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
       writer = strata_zip_writer_new (zip, &error);
@@ -702,7 +703,11 @@ test_export_errors (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(StrataExportResult) result = NULL;
 
-  g_mkdir_with_parents (g_path_get_dirname (zip), 0755);
+  {
+    g_autofree char *dir = g_path_get_dirname (zip);
+
+    g_mkdir_with_parents (dir, 0755);
+  }
 
   result = export ("nope", zip, python, &error);
   g_assert_null (result);
@@ -754,7 +759,11 @@ test_export_disagreement (void)
 
   if (skip_without_python ())
     return;
-  g_mkdir_with_parents (g_path_get_dirname (zip), 0755);
+  {
+    g_autofree char *dir = g_path_get_dirname (zip);
+
+    g_mkdir_with_parents (dir, 0755);
+  }
   /* runs test.py, then turns its first image's probabilities around */
   script = g_strdup_printf ("#!/bin/sh\n"
                             "%s \"$@\" || exit $?\n"

@@ -34,8 +34,8 @@ set (StrataGraph *graph,
   g_autoptr(GError) error = NULL;
   const StrataOpInfo *op = strata_node_get_op (strata_graph_get_node (graph, id));
   const StrataParamSpec *spec = strata_op_find_param (op, name);
-  GVariant *value = g_variant_parse (strata_param_spec_get_variant_type (spec), text, NULL, NULL,
-                                     &error);
+  g_autoptr(GVariant) value = g_variant_parse (strata_param_spec_get_variant_type (spec), text,
+                                               NULL, NULL, &error);
 
   g_assert_no_error (error);
   g_assert_true (strata_graph_set_param (graph, id, name, value, &error));

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "strata-optimizer.h"
+#include "strata-test-util.h"
 
 /*
  * The optimizer is tested on tensors built here, without StrataModel. Tolerance against the
@@ -433,7 +434,7 @@ ensure_reference (void)
   if (reference_ran)
     {
       if (reference_skipped)
-        g_test_skip ("the Python reference needs python3 with torch and numpy");
+        test_skip_missing ("python3 with torch and numpy (the reference)");
       return !reference_skipped;
     }
   reference_ran = TRUE;
@@ -444,7 +445,7 @@ ensure_reference (void)
   if (!g_file_test (python, G_FILE_TEST_IS_EXECUTABLE))
     {
       reference_skipped = TRUE;
-      g_test_skip ("no python3 for the reference");
+      test_skip_missing ("/usr/bin/python3 (the reference)");
       return FALSE;
     }
 
@@ -465,7 +466,7 @@ ensure_reference (void)
       if (g_error_matches (error, G_SPAWN_EXIT_ERROR, 77))
         {
           reference_skipped = TRUE;
-          g_test_skip ("the Python reference needs python3 with torch and numpy");
+          test_skip_missing ("python3 with torch and numpy (the reference)");
           return FALSE;
         }
       g_error ("optimizer-reference.py failed: %s\n%s", error->message, err);

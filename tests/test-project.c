@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "strata-project.h"
+#include "strata-remove-tree.h"
 
 static char *tmpdir;
 
@@ -157,6 +158,6 @@ main (int   argc,
   g_test_add_func ("/project/optimizer-defaults", test_hyperparams_optimizer_defaults);
   g_test_add_func ("/project/bad-files", test_bad_files);
   ret = g_test_run ();
-  g_spawn_command_line_sync (g_strdup_printf ("rm -rf %s", tmpdir), NULL, NULL, NULL, NULL);
+  strata_remove_tree (tmpdir, NULL);
   return ret;
 }

@@ -365,7 +365,7 @@ test_pytorch_round_trip (void)
   g_clear_error (&error);
   if (python == NULL)
     {
-      g_test_skip ("no python3 with numpy and torch");
+      test_skip_missing ("python3 with numpy and torch");
       return;
     }
   {

@@ -13,7 +13,9 @@
 #include <unistd.h>
 
 #include "strata-atomic-file.h"
+#include "strata-remove-tree.h"
 #include "strata-safetensors.h"
+#include "strata-test-util.h"
 
 static char *tmpdir;
 
@@ -70,7 +72,7 @@ test_python_written (void)
 
   if (!g_file_test ("/usr/bin/python3", G_FILE_TEST_IS_EXECUTABLE))
     {
-      g_test_skip ("no /usr/bin/python3");
+      test_skip_missing ("/usr/bin/python3");
       return;
     }
   script = g_strdup_printf (
@@ -224,6 +226,6 @@ main (int   argc,
   g_test_add_func ("/safetensors/corrupt", test_corrupt);
   g_test_add_func ("/io/full-disk", test_full_disk_keeps_old_file);
   ret = g_test_run ();
-  g_spawn_command_line_sync (g_strdup_printf ("rm -rf %s", tmpdir), NULL, NULL, NULL, NULL);
+  strata_remove_tree (tmpdir, NULL);
   return ret;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "strata-schedule.h"
+#include "strata-test-util.h"
 
 /* The curves are double-precision formulas: compare to 1e-12 relative. */
 #define assert_lr(actual, expected) \
@@ -225,7 +226,7 @@ test_one_cycle_torch (void)
 
   if (!g_file_test (argv[0], G_FILE_TEST_IS_EXECUTABLE))
     {
-      g_test_skip ("no python3");
+      test_skip_missing ("/usr/bin/python3");
       return;
     }
 
@@ -236,7 +237,7 @@ test_one_cycle_torch (void)
     {
       if (g_error_matches (error, G_SPAWN_EXIT_ERROR, 77))
         {
-          g_test_skip ("no torch");
+          test_skip_missing ("python3-torch");
           return;
         }
       g_assert_no_error (error);

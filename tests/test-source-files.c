@@ -17,6 +17,7 @@
 #include "strata-dataset-private.h"
 #include "strata-predict.h"
 #include "strata-test-images.h"
+#include "strata-test-util.h"
 
 typedef struct
 {
@@ -873,7 +874,7 @@ test_fashion_mnist_export (Fixture       *fixture,
 
   if (!g_file_test (probe, G_FILE_TEST_EXISTS))
     {
-      g_test_skip ("Fashion-MNIST is not installed");
+      test_skip_missing ("Fashion-MNIST (dataset-fashion-mnist)");
       return;
     }
   g_object_set (idx_settings, "validation-fraction", 0.0, NULL);

@@ -176,7 +176,7 @@ run_network (StrataGraph *graph,
   g_assert_no_error (error);
   if (!g_file_test ("/usr/bin/python3", G_FILE_TEST_IS_EXECUTABLE))
     {
-      g_test_skip ("no /usr/bin/python3");
+      test_skip_missing ("/usr/bin/python3");
       return;
     }
 
@@ -272,7 +272,7 @@ run_network (StrataGraph *graph,
   g_test_message ("%s%s", out, err);
   if (WIFEXITED (status) && WEXITSTATUS (status) == 77)
     {
-      g_test_skip ("python3-torch is not installed");
+      test_skip_missing ("python3-torch");
       return;
     }
   if (!g_spawn_check_wait_status (status, NULL))

@@ -249,7 +249,7 @@ test_train_job_download (void)
 
   if (served == NULL)
     {
-      g_test_skip ("no /usr/bin/python3 to serve files");
+      test_skip_missing ("/usr/bin/python3 (to serve files)");
       return;
     }
   file = strata_zoo_file_lookup (STRATA_ZOO_RESNET50, "imagenet-keras", FALSE,

@@ -14,6 +14,7 @@
 #include "strata-batch-history.h"
 #include "strata-checkpoint.h"
 #include "strata-evaluate.h"
+#include "strata-remove-tree.h"
 #include "strata-safetensors.h"
 #include "strata-trainer.h"
 
@@ -423,6 +424,6 @@ main (int   argc,
   g_test_add_func ("/train/sigint-stops-cleanly", test_sigint_stops_cleanly);
   g_test_add_func ("/train/learning-rate-override", test_learning_rate_override);
   ret = g_test_run ();
-  g_spawn_command_line_sync (g_strdup_printf ("rm -rf %s", tmpdir), NULL, NULL, NULL, NULL);
+  strata_remove_tree (tmpdir, NULL);
   return ret;
 }

@@ -373,7 +373,7 @@ test_fetch (void)
 static void
 test_no_python (void)
 {
-  g_test_skip ("no /usr/bin/python3 to serve files");
+  test_skip_missing ("/usr/bin/python3 (to serve files)");
 }
 
 int

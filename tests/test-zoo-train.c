@@ -24,7 +24,7 @@ have_fashion_mnist (void)
 
   if (g_file_test (probe, G_FILE_TEST_EXISTS))
     return TRUE;
-  g_test_skip ("Fashion-MNIST is not installed");
+  test_skip_missing ("Fashion-MNIST (dataset-fashion-mnist)");
   return FALSE;
 }
 

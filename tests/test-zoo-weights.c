@@ -46,7 +46,8 @@ backbone_graph (const char *type,
   g_autofree char *size_text = g_strdup_printf ("%d", size);
   g_autofree char *divisor_text = g_strdup_printf ("%d", divisor);
   g_autofree char *pooling_text = g_strdup_printf ("'%s'", pooling);
-  g_autofree char *file_text = file ? g_variant_print (g_variant_new_string (file), FALSE) : NULL;
+  g_autoptr(GVariant) file_value = file ? g_variant_ref_sink (g_variant_new_string (file)) : NULL;
+  g_autofree char *file_text = file_value ? g_variant_print (file_value, FALSE) : NULL;
   StrataShape shape;
 
   test_add (graph, "Input", "input", NULL);
@@ -513,7 +514,7 @@ generate (void)
 static void
 test_skip (void)
 {
-  g_test_skip ("python3-torch, -torchvision, -h5py or -keras-applications is missing");
+  test_skip_missing ("python3-torch, -torchvision, -h5py or -keras-applications");
 }
 
 static void

@@ -214,6 +214,22 @@ jpeg_is_whole (const guint8 *data,
   return !check.damaged;
 }
 
+/* gdk-pixbuf's BMP loader grows its buffer to the size the info header gives before it reads
+ * anything else: sixty bytes that claim a 3 GB header allocate 3 GB (a fuzz-decode finding).
+ * The headers BMP has are 12 to 124 bytes. */
+static gboolean
+bmp_header_is_sane (const guint8 *data,
+                    gsize         size)
+{
+  guint32 header_size;
+
+  if (size < 18 || data[0] != 'B' || data[1] != 'M')
+    return TRUE;
+  header_size = (guint32) data[14] | (guint32) data[15] << 8 | (guint32) data[16] << 16 |
+                (guint32) data[17] << 24;
+  return header_size >= 12 && header_size <= 124;
+}
+
 /**
  * strata_decode_image:
  * @bytes: the file's contents
@@ -251,6 +267,13 @@ strata_decode_image (GBytes                 *bytes,
     {
       g_set_error (error, STRATA_DATASET_ERROR, STRATA_DATASET_ERROR_CORRUPT,
                    _("“%s” is empty"), name);
+      return FALSE;
+    }
+
+  if (!bmp_header_is_sane (data, size))
+    {
+      g_set_error (error, STRATA_DATASET_ERROR, STRATA_DATASET_ERROR_CORRUPT,
+                   _("“%s” is not a readable image: its BMP header is damaged"), name);
       return FALSE;
     }
 

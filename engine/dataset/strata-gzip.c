@@ -36,10 +36,13 @@ strata_gzip_inflate (GBytes      *compressed,
   g_autofree guint8 *out = NULL;
   int status = Z_OK;
 
-  /* The gzip trailer holds the size modulo 2^32: a good first guess, never trusted. */
+  /* The gzip trailer holds the size modulo 2^32: a good first guess, never trusted, nor more
+   * than deflate can make of the input (1032 bytes per byte at most), so that a few bytes
+   * claiming gigabytes don't reserve them. */
   capacity = in_size >= 4 ? (gsize) in[in_size - 4] | (gsize) in[in_size - 3] << 8 |
                             (gsize) in[in_size - 2] << 16 | (gsize) in[in_size - 1] << 24
                           : 0;
+  capacity = MIN (capacity, in_size * 1032);
   capacity = CLAMP (capacity + 1, 4096, MAX (max_size, 4096));
   out = g_malloc (capacity);
 

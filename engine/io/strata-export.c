@@ -183,6 +183,7 @@ strata_export_preprocessing_json (StrataDatasetSettings *settings)
   float s[3], o[3];
   gboolean bgr;
   guint channels = strata_dataset_settings_get_image_channels (settings);
+  JsonNode *node;
   static const char *const copied[] = {
     "resize_mode", "resize_filter", "normalization", "normalization_mean",
     "normalization_std", "max_image_pixels",
@@ -206,7 +207,9 @@ strata_export_preprocessing_json (StrataDatasetSettings *settings)
                                  channels == 1 ? "grey" : bgr ? "BGR" : "RGB");
   json_object_set_string_member (obj, "formula", "model value = pixel (0..255) × scale + offset");
   json_object_set_string_member (obj, "padding_noise_key", "file name");
-  return json_node_init_object (json_node_alloc (), obj);
+  node = json_node_init_object (json_node_alloc (), obj);
+  json_object_unref (obj);
+  return node;
 }
 
 /**
@@ -228,6 +231,7 @@ strata_export_build_config (StrataKerasModel      *model,
   JsonArray *class_array = json_array_new ();
   JsonArray *layers = json_array_new ();
   StrataGraph *graph = strata_keras_model_get_graph (model);
+  JsonNode *node;
 
   json_object_set_string_member (root, "format", "strata-export");
   json_object_set_int_member (root, "format_version", 1);
@@ -274,10 +278,11 @@ strata_export_build_config (StrataKerasModel      *model,
           StrataKerasWeight *weight = &g_array_index (layer->weights, StrataKerasWeight, w);
           JsonObject *wobj = json_object_new ();
           g_autofree char *keras = g_strdup_printf ("%s/%s:0", layer->name, weight->keras_name);
+          g_autofree char *torch = torch_key (layer, weight);
 
           json_object_set_string_member (wobj, "keras_name", weight->keras_name);
           json_object_set_string_member (wobj, "keras", keras);
-          json_object_set_string_member (wobj, "torch", torch_key (layer, weight));
+          json_object_set_string_member (wobj, "torch", torch);
           json_object_set_string_member (wobj, "strata", weight->tensor->name);
           json_object_set_array_member (wobj, "keras_shape", shape_array (weight->dims,
                                                                           weight->rank));
@@ -311,7 +316,10 @@ strata_export_build_config (StrataKerasModel      *model,
   json_object_set_object_member (root, "files", files);
   json_object_set_member (root, "graph",
                           strata_graph_to_json (graph));
-  return json_node_init_object (json_node_alloc (), root);
+  /* the node takes its own reference */
+  node = json_node_init_object (json_node_alloc (), root);
+  json_object_unref (root);
+  return node;
 }
 
 /* model.safetensors ---------------------------------------------------------------------- */
@@ -830,6 +838,7 @@ run_info (StrataProject *project,
   g_autofree char *name = strata_project_dup_name (project);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *stamp = g_date_time_format_iso8601 (now);
+  JsonNode *node;
 
   json_object_set_string_member (obj, "project", name);
   json_object_set_string_member (obj, "run", run);
@@ -837,7 +846,9 @@ run_info (StrataProject *project,
   json_object_set_string_member (obj, "exported", stamp);
   if (*metrics)
     json_object_set_string_member (obj, "summary", metrics + 2);
-  return json_node_init_object (json_node_alloc (), obj);
+  node = json_node_init_object (json_node_alloc (), obj);
+  json_object_unref (obj);
+  return node;
 }
 
 /**

@@ -61,9 +61,13 @@ build_chain (const Layer *layers,
           if (params == NULL)
             return NULL;
           g_variant_iter_init (&iter, params);
+          /* set_param() takes its own reference; the loop drops @value's */
           while (g_variant_iter_loop (&iter, "{&sv}", &name, &value))
-            if (!strata_graph_set_param (graph, layers[i].id, name, g_variant_ref (value), error))
-              return NULL;
+            if (!strata_graph_set_param (graph, layers[i].id, name, value, error))
+              {
+                g_variant_unref (value);
+                return NULL;
+              }
         }
       if (i > 0 && !strata_graph_connect (graph, layers[i - 1].id, layers[i].id, 0, error))
         return NULL;

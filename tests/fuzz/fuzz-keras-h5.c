@@ -8,7 +8,7 @@
  * read as float32 and the safetensors answer the helper writes. libhdf5 1.10 itself still
  * crashes on some damaged global heaps (that is why Strata reads .h5 files in the helper);
  * a crash whose stack is inside libhdf5 alone is the library's, any other is Strata's.
- * Seeds: tests/fuzz/corpus/keras-h5/, from tests/fuzz/make-h5-seeds.py.
+ * Seeds: tests/fuzz/corpus/fuzz-keras-h5/, from tests/fuzz/make-h5-seeds.py.
  */
 
 #include "config.h"

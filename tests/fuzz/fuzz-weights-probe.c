@@ -7,7 +7,7 @@
  * file: an HDF5 input goes to strata-h5-reader (found through $STRATA_H5_READER or the build
  * tree), anything else to the safetensors parser in this process. Neither may crash or hang
  * Strata's process, whatever the bytes. The first byte picks the architecture asked about.
- * Seeds: tests/fuzz/corpus/keras-h5/ (and any safetensors files).
+ * Seeds: tests/fuzz/corpus/fuzz-keras-h5/ (and any safetensors files).
  */
 
 #include "config.h"

@@ -4,7 +4,7 @@
 files in the string styles h5py has written (fixed-length, variable-length, chunked layer
 lists, full-model files) and with the layer names the probe looks for.
 
-make-h5-seeds.py [FOLDER]   (default: corpus/keras-h5 beside this script)
+make-h5-seeds.py [FOLDER]   (default: corpus/fuzz-keras-h5 beside this script)
 """
 
 import os
@@ -28,7 +28,7 @@ def write_named(path, names, libver):
 
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
-    folder = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "corpus", "keras-h5")
+    folder = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "corpus", "fuzz-keras-h5")
     os.makedirs(folder, exist_ok=True)
     out = lambda name: os.path.join(folder, name)
     # the newest file format keeps them small; the legacy seed has the oldest
