@@ -20,6 +20,7 @@
 #include <sys/resource.h>
 
 #include "strata-plan.h"
+#include "strata-threads.h"
 
 static void
 add (StrataGraph *graph,
@@ -261,11 +262,16 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(StrataGraph) example = example_graph ();
-  g_autoptr(StrataGraph) vgg = vgg_graph ();
+  g_autoptr(StrataGraph) example = NULL;
+  g_autoptr(StrataGraph) vgg = NULL;
   guint n_example = argc > 1 ? atoi (argv[1]) : 300;
   guint n_vgg = argc > 2 ? atoi (argv[2]) : 40;
   struct rusage usage;
+
+  /* the wait policy the strata binary runs with (see strata-threads.c) */
+  strata_threads_init_wait_policy (argv);
+  example = example_graph ();
+  vgg = vgg_graph ();
 
   /* strata-bench-plan [EXAMPLE_BATCHES [VGG_BATCHES [fp32|bf16 [RESNET50_BATCHES]]]] */
   if (argc > 3 && g_str_equal (argv[3], "bf16"))

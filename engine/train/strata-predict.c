@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "strata-threads.h"
 #include "strata-atomic-file.h"
 #include "strata-checkpoint.h"
 #include "strata-plan.h"
@@ -211,6 +212,8 @@ strata_predictor_new (StrataProject  *project,
     return NULL;
   self->classes = find_classes (self, graph);
 
+  /* the cores available now, no more than the user allows (see strata-threads.c) */
+  strata_threads_use (strata_threads_get_default ());
   self->plan = strata_plan_new (self->model, &plan_options, error);
   if (self->plan == NULL)
     return NULL;
