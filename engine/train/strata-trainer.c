@@ -65,6 +65,7 @@ struct _StrataTrainer
 
   guint threads;                   /* the plans were built for this many */
   StrataThreadGovernor *governor;  /* NULL: a fixed thread count */
+  guint alternate_threads;         /* STRATA_THREADS_ALTERNATE: 1 and this many, in turn */
 };
 
 G_DEFINE_QUARK (strata-train-error-quark, strata_train_error)
@@ -240,6 +241,9 @@ make_plans (StrataTrainer *self,
   self->threads = strata_threads_use (strata_threads_get_default ());
   if (self->threads > 1 && g_getenv ("OMP_NUM_THREADS") == NULL)
     self->governor = strata_thread_governor_new (self->threads);
+  /* for the tests of changing the count: every batch, on plans built again */
+  if (g_strcmp0 (g_getenv ("STRATA_THREADS_ALTERNATE"), "1") == 0 && self->threads > 1)
+    self->alternate_threads = self->threads;
   if (!build_plans (self, error))
     return FALSE;
   self->labels = g_new0 (gint32, batch);
@@ -650,8 +654,9 @@ set_threads (StrataTrainer *self,
   g_debug ("Training on %u threads", threads);
   if (!build_plans (self, error))
     return FALSE;
-  strata_thread_governor_add_switch_cost (self->governor,
-                                          g_get_monotonic_time () / 1e6 - start);
+  if (self->governor != NULL)
+    strata_thread_governor_add_switch_cost (self->governor,
+                                            g_get_monotonic_time () / 1e6 - start);
   return TRUE;
 }
 
@@ -784,9 +789,11 @@ train_epoch (StrataTrainer       *self,
 
       t1 = g_get_monotonic_time () / 1e6;
       /* the loader's time does not depend on the plans' threads: only the step counts */
-      if (self->governor != NULL)
+      if (self->governor != NULL || self->alternate_threads > 0)
         {
-          guint threads = strata_thread_governor_record (self->governor, t1 - t_compute, n);
+          guint threads = self->alternate_threads == 0
+                          ? strata_thread_governor_record (self->governor, t1 - t_compute, n)
+                          : self->threads == 1 ? self->alternate_threads : 1;
           if (threads != self->threads && !set_threads (self, threads, error))
             return FALSE;
         }
