@@ -48,11 +48,24 @@ static void
 test_quiet_stays (void)
 {
   g_autoptr(StrataThreadGovernor) governor = strata_thread_governor_new (2);
+  guint at_one = 0;
 
   g_assert_cmpuint (strata_thread_governor_get_threads (governor), ==, 2);
-  g_assert_cmpuint (run (governor, 2000, 0, NULL), ==, 2);
-  /* at the most threads already: nothing to probe, nothing slowed down */
-  g_assert_cmpuint (strata_thread_governor_get_switches (governor), ==, 0);
+  g_assert_cmpuint (run (governor, 4000, 0, &at_one), ==, 2);
+  /* one thread is tried at the start and then every 300 batches (60 s here), briefly */
+  g_assert_cmpuint (at_one, <=, 4000 / 100);
+  g_assert_cmpuint (strata_thread_governor_get_switches (governor), <=, 2 * (1 + 4000 / 300));
+}
+
+/* A machine busy from the start: the first probe finds one thread better and stays. */
+static void
+test_busy_from_start (void)
+{
+  g_autoptr(StrataThreadGovernor) governor = strata_thread_governor_new (2);
+  guint at_one = 0;
+
+  run (governor, 1000, 1, &at_one);
+  g_assert_cmpuint (at_one, >, 900);
 }
 
 static void
@@ -128,7 +141,7 @@ test_bad_times_ignored (void)
 }
 
 static void
-test_one_thread (void)
+test_one_thread_only (void)
 {
   g_autoptr(StrataThreadGovernor) governor = strata_thread_governor_new (0);
 
@@ -188,11 +201,12 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/thread-governor/quiet-stays", test_quiet_stays);
+  g_test_add_func ("/thread-governor/busy-from-start", test_busy_from_start);
   g_test_add_func ("/thread-governor/load-drops-and-returns", test_load_drops_and_returns);
   g_test_add_func ("/thread-governor/probes-are-rare", test_probes_are_rare);
   g_test_add_func ("/thread-governor/same-sequence", test_same_sequence_same_decisions);
   g_test_add_func ("/thread-governor/bad-times", test_bad_times_ignored);
-  g_test_add_func ("/thread-governor/one-thread", test_one_thread);
+  g_test_add_func ("/thread-governor/one-thread", test_one_thread_only);
   g_test_add_func ("/threads/cpu-max", test_cpu_max);
   g_test_add_func ("/threads/limit", test_limit);
   return g_test_run ();

@@ -17,7 +17,8 @@
  * cost per unit of work (seconds per image) for each thread count it has run, and:
  *
  * - when the steps at the current count get slower than that count's best by SLOWER, tries
- *   one thread fewer (unless that count was measured just before);
+ *   one thread fewer (unless that count was measured just before); and tries it anyway once
+ *   at the start and then rarely (DOWN_PROBE_*), for a machine that was busy from the start;
  * - every probe interval, tries one thread more, in case the machine got quiet again;
  * - after SETTLE batches at a count, moves to a neighbour measured in the last probe
  *   interval if that one was cheaper by BETTER, and otherwise stays.
@@ -33,12 +34,15 @@
 #define BETTER 0.92              /* a neighbour cheaper than this share of the cost wins */
 #define MIN_PROBE_INTERVAL 10.0  /* seconds between tries of one thread more */
 #define SWITCH_SHARE 20.0        /* the probe interval is at least this many switch costs */
+#define DOWN_PROBE_SECONDS 60.0  /* one thread fewer is tried again after this long */
+#define DOWN_PROBE_BATCHES 300   /* and this many batches: a quiet machine loses ~1 % */
 
 typedef struct
 {
   double cost;       /* seconds per unit of work, smoothed; < 0: never measured */
   double best;       /* the lowest smoothed cost seen */
   double seen_at;    /* the clock when it was last measured */
+  guint64 seen_batch;
 } Count;
 
 struct _StrataThreadGovernor
@@ -48,6 +52,7 @@ struct _StrataThreadGovernor
   guint n_counted;       /* batches counted at @threads since the last change */
   gboolean skip_next;
   double clock;
+  guint64 n_batches;
   double switch_cost;    /* the longest rebuild reported */
   guint switches;
   Count *counts;         /* [1 .. max_threads] */
@@ -67,7 +72,7 @@ strata_thread_governor_new (guint max_threads)
   self->skip_next = TRUE;   /* the first batch pays for warming up */
   self->counts = g_new (Count, self->max_threads + 1);
   for (guint t = 0; t <= self->max_threads; t++)
-    self->counts[t] = (Count) { -1, G_MAXDOUBLE, -G_MAXDOUBLE };
+    self->counts[t] = (Count) { -1, G_MAXDOUBLE, -G_MAXDOUBLE, 0 };
   return self;
 }
 
@@ -119,6 +124,18 @@ recent (StrataThreadGovernor *self,
   return count->cost >= 0 && self->clock - count->seen_at <= probe_interval (self);
 }
 
+/* one thread fewer was not tried for long: perhaps the machine has been busy all along */
+static gboolean
+stale (StrataThreadGovernor *self,
+       guint                 threads)
+{
+  const Count *count = &self->counts[threads];
+
+  return count->cost < 0 ||
+         (self->clock - count->seen_at > MAX (DOWN_PROBE_SECONDS, 6 * probe_interval (self)) &&
+          self->n_batches - count->seen_batch > DOWN_PROBE_BATCHES);
+}
+
 static guint
 change (StrataThreadGovernor *self,
         guint                 threads)
@@ -149,6 +166,7 @@ strata_thread_governor_record (StrataThreadGovernor *self,
   if (!(seconds > 0) || !(work > 0))
     return t;
   self->clock += seconds;
+  self->n_batches++;
   if (self->skip_next)
     {
       self->skip_next = FALSE;
@@ -157,6 +175,7 @@ strata_thread_governor_record (StrataThreadGovernor *self,
   cost = seconds / work;
   count->cost = self->n_counted == 0 ? cost : 0.7 * count->cost + 0.3 * cost;
   count->seen_at = self->clock;
+  count->seen_batch = self->n_batches;
   if (++self->n_counted < SETTLE)
     return t;
   count->best = MIN (count->best, count->cost);
@@ -169,7 +188,8 @@ strata_thread_governor_record (StrataThreadGovernor *self,
     return change (self, t + 1);
 
   /* slower than this count can be: another process took a core */
-  if (t > 1 && count->cost > SLOWER * count->best && !recent (self, t - 1))
+  if (t > 1 && ((count->cost > SLOWER * count->best && !recent (self, t - 1)) ||
+                stale (self, t - 1)))
     return change (self, t - 1);
 
   /* fewer threads than allowed for a while: the machine may be quiet again */
