@@ -11,13 +11,13 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
-#include "strata-threads.h"
 #include "strata-atomic-file.h"
 #include "strata-checkpoint.h"
 #include "strata-evaluate.h"
 #include "strata-plan.h"
 #include "strata-run.h"
 #include "strata-session.h"
+#include "strata-threads.h"
 #include "strata-tta.h"
 
 #define EVAL_BATCH 256

@@ -11,12 +11,12 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
-#include "strata-threads.h"
 #include "strata-lr-finder.h"
 #include "strata-optimizer.h"
 #include "strata-plan.h"
 #include "strata-random.h"
 #include "strata-session.h"
+#include "strata-threads.h"
 #include "strata-trainer.h"
 
 /*

@@ -11,13 +11,13 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-#include "strata-threads.h"
 #include "strata-atomic-file.h"
 #include "strata-checkpoint.h"
 #include "strata-plan.h"
 #include "strata-predict.h"
 #include "strata-run.h"
 #include "strata-session.h"
+#include "strata-threads.h"
 
 /*
  * A predictor is a run's model with its weights, ready to take images. Files are prepared
