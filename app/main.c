@@ -12,6 +12,7 @@
 #include <locale.h>
 #include <stdio.h>
 
+#include "strata-threads.h"
 #include "strata-verbs.h"
 #ifdef HAVE_GUI
 #include "strata-application.h"
@@ -22,16 +23,23 @@ main (int   argc,
       char *argv[])
 {
   const StrataVerb *verb;
-  const char *localedir = g_getenv ("STRATA_LOCALEDIR");
+  const char *localedir;
 
+  /* A verb never needs a display, so it is dispatched before anything touches GTK. */
+  verb = argc > 1 ? strata_verbs_lookup (argv[1]) : NULL;
+  /* Before anything else, where a model may run (the window, training, prediction…): it
+   * executes the program again with libgomp's wait policy set, which costs a start-up. */
+  if (verb != NULL ? verb->computes
+                    : argc < 2 || !(g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") ||
+                                    g_str_equal (argv[1], "--version")))
+    strata_threads_init_wait_policy (argv);
+  localedir = g_getenv ("STRATA_LOCALEDIR");
   setlocale (LC_ALL, "");
   /* STRATA_LOCALEDIR: the build tree's translations (_build/po), before they are installed */
   bindtextdomain (GETTEXT_PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  /* A verb never needs a display, so it is dispatched before anything touches GTK. */
-  verb = argc > 1 ? strata_verbs_lookup (argv[1]) : NULL;
   if (verb != NULL)
     return verb->run (argc - 1, argv + 1);
   if (argc > 1 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))

@@ -14,6 +14,7 @@
 #include "strata-preferences-window.h"
 #include "strata-recovery.h"
 #include "strata-test-hooks.h"
+#include "strata-threads.h"
 #include "strata-window.h"
 
 /**
@@ -81,6 +82,13 @@ apply_color_scheme (StrataApplication *self)
 
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                       schemes[CLAMP (scheme, 0, 2)]);
+}
+
+/* Training, evaluation and prediction use at most this many cores (0: all). */
+static void
+apply_threads (StrataApplication *self)
+{
+  strata_threads_set_limit (g_settings_get_uint (self->settings, "training-threads"));
 }
 
 /* Recent projects ---------------------------------------------------------------------------- */
@@ -663,6 +671,9 @@ strata_application_startup (GApplication *application)
   g_signal_connect_object (self->settings, "changed::color-scheme",
                            G_CALLBACK (apply_color_scheme), self, G_CONNECT_SWAPPED);
   apply_color_scheme (self);
+  g_signal_connect_object (self->settings, "changed::training-threads",
+                           G_CALLBACK (apply_threads), self, G_CONNECT_SWAPPED);
+  apply_threads (self);
 
   self->recent_manager = g_object_ref (gtk_recent_manager_get_default ());
   g_signal_connect_object (self->recent_manager, "changed", G_CALLBACK (update_recent_menu), self,

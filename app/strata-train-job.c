@@ -8,9 +8,8 @@
 
 #include "config.h"
 
-#include <omp.h>
-
 #include "strata-train-job.h"
+#include "strata-threads.h"
 
 /*
  * strata_trainer_run() blocks and calls back on its own thread, so it runs here in a worker
@@ -241,7 +240,7 @@ strata_train_job_new (StrataProject            *project,
   return self;
 }
 
-/* 0 leaves the thread count to OpenMP (OMP_NUM_THREADS, or one per core). */
+/* At most this many cores; 0: all there are (and no more than OMP_NUM_THREADS, if set). */
 void
 strata_train_job_set_threads (StrataTrainJob *self,
                               guint           n_threads)
@@ -405,8 +404,8 @@ worker (gpointer user_data)
   gboolean ok = FALSE;
 
   m->finished = TRUE;
-  if (self->n_threads > 0)
-    omp_set_num_threads ((int) self->n_threads);
+  /* the trainer starts from it and adapts below it (strata-threads.c) */
+  strata_threads_set_limit (self->n_threads);
 
   copy = strata_project_load_from_data (self->project_data, -1, self->project_path, &error);
   if (copy != NULL)

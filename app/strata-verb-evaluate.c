@@ -82,6 +82,7 @@ strata_verb_evaluate (int    argc,
   g_autoptr(GError) save_error = NULL;
   gboolean json = FALSE;
   StrataSplit split = STRATA_SPLIT_TEST;
+  int threads = 0;
   const GOptionEntry entries[] = {
     { "run", 0, 0, G_OPTION_ARG_STRING, &run, N_("The run to evaluate"), N_("NAME") },
     { "split", 0, 0, G_OPTION_ARG_STRING, &split_name,
@@ -93,12 +94,16 @@ strata_verb_evaluate (int    argc,
     { "misclassified", 0, 0, G_OPTION_ARG_INT, &show,
       N_("How many misclassified images to list (default 10; 0 for all)"), N_("N") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON"), NULL },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads,
+      N_("Use at most N cores (default: all)"), N_("N") },
     { NULL }
   };
 
   context = g_option_context_new (_("PROJECT — measure a run on a split of the data"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!strata_cli_parse (context, &argc, &argv))
+    return 2;
+  if (!strata_cli_set_threads (context, threads))
     return 2;
   if (argc != 2)
     return strata_cli_usage_error (context, _("Say which project to evaluate"));

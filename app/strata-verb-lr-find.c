@@ -26,6 +26,7 @@ strata_verb_lr_find (int    argc,
   GError *error = NULL;
   gboolean json = FALSE;
   int steps = 0;
+  int threads = 0;
   const GOptionEntry entries[] = {
     { "steps", 0, 0, G_OPTION_ARG_INT, &steps, N_("Training steps to take (100)"), N_("N") },
     { "start", 0, 0, G_OPTION_ARG_DOUBLE, &options.start_lr,
@@ -33,6 +34,8 @@ strata_verb_lr_find (int    argc,
     { "end", 0, 0, G_OPTION_ARG_DOUBLE, &options.end_lr, N_("The last learning rate (10)"),
       N_("LR") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the curve as JSON"), NULL },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads,
+      N_("Use at most N cores (default: all)"), N_("N") },
     { NULL }
   };
 
@@ -44,6 +47,8 @@ strata_verb_lr_find (int    argc,
                                   "project and its runs are not changed."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!strata_cli_parse (context, &argc, &argv))
+    return 2;
+  if (!strata_cli_set_threads (context, threads))
     return 2;
   if (argc != 2)
     return strata_cli_usage_error (context, _("Say which project to search"));

@@ -54,6 +54,7 @@ strata_verb_predict (int    argc,
   int top_k = 3;
   guint failed = 0, correct = 0, labelled = 0;
   StrataSplit split = STRATA_SPLIT_TEST;
+  int threads = 0;
   const GOptionEntry entries[] = {
     { "run", 0, 0, G_OPTION_ARG_STRING, &run, N_("The run whose model predicts"), N_("NAME") },
     { "weights", 0, 0, G_OPTION_ARG_STRING, &weights,
@@ -66,6 +67,8 @@ strata_verb_predict (int    argc,
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv,
       N_("Also write the predictions as Filename,Label rows"), N_("FILE") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object per line"), NULL },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads,
+      N_("Use at most N cores (default: all)"), N_("N") },
     { NULL }
   };
 
@@ -73,6 +76,8 @@ strata_verb_predict (int    argc,
                                     "model"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!strata_cli_parse (context, &argc, &argv))
+    return 2;
+  if (!strata_cli_set_threads (context, threads))
     return 2;
   if (argc < 2)
     return strata_cli_usage_error (context, _("Say which project to predict with"));

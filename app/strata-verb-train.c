@@ -180,6 +180,7 @@ strata_verb_train (int    argc,
   GThread *thread;
   guint sigint, sigterm;
   StrataTrainOptions options = { 0 };
+  int threads = 0;
   const GOptionEntry entries[] = {
     { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs,
       N_("Train up to this epoch (default: the project's)"), N_("N") },
@@ -195,12 +196,16 @@ strata_verb_train (int    argc,
     { "checkpoint-interval", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_DOUBLE, &checkpoint_interval,
       N_("Seconds between checkpoints within an epoch (default 300)"), N_("SECONDS") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object per event"), NULL },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads,
+      N_("Use at most N cores (default: all)"), N_("N") },
     { NULL }
   };
 
   context = g_option_context_new (_("PROJECT — train the project's model"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!strata_cli_parse (context, &argc, &argv))
+    return 2;
+  if (!strata_cli_set_threads (context, threads))
     return 2;
   if (argc != 2)
     return strata_cli_usage_error (context, _("Say which project to train"));

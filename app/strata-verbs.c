@@ -12,23 +12,24 @@
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 
+#include "strata-threads.h"
 #include "strata-verbs.h"
 #include "strata-zoo.h"
 
 static const StrataVerb verbs[] = {
   { "new", N_("Write a new project, from an example or a folder of images"), strata_verb_new },
-  { "train", N_("Train a project's model, or resume a run"), strata_verb_train },
-  { "evaluate", N_("Measure a run on a split of the data"), strata_verb_evaluate },
-  { "predict", N_("Classify image files with a run's model"), strata_verb_predict },
+  { "train", N_("Train a project's model, or resume a run"), strata_verb_train, TRUE },
+  { "evaluate", N_("Measure a run on a split of the data"), strata_verb_evaluate, TRUE },
+  { "predict", N_("Classify image files with a run's model"), strata_verb_predict, TRUE },
   { "dataset", N_("Inspect a project's data: counts, problems, duplicates"),
     strata_verb_dataset },
   { "import-run", N_("Add a run trained elsewhere by an exported train.py"),
     strata_verb_import_run },
-  { "lr-find", N_("Suggest a learning rate from a short run"), strata_verb_lr_find },
+  { "lr-find", N_("Suggest a learning rate from a short run"), strata_verb_lr_find, TRUE },
   { "export", N_("Export a run's model as a submission zip or a PyTorch project"),
     strata_verb_export },
   { "embed", N_("Write a pretrained backbone's features of images to a NumPy file"),
-    strata_verb_embed },
+    strata_verb_embed, TRUE },
 };
 
 const StrataVerb *
@@ -132,4 +133,18 @@ strata_cli_download_progress (gint64   bytes,
   fprintf (stderr, "\r%s   ", line);
   if (total > 0 && bytes >= total)
     fputc ('\n', stderr);
+}
+
+/* --threads N: the job uses at most N cores (0, the option's absence: all it is given). */
+gboolean
+strata_cli_set_threads (GOptionContext *context,
+                        int             threads)
+{
+  if (threads < 0)
+    {
+      strata_cli_usage_error (context, _("--threads takes a number of cores, 1 or more"));
+      return FALSE;
+    }
+  strata_threads_set_limit ((guint) threads);
+  return TRUE;
 }

@@ -19,6 +19,7 @@ typedef struct
   const char *name;
   const char *summary;      /* translatable, marked with N_() */
   StrataVerbFunc run;
+  gboolean computes;        /* runs a model: worth libgomp's wait policy (strata-threads.c) */
 } StrataVerb;
 
 const StrataVerb *strata_verbs_lookup (const char *name);
@@ -46,5 +47,7 @@ void strata_cli_download_progress (gint64   bytes,
 gboolean strata_cli_parse     (GOptionContext *context,
                                int        *argc,
                                char     ***argv);
+gboolean strata_cli_set_threads (GOptionContext *context,
+                                 int             threads);
 
 G_END_DECLS

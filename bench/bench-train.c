@@ -9,6 +9,9 @@
  * strata-bench-plan [EXAMPLE_BATCHES [VGG_BATCHES [fp32|bf16 [RESNET50_BATCHES]]]]
  * ResNet50 (224×224, batch 16) runs only when asked: once fully trainable, once with only
  * its last stage and the classifier trainable, as fine-tuning a pretrained backbone does.
+ *
+ * Without OMP_NUM_THREADS the thread count adapts between batches as the trainer's does
+ * (strata-thread-governor.c), the plan rebuilt on each change; with it, the count is fixed.
  */
 
 #define G_LOG_DOMAIN "strata-bench"
@@ -20,6 +23,8 @@
 #include <sys/resource.h>
 
 #include "strata-plan.h"
+#include "strata-thread-governor.h"
+#include "strata-threads.h"
 
 static void
 add (StrataGraph *graph,
@@ -205,6 +210,9 @@ run (const char  *name,
   g_autoptr(StrataModel) model = strata_model_new (graph, &error);
   StrataPlanOptions options = { STRATA_PLAN_TRAIN, batch, precision };
   g_autoptr(StrataPlan) plan = NULL;
+  g_autoptr(StrataThreadGovernor) governor = NULL;
+  guint threads = strata_threads_use (strata_threads_get_default ());
+  guint at_max = 0;
   g_autofree gint32 *labels = g_new (gint32, batch);
   StrataShape shape;
   gsize n_input;
@@ -213,6 +221,8 @@ run (const char  *name,
 
   if (model == NULL)
     g_error ("%s", error->message);
+  if (g_getenv ("OMP_NUM_THREADS") == NULL)
+    governor = strata_thread_governor_new (threads);
   plan = strata_plan_new (model, &options, &error);
   if (plan == NULL)
     g_error ("%s", error->message);
@@ -225,6 +235,8 @@ run (const char  *name,
 
   for (guint b = 0; b < n_batches + 5; b++)
     {
+      gint64 step_start = g_get_monotonic_time ();
+
       if (b == 5)
         start = window = g_get_monotonic_time ();
       else if (b > 5 && (b - 5) % 10 == 0)
@@ -249,11 +261,35 @@ run (const char  *name,
             tensor->data[i] -= 0.01f * tensor->diff[i];
         }
       strata_model_weights_changed (model);
+      at_max += b >= 5 && threads == strata_threads_get_default ();
+      if (governor != NULL)
+        {
+          guint next = strata_thread_governor_record (governor,
+                                                      (g_get_monotonic_time () - step_start) / 1e6,
+                                                      batch);
+          if (next != threads)
+            {
+              /* as the trainer does: a new count needs primitives created for it */
+              gint64 rebuild = g_get_monotonic_time ();
+
+              g_clear_pointer (&plan, strata_plan_free);
+              threads = strata_threads_use (next);
+              plan = strata_plan_new (model, &options, &error);
+              if (plan == NULL)
+                g_error ("%s", error->message);
+              for (gsize i = 0; i < n_input; i++)
+                strata_plan_get_input (plan)[i] = (float) ((i * 7919) % 255) / 255.0f;
+              strata_thread_governor_add_switch_cost (governor,
+                                                      (g_get_monotonic_time () - rebuild) / 1e6);
+            }
+        }
     }
   elapsed = g_get_monotonic_time () - start;
   rate = (double) n_batches * batch / (elapsed / 1e6);
-  printf ("%-10s batch %3u  %8.1f images/s  best %8.1f  plan %6.1f MiB\n", name, batch, rate,
-          MAX (best, rate), strata_plan_get_memory_bytes (plan) / 1048576.0);
+  printf ("%-10s batch %3u  %8.1f images/s  best %8.1f  plan %6.1f MiB  threads %u (%.0f %%), "
+          "%u changes\n", name, batch, rate, MAX (best, rate),
+          strata_plan_get_memory_bytes (plan) / 1048576.0, strata_threads_get_default (),
+          100.0 * at_max / n_batches, governor ? strata_thread_governor_get_switches (governor) : 0);
   return rate;
 }
 
@@ -261,11 +297,16 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(StrataGraph) example = example_graph ();
-  g_autoptr(StrataGraph) vgg = vgg_graph ();
+  g_autoptr(StrataGraph) example = NULL;
+  g_autoptr(StrataGraph) vgg = NULL;
   guint n_example = argc > 1 ? atoi (argv[1]) : 300;
   guint n_vgg = argc > 2 ? atoi (argv[2]) : 40;
   struct rusage usage;
+
+  /* the wait policy the strata binary runs with (see strata-threads.c) */
+  strata_threads_init_wait_policy (argv);
+  example = example_graph ();
+  vgg = vgg_graph ();
 
   /* strata-bench-plan [EXAMPLE_BATCHES [VGG_BATCHES [fp32|bf16 [RESNET50_BATCHES]]]] */
   if (argc > 3 && g_str_equal (argv[3], "bf16"))

@@ -247,6 +247,24 @@ test_resume_is_exact (void)
   train (&again, "finished");
 }
 
+/*
+ * The thread count changes between batches on plans built again from the model's weights:
+ * training goes on where it was. oneDNN splits its reductions by thread, so the weights agree
+ * with a run on a fixed count to rounding, not bit for bit.
+ */
+static void
+test_changing_threads (void)
+{
+  StrataTrainOptions fixed = { .run_name = "fixed", .max_batches = 40 };
+  StrataTrainOptions alternating = { .run_name = "alternating", .max_batches = 40 };
+
+  train (&fixed, "stopped");
+  g_setenv ("STRATA_THREADS_ALTERNATE", "1", TRUE);
+  train (&alternating, "stopped");
+  g_unsetenv ("STRATA_THREADS_ALTERNATE");
+  g_assert_cmpfloat (max_weight_difference ("fixed", "alternating"), <, RESUME_TOLERANCE);
+}
+
 /* --lr trains with another rate than the project's; the run records the one it used. */
 static void
 test_learning_rate_override (void)
@@ -423,6 +441,7 @@ main (int   argc,
   g_test_add_func ("/train/sigkill-then-resume", test_sigkill_then_resume);
   g_test_add_func ("/train/sigint-stops-cleanly", test_sigint_stops_cleanly);
   g_test_add_func ("/train/learning-rate-override", test_learning_rate_override);
+  g_test_add_func ("/train/changing-threads", test_changing_threads);
   ret = g_test_run ();
   strata_remove_tree (tmpdir, NULL);
   return ret;

@@ -17,6 +17,7 @@
 #include "strata-plan.h"
 #include "strata-run.h"
 #include "strata-session.h"
+#include "strata-threads.h"
 #include "strata-tta.h"
 
 #define EVAL_BATCH 256
@@ -261,6 +262,8 @@ strata_evaluate_full (StrataProject               *project,
   loader = strata_loader_new (dataset, split, &loader_options, error);
   if (loader == NULL)
     return NULL;
+  /* the cores available now, no more than the user allows (see strata-threads.c) */
+  strata_threads_use (strata_threads_get_default ());
   plan = strata_plan_new (model, &plan_options, error);
   if (plan == NULL)
     return NULL;

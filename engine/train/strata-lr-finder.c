@@ -16,6 +16,7 @@
 #include "strata-plan.h"
 #include "strata-random.h"
 #include "strata-session.h"
+#include "strata-threads.h"
 #include "strata-trainer.h"
 
 /*
@@ -157,6 +158,8 @@ strata_lr_find (StrataProject                *project,
   if (loader == NULL)
     return NULL;
   plan_options.batch = batch_size;
+  /* the cores available now, no more than the user allows (see strata-threads.c) */
+  strata_threads_use (strata_threads_get_default ());
   plan = strata_plan_new (strata_session_get_model (session), &plan_options, error);
   if (plan == NULL)
     return NULL;

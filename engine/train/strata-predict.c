@@ -22,6 +22,7 @@
 #include "strata-predict.h"
 #include "strata-run.h"
 #include "strata-session.h"
+#include "strata-threads.h"
 
 /*
  * A predictor is a run's model with its weights, ready to take images. Files are prepared
@@ -216,6 +217,8 @@ strata_predictor_new (StrataProject  *project,
     return NULL;
   self->classes = find_classes (self, graph);
 
+  /* the cores available now, no more than the user allows (see strata-threads.c) */
+  strata_threads_use (strata_threads_get_default ());
   self->plan = strata_plan_new (self->model, &plan_options, error);
   if (self->plan == NULL)
     return NULL;

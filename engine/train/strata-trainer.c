@@ -22,6 +22,8 @@
 #include "strata-schedule.h"
 #include "strata-session.h"
 #include "strata-random.h"
+#include "strata-thread-governor.h"
+#include "strata-threads.h"
 #include "strata-trainer.h"
 
 /*
@@ -65,6 +67,10 @@ struct _StrataTrainer
   double checkpoint_interval;    /* seconds between mid-epoch checkpoints */
   double last_checkpoint;
   StrataBatchHistory *batches;   /* the per-batch curve, written with the last checkpoint */
+
+  guint threads;                   /* the plans were built for this many */
+  StrataThreadGovernor *governor;  /* NULL: a fixed thread count */
+  guint alternate_threads;         /* STRATA_THREADS_ALTERNATE: 1 and this many, in turn */
 };
 
 G_DEFINE_QUARK (strata-train-error-quark, strata_train_error)
@@ -91,6 +97,7 @@ strata_trainer_free (StrataTrainer *self)
   g_clear_pointer (&self->features, g_free);
   g_clear_pointer (&self->monitor, g_free);
   g_clear_pointer (&self->batches, strata_batch_history_free);
+  g_clear_pointer (&self->governor, strata_thread_governor_free);
   strata_train_state_clear (&self->state);
   g_free (self);
 }
@@ -230,13 +237,13 @@ commit_run (StrataTrainer *self,
   return TRUE;
 }
 
+/* The training and inference plans, for the thread count now set. */
 static gboolean
-make_plans (StrataTrainer *self,
-            GError       **error)
+build_plans (StrataTrainer *self,
+             GError       **error)
 {
   StrataHyperparams *hp = strata_session_get_hyperparams (self->session);
   StrataModel *model = strata_session_get_model (self->session);
-  StrataDataset *dataset = strata_session_get_dataset (self->session);
   StrataPlanOptions options = {
     .mode = STRATA_PLAN_TRAIN,
     .batch = strata_hyperparams_get_batch_size (hp),
@@ -244,22 +251,36 @@ make_plans (StrataTrainer *self,
                  ? STRATA_PRECISION_BF16 : STRATA_PRECISION_FP32,
     .feature_cache = TRUE,
   };
-  guint n_train = strata_dataset_get_n_items (dataset, STRATA_SPLIT_TRAIN);
-  guint n_val = strata_dataset_get_n_items (dataset, STRATA_SPLIT_VALIDATION);
-  gsize floats;
 
   self->train_plan = strata_plan_new (model, &options, error);
   if (self->train_plan == NULL)
     return FALSE;
-  /* bf16 is asked for but runs only where the CPU computes it: the run says which ran */
-  json_object_set_string_member (strata_run_get_info (self->run), "precision",
-                                 strata_plan_get_precision (self->train_plan) ==
-                                 STRATA_PRECISION_BF16 ? "bf16" : "fp32");
   options.mode = STRATA_PLAN_INFER;
   self->eval_plan = strata_plan_new (model, &options, error);
-  if (self->eval_plan == NULL)
+  return self->eval_plan != NULL;
+}
+
+static gboolean
+make_plans (StrataTrainer *self,
+            GError       **error)
+{
+  StrataDataset *dataset = strata_session_get_dataset (self->session);
+  guint n_train = strata_dataset_get_n_items (dataset, STRATA_SPLIT_TRAIN);
+  guint n_val = strata_dataset_get_n_items (dataset, STRATA_SPLIT_VALIDATION);
+  guint batch = strata_hyperparams_get_batch_size (strata_session_get_hyperparams (self->session));
+  gsize floats;
+
+  /* OMP_NUM_THREADS is the user's fixed choice (the tests set it, for reproducible
+   * figures); otherwise the count follows the cores the machine gives us */
+  self->threads = strata_threads_use (strata_threads_get_default ());
+  if (self->threads > 1 && g_getenv ("OMP_NUM_THREADS") == NULL)
+    self->governor = strata_thread_governor_new (self->threads);
+  /* for the tests of changing the count: every batch, on plans built again */
+  if (g_strcmp0 (g_getenv ("STRATA_THREADS_ALTERNATE"), "1") == 0 && self->threads > 1)
+    self->alternate_threads = self->threads;
+  if (!build_plans (self, error))
     return FALSE;
-  self->labels = g_new0 (gint32, options.batch);
+  self->labels = g_new0 (gint32, batch);
 
   /* a frozen, deterministic bottom (a pretrained backbone's frozen layers) is computed once
    * per image while the data is not augmented, if its outputs fit in memory */
@@ -269,7 +290,7 @@ make_plans (StrataTrainer *self,
     {
       self->train_cache = strata_feature_cache_new (n_train, floats);
       self->val_cache = strata_feature_cache_new (n_val, floats);
-      self->features = g_new (float, floats * options.batch);
+      self->features = g_new (float, floats * batch);
     }
   else if (floats > 0 && strata_feature_cache_limit () > 0)
     g_message ("The frozen features of %u images would take %.0f MiB: not cached",
@@ -706,6 +727,31 @@ finish_epoch (StrataTrainer       *self,
   return TRUE;
 }
 
+/*
+ * A oneDNN primitive divides its work for the thread count it was created with, whatever the
+ * count is when it runs: a new count needs new plans. They are built between batches, from
+ * the model's weights, so training goes on where it was; the freed plans' memory is reused.
+ */
+static gboolean
+set_threads (StrataTrainer *self,
+             guint          threads,
+             GError       **error)
+{
+  double start = g_get_monotonic_time () / 1e6;
+
+  g_clear_pointer (&self->train_plan, strata_plan_free);
+  g_clear_pointer (&self->eval_plan, strata_plan_free);
+  g_hash_table_remove_all (self->short_plans);
+  self->threads = strata_threads_use (threads);
+  g_debug ("Training on %u threads", threads);
+  if (!build_plans (self, error))
+    return FALSE;
+  if (self->governor != NULL)
+    strata_thread_governor_add_switch_cost (self->governor,
+                                            g_get_monotonic_time () / 1e6 - start);
+  return TRUE;
+}
+
 /* The plan for the next batch, its input filled by the loader; NULL at the end of the epoch. */
 static StrataPlan *
 next_batch (StrataTrainer *self,
@@ -818,7 +864,7 @@ train_epoch (StrataTrainer       *self,
   strata_loader_start_epoch (self->train_loader, epoch - 1, self->state.batch);
   for (;;)
     {
-      double t0 = g_get_monotonic_time () / 1e6, t1, images_left;
+      double t0 = g_get_monotonic_time () / 1e6, t1, t_compute, images_left;
       StrataTrainEvent event = { 0 };
       StrataPlan *plan;
       guint n;
@@ -832,12 +878,22 @@ train_epoch (StrataTrainer       *self,
       plan = next_batch (self, &n, error);
       if (plan == NULL)
         return error == NULL || *error == NULL;   /* no error: the epoch is done */
+      t_compute = g_get_monotonic_time () / 1e6;
       if (!train_batch (self, plan, n, epoch, &event, error))
         return FALSE;
       self->batches_run++;
       *lr = event.lr;
 
       t1 = g_get_monotonic_time () / 1e6;
+      /* the loader's time does not depend on the plans' threads: only the step counts */
+      if (self->governor != NULL || self->alternate_threads > 0)
+        {
+          guint threads = self->alternate_threads == 0
+                          ? strata_thread_governor_record (self->governor, t1 - t_compute, n)
+                          : self->threads == 1 ? self->alternate_threads : 1;
+          if (threads != self->threads && !set_threads (self, threads, error))
+            return FALSE;
+        }
       self->state.elapsed += t1 - t0;
       self->rate = self->rate > 0 ? 0.9 * self->rate + 0.1 * n / (t1 - t0) : n / (t1 - t0);
       event.images_per_second = self->rate;
@@ -907,10 +963,10 @@ train_epochs (StrataTrainer       *self,
   event.epoch = self->state.epoch + 1;
   event.batch = self->state.batch;
   event.n_batches = strata_loader_get_n_batches (self->train_loader);
-  /* the run says what it computed in: bf16 asked of a processor without it is fp32 */
+  /* the run says what its plan computes in: bf16 asked of a processor without it is fp32 */
   event.precision_requested = strata_hyperparams_get_precision (
                                 strata_session_get_hyperparams (self->session));
-  event.precision = g_str_equal (event.precision_requested, "bf16") && strata_plan_has_bf16 ()
+  event.precision = strata_plan_get_precision (self->train_plan) == STRATA_PRECISION_BF16
                     ? "bf16" : "fp32";
   json_object_set_string_member (strata_run_get_info (self->run), "precision", event.precision);
   json_object_set_string_member (strata_run_get_info (self->run), "precision_requested",
@@ -959,6 +1015,8 @@ strata_trainer_run (StrataTrainer       *self,
   gboolean ok;
 
   self->last_checkpoint = g_get_monotonic_time () / 1e6;
+  /* OpenMP's thread count belongs to the thread that runs the parallel regions */
+  strata_threads_use (self->threads);
   ok = train_epochs (self, cancellable, &status, callback, user_data, error);
   set_status (self, status);
   /* The run's status is informative: a failure to write it must not hide the real error. */
