@@ -106,6 +106,22 @@ test_good (gconstpointer data)
   g_assert_no_error (error);
   check_contents (direct);
   check_values (direct);
+
+  /* the answer as a file, where there is no memfd: streamed, read back the same */
+  {
+    g_autofree char *answer = fixture ("answer-file.safetensors");
+    g_autoptr(StrataKerasH5) back = NULL;
+
+    g_assert_true (_strata_keras_h5_write_safetensors (direct, answer, STRATA_KERAS_H5_VALUES,
+                                                       &error));
+    g_assert_no_error (error);
+    back = _strata_keras_h5_open_safetensors (answer, "weights.h5", STRATA_KERAS_H5_VALUES,
+                                              &error);
+    g_assert_no_error (error);
+    check_contents (back);
+    check_values (back);
+    g_unlink (answer);
+  }
 }
 
 /* Flipped global-heap sizes: libhdf5 itself dies on these, in this process too. */

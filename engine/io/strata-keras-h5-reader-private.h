@@ -21,6 +21,11 @@ gboolean       _strata_keras_h5_write_safetensors  (StrataKerasH5             *s
                                                      const char                *path,
                                                      StrataKerasH5Flags         flags,
                                                      GError                   **error);
+gboolean       _strata_keras_h5_write_safetensors_fd (StrataKerasH5           *self,
+                                                      int                      fd,
+                                                      const char              *path,
+                                                      StrataKerasH5Flags       flags,
+                                                      GError                 **error);
 StrataKerasH5 *_strata_keras_h5_open_safetensors   (const char                *path,
                                                      const char                *display_name,
                                                      StrataKerasH5Flags         flags,

@@ -5,10 +5,12 @@
  */
 
 #define G_LOG_DOMAIN "strata-io"
+#define _GNU_SOURCE   /* memfd_create */
 
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <hdf5.h>
@@ -16,6 +18,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #ifdef __linux__
@@ -41,9 +44,10 @@
  * a variable-length string's stored size is wrong), and no check made through its API sees
  * that before the read. So strata_keras_h5_open() never calls HDF5 in Strata's process: the
  * helper program strata-h5-reader opens the file with _strata_keras_h5_open_direct(), which
- * checks every type and size it can before reading, and writes what it read into a
- * safetensors file in a private folder; this process reads that back with the safetensors
- * parser and turns the helper's crash, signal or time-out into an error naming the file.
+ * checks every type and size it can before reading, and writes what it read in the
+ * safetensors format into a memfd this process made (else a file in a private folder); this
+ * process reads that back with the safetensors parser and turns the helper's crash, signal
+ * or time-out into an error naming the file.
  *
  * The serial libhdf5 is not thread-safe, so every call into it holds one lock, and its own
  * error printing is off: failures become GErrors naming the file.
@@ -64,6 +68,10 @@ G_LOCK_DEFINE_STATIC (hdf5);
 #define TIMEOUT_BYTES_PER_SECOND (16 << 20)
 
 #define OUTPUT_FORMAT     "strata-h5-reader/1"
+
+#if defined (__linux__) && defined (MFD_CLOEXEC)
+#define HAVE_MEMFD_ANSWER 1
+#endif
 
 struct _StrataKerasH5
 {
@@ -576,29 +584,44 @@ tensor_name (guint layer,
   return g_strdup_printf ("%u/%u", layer, weight);
 }
 
-/**
- * _strata_keras_h5_write_safetensors:
- * @self: a file opened with _strata_keras_h5_open_direct()
- * @flags: %STRATA_KERAS_H5_VALUES to write the values too, as float32
- *
- * Writes what strata_keras_h5_open() reads back from the helper program.
- */
-gboolean
-_strata_keras_h5_write_safetensors (StrataKerasH5       *self,
-                                    const char          *path,
-                                    StrataKerasH5Flags   flags,
-                                    GError             **error)
+/* Writes all of @data to @fd, which is @path. */
+static gboolean
+write_all (int          fd,
+           const char  *path,
+           const void  *data,
+           gsize        size,
+           GError     **error)
 {
-  g_autoptr(StrataSafetensorsWriter) writer = strata_safetensors_writer_new ();
-  g_autoptr(GPtrArray) buffers = g_ptr_array_new_with_free_func (g_free);
+  const guint8 *p = data;
+
+  while (size > 0)
+    {
+      ssize_t n = write (fd, p, MIN (size, (gsize) 1 << 30));
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          int saved_errno = n < 0 ? errno : ENOSPC;
+          g_autofree char *name = g_filename_display_name (path);
+
+          g_set_error (error, STRATA_IO_ERROR, STRATA_IO_ERROR_WRITE,
+                       _("Could not write “%s”: %s"), name, g_strerror (saved_errno));
+          return FALSE;
+        }
+      p += n;
+      size -= n;
+    }
+  return TRUE;
+}
+
+/* The JSON list that the answer's metadata "structure" holds. */
+static char *
+build_structure (StrataKerasH5 *self)
+{
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *structure = NULL;
-  GHashTableIter iter;
-  gpointer key, value;
-
-  g_return_val_if_fail (self->file >= 0, FALSE);
 
   json_builder_begin_array (builder);
   for (guint l = 0; l < self->layers->len; l++)
@@ -623,24 +646,6 @@ _strata_keras_h5_write_safetensors (StrataKerasH5       *self,
             json_builder_add_int_value (builder, weight->dims[d]);
           json_builder_end_array (builder);
           json_builder_end_object (builder);
-
-          if (flags == STRATA_KERAS_H5_VALUES)
-            {
-              g_autofree char *name = tensor_name (l, w);
-              float *values = g_try_malloc (MAX (weight->n_elements, 1) * sizeof (float));
-
-              if (values == NULL)
-                {
-                  g_set_error (error, STRATA_IO_ERROR, STRATA_IO_ERROR_READ,
-                               _("Not enough memory to read “%s”"), self->display_name);
-                  return FALSE;
-                }
-              g_ptr_array_add (buffers, values);
-              if (!strata_keras_h5_read (self, l, w, values, weight->n_elements, error))
-                return FALSE;
-              strata_safetensors_writer_add_f32 (writer, name, weight->rank, weight->dims,
-                                                 values);
-            }
         }
       json_builder_end_array (builder);
       json_builder_end_object (builder);
@@ -648,17 +653,169 @@ _strata_keras_h5_write_safetensors (StrataKerasH5       *self,
   json_builder_end_array (builder);
   root = json_builder_get_root (builder);
   json_generator_set_root (generator, root);
-  structure = json_generator_to_data (generator, NULL);
+  return json_generator_to_data (generator, NULL);
+}
 
-  strata_safetensors_writer_set_metadata (writer, "format", OUTPUT_FORMAT);
-  strata_safetensors_writer_set_metadata (writer, "structure", structure);
+/* The safetensors header: the metadata, then one F32 tensor per weight, in order. */
+static char *
+build_header (StrataKerasH5      *self,
+              StrataKerasH5Flags  flags)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *structure = build_structure (self);
+  GHashTableIter iter;
+  gpointer key, value;
+  gint64 offset = 0;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "__metadata__");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "format");
+  json_builder_add_string_value (b, OUTPUT_FORMAT);
+  json_builder_set_member_name (b, "structure");
+  json_builder_add_string_value (b, structure);
   g_hash_table_iter_init (&iter, self->attributes);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       g_autofree char *meta = g_strconcat ("attribute.", key, NULL);
-      strata_safetensors_writer_set_metadata (writer, meta, value);
+
+      json_builder_set_member_name (b, meta);
+      json_builder_add_string_value (b, value);
     }
-  return strata_safetensors_writer_write (writer, path, error);
+  json_builder_end_object (b);
+  for (guint l = 0; flags == STRATA_KERAS_H5_VALUES && l < self->layers->len; l++)
+    {
+      const StrataKerasH5Layer *layer = g_ptr_array_index (self->layers, l);
+
+      for (guint w = 0; w < layer->weights->len; w++)
+        {
+          const StrataKerasH5Weight *weight = g_ptr_array_index (layer->weights, w);
+          g_autofree char *name = tensor_name (l, w);
+
+          json_builder_set_member_name (b, name);
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "dtype");
+          json_builder_add_string_value (b, "F32");
+          json_builder_set_member_name (b, "shape");
+          json_builder_begin_array (b);
+          for (int d = 0; d < weight->rank; d++)
+            json_builder_add_int_value (b, weight->dims[d]);
+          json_builder_end_array (b);
+          json_builder_set_member_name (b, "data_offsets");
+          json_builder_begin_array (b);
+          json_builder_add_int_value (b, offset);
+          json_builder_add_int_value (b, offset + weight->n_elements * (gint64) sizeof (float));
+          json_builder_end_array (b);
+          json_builder_end_object (b);
+          offset += weight->n_elements * (gint64) sizeof (float);
+        }
+    }
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  return json_generator_to_data (gen, NULL);
+}
+
+/**
+ * _strata_keras_h5_write_safetensors_fd:
+ * @self: a file opened with _strata_keras_h5_open_direct()
+ * @fd: where to write, from its current position
+ * @path: what @fd is, for messages
+ * @flags: %STRATA_KERAS_H5_VALUES to write the values too, as float32
+ *
+ * Writes what strata_keras_h5_open() reads back from the helper program, in the safetensors
+ * format (little-endian, like every machine Strata runs on). The header comes first, from the
+ * shapes alone, then each weight as soon as it is read: the helper holds one weight at a
+ * time, not the whole model (VGG16: 400 MB at most, not 555 MB). There is no fsync and no
+ * atomic rename, which strata_safetensors_writer_write() does: this is a throw-away answer in
+ * memory that Strata reads once, and a helper that dies half-way gives an error anyway.
+ */
+gboolean
+_strata_keras_h5_write_safetensors_fd (StrataKerasH5       *self,
+                                       int                  fd,
+                                       const char          *path,
+                                       StrataKerasH5Flags   flags,
+                                       GError             **error)
+{
+  g_autofree char *header = NULL;
+  gsize header_len, padded;
+  g_autofree char *padding = NULL;
+  guint8 size_bytes[8];
+
+  g_return_val_if_fail (self->file >= 0, FALSE);
+
+  header = build_header (self, flags);
+  header_len = strlen (header);
+  padded = (header_len + 7) / 8 * 8;   /* so the data starts 8-aligned */
+  padding = g_strnfill (padded - header_len, ' ');
+  for (int i = 0; i < 8; i++)
+    size_bytes[i] = (guint8) ((guint64) padded >> (8 * i));
+  if (!write_all (fd, path, size_bytes, 8, error) ||
+      !write_all (fd, path, header, header_len, error) ||
+      !write_all (fd, path, padding, padded - header_len, error))
+    return FALSE;
+
+  for (guint l = 0; flags == STRATA_KERAS_H5_VALUES && l < self->layers->len; l++)
+    {
+      const StrataKerasH5Layer *layer = g_ptr_array_index (self->layers, l);
+
+      for (guint w = 0; w < layer->weights->len; w++)
+        {
+          const StrataKerasH5Weight *weight = g_ptr_array_index (layer->weights, w);
+          g_autofree float *values = g_try_malloc (MAX (weight->n_elements, 1) * sizeof (float));
+
+          if (values == NULL)
+            {
+              g_set_error (error, STRATA_IO_ERROR, STRATA_IO_ERROR_READ,
+                           _("Not enough memory to read “%s”"), self->display_name);
+              return FALSE;
+            }
+          if (!strata_keras_h5_read (self, l, w, values, weight->n_elements, error) ||
+              !write_all (fd, path, values, weight->n_elements * sizeof (float), error))
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/**
+ * _strata_keras_h5_write_safetensors:
+ * @self: a file opened with _strata_keras_h5_open_direct()
+ * @flags: %STRATA_KERAS_H5_VALUES to write the values too, as float32
+ *
+ * _strata_keras_h5_write_safetensors_fd() into a new file @path (replaced if it exists).
+ */
+gboolean
+_strata_keras_h5_write_safetensors (StrataKerasH5       *self,
+                                    const char          *path,
+                                    StrataKerasH5Flags   flags,
+                                    GError             **error)
+{
+  int fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  gboolean ok;
+
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+      g_autofree char *name = g_filename_display_name (path);
+
+      g_set_error (error, STRATA_IO_ERROR, STRATA_IO_ERROR_WRITE,
+                   _("Could not write “%s”: %s"), name, g_strerror (saved_errno));
+      return FALSE;
+    }
+  ok = _strata_keras_h5_write_safetensors_fd (self, fd, path, flags, error);
+  if (close (fd) != 0 && ok)
+    {
+      int saved_errno = errno;
+      g_autofree char *name = g_filename_display_name (path);
+
+      g_set_error (error, STRATA_IO_ERROR, STRATA_IO_ERROR_WRITE,
+                   _("Could not write “%s”: %s"), name, g_strerror (saved_errno));
+      ok = FALSE;
+    }
+  return ok;
 }
 
 static gboolean
@@ -856,13 +1013,16 @@ drain (int     fd,
 }
 
 /*
- * Runs strata-h5-reader on @path, writing @output, and waits for it at most the time limit.
- * g_spawn execs the helper at once (posix_spawn where it can), so no HDF5 code runs in a
- * forked copy of this multithreaded process.
+ * Runs strata-h5-reader on @path, writing @output (a path or "--output-fd=3"), and waits for
+ * it at most the time limit. g_spawn execs the helper at once (posix_spawn where it can), so
+ * no HDF5 code runs in a forked copy of this multithreaded process; @answer_fd, unless -1,
+ * becomes the child's fd 3 by GLib's own async-signal-safe code between fork and exec (no
+ * GSpawnChildSetupFunc, which would not be safe in a threaded process).
  */
 static gboolean
 run_reader (const char          *path,
             const char          *output,
+            int                  answer_fd,
             const char          *display_name,
             StrataKerasH5Flags   flags,
             GError             **error)
@@ -871,6 +1031,7 @@ run_reader (const char          *path,
   const char *argv[] = {
     reader, flags == STRATA_KERAS_H5_VALUES ? "--values" : "--names", path, output, NULL
   };
+  const int target_fd = 3;
   g_autoptr(GError) spawn_error = NULL;
   g_autoptr(GString) message = g_string_new (NULL);
   int timeout = reader_timeout (path);
@@ -879,10 +1040,14 @@ run_reader (const char          *path,
   GPid pid;
   int err_fd = -1, status = 0;
 
-  if (!g_spawn_async_with_pipes (NULL, (char **) argv, NULL,
-                                 G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
-                                 G_SPAWN_CLOEXEC_PIPES,
-                                 NULL, NULL, &pid, NULL, NULL, &err_fd, &spawn_error))
+  if (!g_spawn_async_with_pipes_and_fds (NULL, argv, NULL,
+                                         G_SPAWN_DO_NOT_REAP_CHILD |
+                                         G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_CLOEXEC_PIPES,
+                                         NULL, NULL, -1, -1, -1,
+                                         answer_fd >= 0 ? &answer_fd : NULL,
+                                         answer_fd >= 0 ? &target_fd : NULL,
+                                         answer_fd >= 0 ? 1 : 0,
+                                         &pid, NULL, NULL, &err_fd, &spawn_error))
     {
       g_set_error (error, STRATA_IO_ERROR, STRATA_IO_ERROR_READ,
                    _("Strata's HDF5 reader “%s” can't be started: %s"), reader,
@@ -969,20 +1134,21 @@ run_reader (const char          *path,
 }
 
 /*
- * Where the helper writes its answer. With the values, an in-memory folder when one has room
- * for them (as float32, up to 4 times the file for float16 or int8 files): the copy then
- * costs a memcpy, where a disk folder costs a write and its read back.
+ * Whether the answer fits in memory: with the values, as float32, it is up to 4 times the file
+ * (float16 or int8 files); an in-memory folder that has room for that is taken as the sign.
  */
-static const char *
-answer_folder (const char          *path,
-               StrataKerasH5Flags   flags)
+static gboolean
+answer_fits_in_memory (const char          *path,
+                       StrataKerasH5Flags   flags)
 {
 #ifdef __linux__
   const char *candidates[] = { g_get_user_runtime_dir (), "/dev/shm" };
   GStatBuf st;
 
-  if (flags != STRATA_KERAS_H5_VALUES || g_stat (path, &st) != 0)
-    return g_get_tmp_dir ();
+  if (flags != STRATA_KERAS_H5_VALUES)
+    return TRUE;
+  if (g_stat (path, &st) != 0)
+    return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
     {
       struct statfs fs;
@@ -990,11 +1156,69 @@ answer_folder (const char          *path,
       if (statfs (candidates[i], &fs) == 0 && fs.f_type == TMPFS_MAGIC &&
           access (candidates[i], W_OK) == 0 &&
           (guint64) fs.f_bavail * fs.f_bsize > 4 * (guint64) st.st_size + (64 << 20))
-        return candidates[i];
+        return TRUE;
     }
+#endif
+  return FALSE;
+}
+
+/*
+ * Where the helper writes its answer when there is no memfd: an in-memory folder when one has
+ * room, else the temporary folder on disk.
+ */
+static const char *
+answer_folder (const char          *path,
+               StrataKerasH5Flags   flags)
+{
+#ifdef __linux__
+  const char *candidates[] = { g_get_user_runtime_dir (), "/dev/shm" };
+
+  if (answer_fits_in_memory (path, flags))
+    for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+      {
+        struct statfs fs;
+
+        if (statfs (candidates[i], &fs) == 0 && fs.f_type == TMPFS_MAGIC &&
+            access (candidates[i], W_OK) == 0)
+          return candidates[i];
+      }
 #endif
   return g_get_tmp_dir ();
 }
+
+#ifdef HAVE_MEMFD_ANSWER
+/*
+ * The fast way (bench/bench-h5-load.c, BENCHMARKS.md): the answer goes into an anonymous
+ * memory file that this process made and the helper inherits as fd 3. Nothing touches a
+ * filesystem, there is no fsync and no name to clean up, and the pages the helper wrote are
+ * the very pages strata_safetensors_open() maps here (through /proc/self/fd, so that the one
+ * hardened parser reads it). The memfd is only mapped after the helper has exited 0: a helper
+ * still running, or killed half-way, is never read from.
+ */
+static StrataKerasH5 *
+open_with_memfd (const char          *path,
+                 const char          *display_name,
+                 StrataKerasH5Flags   flags,
+                 gboolean            *tried,
+                 GError             **error)
+{
+  g_autofree char *proc_path = NULL;
+  StrataKerasH5 *self = NULL;
+  int fd = memfd_create ("strata-h5-answer", MFD_CLOEXEC);
+
+  *tried = fd >= 0;
+  if (fd < 0)
+    return NULL;
+  if (run_reader (path, "--output-fd=3", fd, display_name, flags, error))
+    {
+      proc_path = g_strdup_printf ("/proc/self/fd/%d", fd);
+      self = _strata_keras_h5_open_safetensors (proc_path, display_name, flags, error);
+    }
+  /* the mapping keeps the values readable once the fd is closed */
+  close (fd);
+  return self;
+}
+#endif
 
 /**
  * strata_keras_h5_open:
@@ -1004,7 +1228,8 @@ answer_folder (const char          *path,
  * Opens a weights-only file (model.save_weights) or a full model (model.save) in the helper
  * program strata-h5-reader, so that a file that crashes or hangs libhdf5 gives an error and
  * this process lives on. With %STRATA_KERAS_H5_VALUES the helper converts every weight to
- * float32 into a temporary file, read on demand by strata_keras_h5_read().
+ * float32 into a memfd (or a temporary file), mapped and read on demand by
+ * strata_keras_h5_read().
  *
  * Returns: (transfer full): the file, or %NULL with a %STRATA_IO_ERROR
  */
@@ -1024,6 +1249,16 @@ strata_keras_h5_open (const char          *path,
                    _("There is no file “%s”"), path);
       return NULL;
     }
+#ifdef HAVE_MEMFD_ANSWER
+  if (answer_fits_in_memory (path, flags))
+    {
+      gboolean tried = FALSE;
+
+      self = open_with_memfd (path, display_name, flags, &tried, error);
+      if (tried)
+        return self;
+    }
+#endif
   folder = g_build_filename (answer_folder (path, flags), "strata-h5-XXXXXX", NULL);
   if (g_mkdtemp (folder) == NULL)
     {
@@ -1035,7 +1270,7 @@ strata_keras_h5_open (const char          *path,
       return NULL;
     }
   output = g_build_filename (folder, "weights.safetensors", NULL);
-  if (run_reader (path, output, display_name, flags, error))
+  if (run_reader (path, output, -1, display_name, flags, error))
     self = _strata_keras_h5_open_safetensors (output, display_name, flags, error);
   /* the mapping keeps the values readable once the file's name is gone */
   strata_remove_tree (folder, NULL);
