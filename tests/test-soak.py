@@ -37,7 +37,7 @@ from strata_cli import (STRATA, Failure, check, make_images,  # noqa: E402
 # A killed write leaves its temporary file (NAME.XXXXXX.tmp, .DIR.partial-XXXXXX, an export's
 # staging folder); until every command removes those that a killed one left, their survival
 # is reported as a known failure (TAP TODO) instead of failing the test.
-STRICT_TEMPORARIES = False
+STRICT_TEMPORARIES = True
 
 TEMPORARY = re.compile(r"(\.tmp$|\.partial-|^strata-export-|\.part$|^\.goutputstream-)")
 

@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "strata-atomic-file.h"
 #include "strata-dataset-private.h"
@@ -350,6 +351,7 @@ strata_export_pytorch (StrataProject                    *project,
   g_autoptr(StrataRun) source_run = NULL;
   g_autoptr(JsonNode) config = NULL, info = NULL, stages = NULL, split = NULL;
   g_autofree char *runs_dir = NULL, *base_dir = NULL, *parent = NULL, *tmp = NULL;
+  int tmp_lock = -1;
   g_autofree char *data_dir = NULL, *readme = NULL, *project_name = NULL, *stamp = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   JsonObject *split_obj, *names, *counts, *info_obj;
@@ -393,14 +395,16 @@ strata_export_pytorch (StrataProject                    *project,
     }
   {
     g_autofree char *base = g_path_get_basename (dir);
-    g_autofree char *template = g_strdup_printf (".%s.partial-XXXXXX", base);
+    g_autofree char *prefix = g_strdup_printf (".%s.partial-", base);
+    g_autoptr(GError) local = NULL;
 
-    tmp = g_build_filename (parent, template, NULL);
-    if (g_mkdtemp (tmp) == NULL)
+    /* what a killed export of this folder left goes first; this one holds its own locked */
+    strata_staging_dir_sweep (parent, prefix);
+    tmp = strata_staging_dir_new (parent, prefix, &tmp_lock, &local);
+    if (tmp == NULL)
       {
-        int saved_errno = errno;
         g_set_error (error, STRATA_EXPORT_ERROR, STRATA_EXPORT_ERROR_WRITE,
-                     _("Could not make a folder beside “%s”: %s"), dir, g_strerror (saved_errno));
+                     _("Could not make a folder beside “%s”: %s"), dir, local->message);
         return FALSE;
       }
     g_chmod (tmp, 0755);
@@ -481,5 +485,7 @@ strata_export_pytorch (StrataProject                    *project,
 out:
   if (!ok)
     strata_remove_tree (tmp, NULL);
+  if (tmp_lock >= 0)
+    close (tmp_lock);
   return ok;
 }

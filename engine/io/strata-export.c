@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "strata-atomic-file.h"
 #include "strata-dataset-private.h"
@@ -882,6 +883,7 @@ strata_export_zip (StrataProject             *project,
   g_autoptr(StrataZipWriter) zip = NULL;
   g_autoptr(GBytes) test_py = NULL;
   g_autofree char *staging = NULL, *project_name = NULL, *metrics = NULL, *readme = NULL;
+  int staging_lock = -1;
   g_autofree char *config_text = NULL, *check_text = NULL;
   g_auto(CheckOutcome) outcome = { 0 };
   StrataSplit check_split = STRATA_SPLIT_TEST;
@@ -920,7 +922,9 @@ strata_export_zip (StrataProject             *project,
   metrics = describe_metrics (project, run, result->weights);
   info = run_info (project, run, result->weights, metrics);
 
-  staging = g_dir_make_tmp ("strata-export-XXXXXX", error);
+  /* what a killed export left goes first; this one holds its folder locked while it works */
+  strata_staging_dir_sweep (g_get_tmp_dir (), "strata-export-");
+  staging = strata_staging_dir_new (g_get_tmp_dir (), "strata-export-", &staging_lock, error);
   if (staging == NULL)
     return NULL;
 
@@ -1060,5 +1064,7 @@ strata_export_zip (StrataProject             *project,
 
 out:
   strata_remove_tree (staging, NULL);
+  if (staging_lock >= 0)
+    close (staging_lock);
   return ok ? g_steal_pointer (&result) : NULL;
 }
