@@ -38,9 +38,9 @@ PAGES = ["data", "model", "hyperparameters", "training", "results", "inference"]
 SIDE_BY_SIDE = {"GtkBox", "GtkGrid", "GtkCenterBox", "GtkListBoxRow", "AdwActionRow"}
 # Containers whose children may extend beyond them: they scroll, or pan (the model's canvas)
 SCROLLING = {"GtkScrolledWindow", "GtkViewport", "StrataGraphCanvas"}
-# Labels that may be cut short: they show a name or a path of any length, and say it whole
-# in a tooltip or elsewhere (the project's file name in the header bar, a recent project's
-# folder, a run's name in the run list)
+# Labels that may be cut short carry this CSS class (on them or an ancestor): a name or a path
+# of any length that is said whole elsewhere, in a tooltip or a dialog. None needs it yet at
+# these sizes: the header's project name has room.
 ELLIPSIZE_OK_CLASSES = {"ellipsize-ok"}
 
 
