@@ -293,8 +293,9 @@ on_run_selected (StrataResultsPage *self,
 {
   if (row)
     show_run (self, g_object_get_data (G_OBJECT (row), "run"));
-  /* folded over the figures, the list gets out of the way of the run just chosen */
-  if (adw_flap_get_folded (self->run_flap))
+  /* folded over the figures, the list gets out of the way of the run just chosen (the list
+   * also loses its selection while the page is disposed, after the flap is gone) */
+  if (self->run_flap && adw_flap_get_folded (self->run_flap))
     adw_flap_set_reveal_flap (self->run_flap, FALSE);
 }
 
@@ -303,7 +304,7 @@ static void
 on_run_activated (StrataResultsPage *self,
                   GtkListBoxRow     *row)
 {
-  if (adw_flap_get_folded (self->run_flap))
+  if (self->run_flap && adw_flap_get_folded (self->run_flap))
     adw_flap_set_reveal_flap (self->run_flap, FALSE);
 }
 
