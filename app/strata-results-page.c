@@ -41,6 +41,7 @@ struct _StrataResultsPage
 
   /* Template widgets */
   GtkStack *stack;
+  AdwFlap *run_flap;
   GtkListBox *run_list;
   GtkLabel *run_title;
   GtkLabel *run_summary;
@@ -49,6 +50,7 @@ struct _StrataResultsPage
   StrataEvaluationView *evaluation;
   StrataRunComparison *comparison;
   GtkWidget *run_menu_button;
+  GtkWidget *run_list_toggle;
 
   /* Owned references */
   StrataProject *project;
@@ -375,6 +377,19 @@ on_run_selected (StrataResultsPage *self,
 {
   if (row)
     show_run (self, g_object_get_data (G_OBJECT (row), "run"));
+  /* folded over the figures, the list gets out of the way of the run just chosen (the list
+   * also loses its selection while the page is disposed, after the flap is gone) */
+  if (self->run_flap && adw_flap_get_folded (self->run_flap))
+    adw_flap_set_reveal_flap (self->run_flap, FALSE);
+}
+
+/* A click on the run already shown selects nothing new, but is a choice all the same. */
+static void
+on_run_activated (StrataResultsPage *self,
+                  GtkListBoxRow     *row)
+{
+  if (self->run_flap && adw_flap_get_folded (self->run_flap))
+    adw_flap_set_reveal_flap (self->run_flap, FALSE);
 }
 
 static GtkWidget *
@@ -601,7 +616,9 @@ strata_results_page_class_init (StrataResultsPageClass *klass)
                                                "/org/strata/Strata/ui/strata-results-page.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (widget_class, StrataResultsPage, name)
   CHILD (stack);
+  CHILD (run_flap);
   CHILD (run_list);
+  CHILD (run_list_toggle);
   CHILD (run_title);
   CHILD (run_summary);
   CHILD (loss_plot);
@@ -611,6 +628,7 @@ strata_results_page_class_init (StrataResultsPageClass *klass)
   CHILD (run_menu_button);
 #undef CHILD
   gtk_widget_class_bind_template_callback (widget_class, on_run_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_run_activated);
   gtk_widget_class_install_action (widget_class, "results.rename", NULL, action_run);
   gtk_widget_class_install_action (widget_class, "results.delete", NULL, action_run);
   gtk_widget_class_install_action (widget_class, "results.train-from-best", NULL, action_run);
@@ -689,5 +707,6 @@ strata_results_page_add_test_widgets (StrataResultsPage *self,
         strata_test_hooks_add_widget (builder, check_id, check);
     }
   strata_test_hooks_add_widget (builder, "results-run-menu", self->run_menu_button);
+  strata_test_hooks_add_widget (builder, "results-run-list-toggle", self->run_list_toggle);
   strata_evaluation_view_add_test_widgets (self->evaluation, builder);
 }

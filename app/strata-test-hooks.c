@@ -59,6 +59,73 @@ strata_test_hooks_add_widget (JsonBuilder *b,
 static void add_buttons (JsonBuilder *b,
                          GtkWidget   *widget);
 
+/*
+ * Every mapped widget under @widget, depth first, as "tree": [{type, css, classes, parent,
+ * bounds: [x, y, width, height] in the window's coordinates, min: [width, height] it asks
+ * for, ellipsized: a GtkLabel whose text is cut short right now, label}], bounds in the
+ * surface's coordinates like strata_test_hooks_add_widget()'s, so that the layout
+ * test (tests/test-layout-ui.py) can tell a widget that leaves the window, overlaps its
+ * sibling or hides its text from one that fits. @parent is the index of the parent's entry.
+ */
+static void
+add_tree (JsonBuilder *b,
+          GtkWidget   *root,
+          GtkWidget   *widget,
+          int          parent,
+          int         *count)
+{
+  graphene_rect_t bounds;
+  double sx, sy;
+  int index = (*count)++;
+  int min_width, min_height;
+  g_auto(GStrv) classes = gtk_widget_get_css_classes (widget);
+
+  if (!gtk_widget_compute_bounds (widget, root, &bounds))
+    graphene_rect_init (&bounds, 0, 0, 0, 0);
+  gtk_native_get_surface_transform (GTK_NATIVE (root), &sx, &sy);
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  gtk_widget_measure (widget, GTK_ORIENTATION_VERTICAL, -1, &min_height, NULL, NULL, NULL);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, G_OBJECT_TYPE_NAME (widget));
+  json_builder_set_member_name (b, "css");
+  json_builder_add_string_value (b, gtk_widget_get_css_name (widget));
+  json_builder_set_member_name (b, "classes");
+  json_builder_begin_array (b);
+  for (char **c = classes; c && *c; c++)
+    json_builder_add_string_value (b, *c);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "parent");
+  json_builder_add_int_value (b, parent);
+  json_builder_set_member_name (b, "bounds");
+  json_builder_begin_array (b);
+  json_builder_add_double_value (b, bounds.origin.x + sx);
+  json_builder_add_double_value (b, bounds.origin.y + sy);
+  json_builder_add_double_value (b, bounds.size.width);
+  json_builder_add_double_value (b, bounds.size.height);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "min");
+  json_builder_begin_array (b);
+  json_builder_add_int_value (b, min_width);
+  json_builder_add_int_value (b, min_height);
+  json_builder_end_array (b);
+  if (GTK_IS_LABEL (widget))
+    {
+      json_builder_set_member_name (b, "label");
+      json_builder_add_string_value (b, gtk_label_get_text (GTK_LABEL (widget)));
+      json_builder_set_member_name (b, "ellipsized");
+      json_builder_add_boolean_value (b, pango_layout_is_ellipsized (
+                                           gtk_label_get_layout (GTK_LABEL (widget))));
+    }
+  json_builder_end_object (b);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_get_mapped (child) && !GTK_IS_NATIVE (child))
+      add_tree (b, root, child, index, count);
+}
+
 static void
 dump_window (JsonBuilder  *b,
              StrataWindow *self)
@@ -127,6 +194,14 @@ dump_window (JsonBuilder  *b,
       strata_data_page_add_test_widgets (self->data_page, b);
     }
   json_builder_end_object (b);
+  json_builder_set_member_name (b, "tree");
+  json_builder_begin_array (b);
+  {
+    int count = 0;
+
+    add_tree (b, GTK_WIDGET (self), GTK_WIDGET (self), -1, &count);
+  }
+  json_builder_end_array (b);
   json_builder_end_object (b);
 }
 

@@ -71,6 +71,43 @@ update_recent (StrataWelcomePage *self)
   gtk_widget_set_visible (self->recent_group, paths[0] != NULL);
 }
 
+/* Below this height (a 600 px screen) the status page is compact, a smaller icon and title, so
+ * that the recent projects show without scrolling. */
+#define COMPACT_BELOW_HEIGHT 700
+
+static void
+strata_welcome_page_measure (GtkWidget      *widget,
+                             GtkOrientation  orientation,
+                             int             for_size,
+                             int            *minimum,
+                             int            *natural,
+                             int            *minimum_baseline,
+                             int            *natural_baseline)
+{
+  StrataWelcomePage *self = STRATA_WELCOME_PAGE (widget);
+
+  gtk_widget_measure (GTK_WIDGET (self->status_page), orientation, for_size, minimum, natural,
+                      minimum_baseline, natural_baseline);
+}
+
+static void
+strata_welcome_page_size_allocate (GtkWidget *widget,
+                                   int        width,
+                                   int        height,
+                                   int        baseline)
+{
+  StrataWelcomePage *self = STRATA_WELCOME_PAGE (widget);
+  GtkWidget *page = GTK_WIDGET (self->status_page);
+  gboolean compact = height < COMPACT_BELOW_HEIGHT;
+
+  /* only on a change: the new style lays the page out again at the same height */
+  if (compact && !gtk_widget_has_css_class (page, "compact"))
+    gtk_widget_add_css_class (page, "compact");
+  else if (!compact && gtk_widget_has_css_class (page, "compact"))
+    gtk_widget_remove_css_class (page, "compact");
+  gtk_widget_allocate (page, width, height, baseline, NULL);
+}
+
 static void
 strata_welcome_page_dispose (GObject *object)
 {
@@ -89,6 +126,8 @@ strata_welcome_page_class_init (StrataWelcomePageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = strata_welcome_page_dispose;
+  widget_class->measure = strata_welcome_page_measure;
+  widget_class->size_allocate = strata_welcome_page_size_allocate;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/strata/Strata/ui/strata-welcome-page.ui");
