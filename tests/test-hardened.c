@@ -371,6 +371,7 @@ test_atomic_sweep (void)
   g_autofree char *dir = g_build_filename (tmpdir, "sweep", NULL);
   g_autofree char *stale = g_build_filename (dir, "checkpoint-last.safetensors.Ab3xY9.tmp", NULL);
   g_autofree char *fresh = g_build_filename (dir, "run.json.q1W2e3.tmp", NULL);
+  g_autofree char *killed = g_build_filename (dir, "metrics.json.Zz9Yy8.tmp", NULL);
   g_autofree char *other = g_build_filename (dir, "notes.tmp", NULL);
   g_autofree char *target = g_build_filename (dir, "settings.json", NULL);
   g_autoptr(StrataAtomicFile) writing = NULL;
@@ -381,7 +382,10 @@ test_atomic_sweep (void)
 
   g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
   g_assert_true (g_file_set_contents (stale, "x", -1, NULL));
-  g_assert_true (g_file_set_contents (fresh, "x", -1, NULL));
+  /* just created, not yet locked by its writer: empty, and spared for a second */
+  g_assert_true (g_file_set_contents (fresh, "", -1, NULL));
+  /* a killed writer's, a moment ago: data in it and nobody's lock */
+  g_assert_true (g_file_set_contents (killed, "x", -1, NULL));
   g_assert_true (g_file_set_contents (other, "x", -1, NULL));
   make_old (stale);
   make_old (other);
@@ -396,8 +400,9 @@ test_atomic_sweep (void)
   g_assert_nonnull (writing_tmp);
   make_old (writing_tmp);
 
-  g_assert_cmpuint (strata_atomic_file_sweep (dir, 10), ==, 1);
+  g_assert_cmpuint (strata_atomic_file_sweep (dir, 10), ==, 2);
   g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (killed, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (fresh, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (other, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (writing_tmp, G_FILE_TEST_EXISTS));

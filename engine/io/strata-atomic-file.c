@@ -294,6 +294,22 @@ is_temp_name (const char *leaf)
   return TRUE;
 }
 
+/* Unlocked where locks work: no writer has it. An empty one may still be in the instant
+ * between its creation and its writer's lock, so it gets a second; with data in it, it is
+ * a killed writer's. Where locks don't work, the file's age alone tells. */
+static gboolean
+is_left_behind (int                fd,
+                const struct stat *st,
+                gint64             now,
+                guint              min_age)
+{
+  if (flock (fd, LOCK_EX | LOCK_NB) == 0)
+    return st->st_size > 0 || st->st_mtime <= now - 1;
+  if (errno == EWOULDBLOCK)
+    return FALSE;
+  return st->st_mtime <= now - (gint64) min_age;
+}
+
 /**
  * strata_atomic_file_sweep:
  * @dir: a folder the atomic writer writes into
@@ -301,10 +317,9 @@ is_temp_name (const char *leaf)
  *
  * Removes the temporary files that writes cut short by a killed process left in @dir (a
  * checkpoint's is as large as the checkpoint). Only names of the writer's own pattern are
- * touched, and only when no writer holds their lock and they have not changed for @min_age
- * seconds: a writer locks its file from the moment it creates it to its rename, so a write in
- * progress, in this process or another, is never removed; the age covers the instant between
- * creating and locking, and file systems without locks.
+ * touched, and only when no writer holds their lock: a writer locks its file from the moment
+ * it creates it to its rename, so a write in progress, in this process or another, is never
+ * removed. On file systems without locks they must not have changed for @min_age seconds.
  *
  * Returns: how many files were removed
  */
@@ -329,8 +344,7 @@ strata_atomic_file_sweep (const char *dir,
       fd = open (file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
       if (fd < 0)
         continue;
-      if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode) &&
-          st.st_mtime <= now - (gint64) min_age && flock (fd, LOCK_EX | LOCK_NB) == 0)
+      if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode) && is_left_behind (fd, &st, now, min_age))
         {
           if (g_unlink (file) == 0)
             removed++;

@@ -44,6 +44,9 @@ gboolean          strata_write_file_atomic  (const char        *path,
                                              gsize              size,
                                              GError           **error);
 
+/* On file systems without locks: how old an unfinished write must be to count as left behind */
+#define STRATA_ATOMIC_FILE_STALE_SECONDS 10
+
 guint             strata_atomic_file_sweep  (const char        *dir,
                                              guint              min_age);
 

@@ -499,6 +499,12 @@ strata_project_save_as (StrataProject *self,
   g_return_val_if_fail (STRATA_IS_PROJECT (self), FALSE);
 
   data = strata_project_to_data (self, &length);
+  {
+    /* a save killed mid-write left its temporary copy beside the project: this one clears it */
+    g_autofree char *folder = g_path_get_dirname (absolute);
+
+    strata_atomic_file_sweep (folder, STRATA_ATOMIC_FILE_STALE_SECONDS);
+  }
   if (!strata_write_file_atomic (absolute, data, length, error))
     return FALSE;
   if (g_strcmp0 (self->path, absolute) != 0)

@@ -33,7 +33,6 @@
  */
 
 #define DEFAULT_CHECKPOINT_INTERVAL 300.0
-#define STALE_WRITE_SECONDS 10
 
 struct _StrataTrainer
 {
@@ -199,7 +198,7 @@ dup_settings (StrataTrainer *self,
     return NULL;
   /* A process killed while writing a checkpoint left its temporary file, as large as the
    * checkpoint; a write that changed in the last seconds may be another process's. */
-  strata_atomic_file_sweep (strata_run_get_dir (self->run), STALE_WRITE_SECONDS);
+  strata_atomic_file_sweep (strata_run_get_dir (self->run), STRATA_ATOMIC_FILE_STALE_SECONDS);
   /* killed before its first checkpoint: it trains again from the start, in the same run */
   if (!strata_run_has_checkpoint (self->run, "last") && interrupted)
     self->restart = TRUE;
