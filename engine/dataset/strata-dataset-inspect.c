@@ -235,7 +235,6 @@ find_duplicates (StrataDataset       *dataset,
   g_autofree Slot *slots = g_new (Slot, MAX (job->n, 1));
   g_autoptr(GHashTable) components = g_hash_table_new_full (NULL, NULL, NULL,
                                                             (GDestroyNotify) g_array_unref);
-  g_autoptr(GList) roots = NULL;
 
   /* exact: the same content hash */
   for (guint i = 0; i < job->n; i++)

@@ -178,7 +178,6 @@ strata_runs_trash (StrataProject  *project,
 {
   g_autofree char *runs_dir = NULL, *trash_dir = NULL, *from = NULL, *to = NULL;
   g_autofree char *id = NULL, *stamp = NULL;
-  g_autoptr(StrataRun) run = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   gboolean listed, was_modified;
 

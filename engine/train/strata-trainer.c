@@ -192,8 +192,10 @@ dup_settings (StrataTrainer *self,
   self->run = strata_run_open (runs_dir, self->options.resume, error);
   if (self->run == NULL)
     return NULL;
-  /* before the lock, which would make it read as running */
-  interrupted = g_str_equal (strata_run_get_status (self->run), "interrupted");
+  /* before the lock, which would make it read as running; a run still "created" was killed
+   * between recording its settings and its first batch (the lock says nobody trains it) */
+  interrupted = g_str_equal (strata_run_get_status (self->run), "interrupted") ||
+                g_str_equal (strata_run_get_status (self->run), "created");
   if (!strata_run_lock (self->run, error))
     return NULL;
   /* A process killed while writing a checkpoint left its temporary file, as large as the
