@@ -130,6 +130,11 @@ on_event (const StrataTrainEvent *event,
         printf (_("; best %s %.4f at epoch %d"), event->monitor, event->best_value,
                 event->best_epoch);
       printf ("\n");
+      if (event->n_skipped > 0)
+        printf (g_dngettext (GETTEXT_PACKAGE, "%u image was skipped; run.json lists it and why\n",
+                             "%u images were skipped; run.json lists them and why\n",
+                             event->n_skipped),
+                event->n_skipped);
       fflush (stdout);
       break;
     default:

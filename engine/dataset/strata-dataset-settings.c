@@ -42,6 +42,7 @@ struct _StrataDatasetSettings
   guint cache_memory_limit;
   char **select_classes;
   guint max_train_per_class;
+  char **exclude;
 
   GListStore *stages;        /* StrataAugmentation */
 };
@@ -74,6 +75,7 @@ enum {
   PROP_CACHE_MEMORY_LIMIT,
   PROP_SELECT_CLASSES,
   PROP_MAX_TRAIN_PER_CLASS,
+  PROP_EXCLUDE,
   N_STORED_PROPS,
   PROP_AUGMENTATION = N_STORED_PROPS,
   N_PROPS
@@ -351,6 +353,16 @@ strata_dataset_settings_class_init (StrataDatasetSettingsClass *klass)
            g_param_spec_uint ("max-train-per-class", NULL, NULL, 0, G_MAXINT, 0, FLAGS),
            OFFSET (max_train_per_class));
   /**
+   * StrataDatasetSettings:exclude:
+   *
+   * Images of the source left out of every split, by their name in the source (as the
+   * dataset report names them): unreadable files and duplicates the person chose to drop,
+   * without touching the data on disk.
+   */
+  install (PROP_EXCLUDE,
+           g_param_spec_boxed ("exclude", NULL, NULL, G_TYPE_STRV, FLAGS),
+           OFFSET (exclude));
+  /**
    * StrataDatasetSettings:augmentation:
    *
    * The stages of the augmentation schedule, a #GListModel of #StrataAugmentation.
@@ -387,6 +399,8 @@ strata_dataset_settings_init (StrataDatasetSettings *self)
     self->class_names = g_new0 (char *, 1);
   if (self->select_classes == NULL)
     self->select_classes = g_new0 (char *, 1);
+  if (self->exclude == NULL)
+    self->exclude = g_new0 (char *, 1);
   self->stages = g_list_store_new (STRATA_TYPE_AUGMENTATION);
 }
 

@@ -127,6 +127,26 @@ strata_dataset_init (StrataDataset *self)
 }
 
 /* Decides the dataset's classes and maps the source's labels onto them. */
+/* The images the settings exclude are in no class, so the split and the loaders skip them,
+ * as they skip the images of classes not selected. */
+static void
+exclude_items (StrataDataset *self,
+               guint          n_items)
+{
+  g_auto(GStrv) exclude = NULL;
+  g_autoptr(GHashTable) names = NULL;
+
+  g_object_get (self->settings, "exclude", &exclude, NULL);
+  if (exclude == NULL || exclude[0] == NULL)
+    return;
+  names = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint k = 0; exclude[k]; k++)
+    g_hash_table_add (names, exclude[k]);
+  for (guint i = 0; i < n_items; i++)
+    if (g_hash_table_contains (names, strata_source_get_item (self->source, i)->name))
+      self->source_labels[i] = -1;
+}
+
 static gboolean
 map_classes (StrataDataset  *self,
              GError        **error)
@@ -230,6 +250,7 @@ map_classes (StrataDataset  *self,
       int label = strata_source_get_item (self->source, i)->label;
       self->source_labels[i] = label >= 0 && (guint) label < n_source ? remap[label] : -1;
     }
+  exclude_items (self, n_items);
   return TRUE;
 }
 

@@ -612,6 +612,22 @@ emit (StrataTrainer       *self,
     callback (event, user_data);
 }
 
+/* Training never drops an image silently: each image the source left out or the loader could
+ * not decode is recorded in run.json with its reason (the messages name the file), so the
+ * Training and Results pages and `strata train` can say how many and which. */
+static void
+set_skipped (StrataTrainer *self,
+             JsonObject    *info)
+{
+  StrataDataset *dataset = strata_session_get_dataset (self->session);
+  g_auto(GStrv) problems = strata_dataset_dup_problems (dataset);
+  JsonArray *array = json_array_new ();
+
+  for (guint i = 0; problems[i] != NULL; i++)
+    json_array_add_string_element (array, problems[i]);
+  json_object_set_array_member (info, "skipped", array);
+}
+
 static void
 set_status (StrataTrainer *self,
             const char    *status)
@@ -628,6 +644,7 @@ set_status (StrataTrainer *self,
   if (strata_early_stopping_get_best_epoch (self->early_stopping) > 0)
     json_object_set_double_member (info, "best_value",
                                    strata_early_stopping_get_best (self->early_stopping));
+  set_skipped (self, info);
 }
 
 static JsonNode *
@@ -932,6 +949,7 @@ emit_summary (StrataTrainer       *self,
     .val_loss = NAN,
     .val_accuracy = NAN,
     .status = status,
+    .n_skipped = strata_dataset_get_n_problems (strata_session_get_dataset (self->session)),
   };
 
   if (last)
@@ -1111,6 +1129,11 @@ strata_train_event_to_json (const StrataTrainEvent *event)
     {
       json_builder_set_member_name (b, "status");
       json_builder_add_string_value (b, event->status);
+    }
+  if (event->type == STRATA_TRAIN_EVENT_FINISHED)
+    {
+      json_builder_set_member_name (b, "skipped");
+      json_builder_add_int_value (b, event->n_skipped);
     }
   json_builder_end_object (b);
   return json_builder_get_root (b);

@@ -60,6 +60,8 @@ typedef enum
  * @precision: STARTED: what the run computes in, "fp32" or "bf16"
  * @precision_requested: STARTED: what its hyperparameters ask for; bf16 on a processor
  *   without AVX512-BF16 runs in fp32
+ * @n_skipped: FINISHED: images left out of training (unlisted or undecodable); run.json's
+ *   "skipped" names each with its reason
  */
 typedef struct
 {
@@ -88,6 +90,7 @@ typedef struct
   const char *status;
   const char *precision;
   const char *precision_requested;
+  guint n_skipped;
 } StrataTrainEvent;
 
 JsonNode *strata_train_event_to_json (const StrataTrainEvent *event);
