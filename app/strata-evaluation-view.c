@@ -433,18 +433,18 @@ tta_text (JsonObject *eval)
 
   if (tta == NULL)
     return NULL;
-  mode = json_object_get_string_member_with_default (tta, "mode", "none");
-  views = json_object_get_int_member_with_default (tta, "views", 1);
-  change = json_object_get_double_member_with_default (tta, "accuracy_change", NAN);
+  mode = strata_json_get_string (tta, "mode", "none");
+  views = strata_json_get_int (tta, "views", 1);
+  change = strata_json_get_double (tta, "accuracy_change", NAN);
   if (g_strcmp0 (mode, "none") == 0 || views <= 1 || !isfinite (change))
     return NULL;
-  accuracy = strata_format_percent (json_object_get_double_member_with_default (tta, "accuracy", NAN));
+  accuracy = strata_format_percent (strata_json_get_double (tta, "accuracy", NAN));
   /* Translators: the effect of test-time augmentation. %d: views averaged; %s: accuracy with
    * it; %+.1f: its change in percentage points; %d, %d: images it turned right and wrong */
   return g_strdup_printf (_("With test-time augmentation (%d views averaged): accuracy %s, %+.1f points vs. without; %d images turned right, %d turned wrong"),
                           views, accuracy, 100 * change,
-                          (int) json_object_get_int_member_with_default (tta, "fixed", 0),
-                          (int) json_object_get_int_member_with_default (tta, "broken", 0));
+                          (int) strata_json_get_int (tta, "fixed", 0),
+                          (int) strata_json_get_int (tta, "broken", 0));
 }
 
 static void
@@ -466,14 +466,14 @@ show_figures (StrataEvaluationView *self,
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->stats))))
     gtk_flow_box_remove (self->stats, child);
   {
-    g_autofree char *a = strata_format_percent (json_object_get_double_member_with_default (eval, "accuracy", NAN));
-    g_autofree char *l = strata_format_metric (json_object_get_double_member_with_default (eval, "loss", NAN));
-    g_autofree char *k = strata_format_percent (json_object_get_double_member_with_default (eval, "top_k_accuracy", NAN));
-    g_autofree char *i = strata_format_count (json_object_get_int_member_with_default (eval, "images", 0));
+    g_autofree char *a = strata_format_percent (strata_json_get_double (eval, "accuracy", NAN));
+    g_autofree char *l = strata_format_metric (strata_json_get_double (eval, "loss", NAN));
+    g_autofree char *k = strata_format_percent (strata_json_get_double (eval, "top_k_accuracy", NAN));
+    g_autofree char *i = strata_format_count (strata_json_get_int (eval, "images", 0));
 
     /* Translators: the share of images whose class is among the model's %d most likely */
     top_k = g_strdup_printf (_("Top-%d Accuracy"),
-                             (int) json_object_get_int_member_with_default (eval, "top_k", 5));
+                             (int) strata_json_get_int (eval, "top_k", 5));
     add_stat (self, a, _("Accuracy"));
     add_stat (self, l, _("Loss"));
     add_stat (self, k, top_k);
@@ -490,7 +490,7 @@ show_figures (StrataEvaluationView *self,
   for (guint r = 0; r < n; r++)
     {
       JsonObject *row = json_array_get_object_element (classes, r);
-      const char *name = json_object_get_string_member_with_default (row, "name", "");
+      const char *name = strata_json_get_string (row, "name", "");
       const char *keys[] = { "precision", "recall", "f1" };
       GtkWidget *label = table_label (name, FALSE, FALSE);
 
@@ -499,11 +499,11 @@ show_figures (StrataEvaluationView *self,
       gtk_grid_attach (self->class_table, label, 0, r + 1, 1, 1);
       for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
         {
-          g_autofree char *v = strata_format_percent (json_object_get_double_member_with_default (row, keys[k], NAN));
+          g_autofree char *v = strata_format_percent (strata_json_get_double (row, keys[k], NAN));
           gtk_grid_attach (self->class_table, table_label (v, FALSE, TRUE), k + 1, r + 1, 1, 1);
         }
       {
-        g_autofree char *s = strata_format_count (json_object_get_int_member_with_default (row, "support", 0));
+        g_autofree char *s = strata_format_count (strata_json_get_int (row, "support", 0));
         gtk_grid_attach (self->class_table, table_label (s, FALSE, TRUE), 4, r + 1, 1, 1);
       }
       for (guint c = 0; confusion && c < n && r < json_array_get_length (confusion); c++)
@@ -539,16 +539,16 @@ entries_from_json (StrataEvaluationView *self,
       JsonArray *top = json_object_has_member (o, "top") ? json_object_get_array_member (o, "top") : NULL;
       StrataPrediction e = { .tta_predicted = -1, .tta_loss = NAN };
 
-      e.item = json_object_get_int_member_with_default (o, "index", 0);
-      e.label = class_index (self, json_object_get_string_member_with_default (o, "label", ""));
-      e.predicted = class_index (self, json_object_get_string_member_with_default (o, "predicted", ""));
-      e.loss = json_object_get_double_member_with_default (o, "loss", NAN);
+      e.item = strata_json_get_int (o, "index", 0);
+      e.label = class_index (self, strata_json_get_string (o, "label", ""));
+      e.predicted = class_index (self, strata_json_get_string (o, "predicted", ""));
+      e.loss = strata_json_get_double (o, "loss", NAN);
       for (guint j = 0; j < STRATA_EVALUATION_TOP; j++)
         {
           JsonObject *t = top && j < json_array_get_length (top) ? json_array_get_object_element (top, j) : NULL;
 
-          e.top_class[j] = t ? json_object_get_int_member_with_default (t, "index", -1) : -1;
-          e.top_probability[j] = t ? json_object_get_double_member_with_default (t, "probability", 0) : 0;
+          e.top_class[j] = t ? strata_json_get_int (t, "index", -1) : -1;
+          e.top_probability[j] = t ? strata_json_get_double (t, "probability", 0) : 0;
         }
       g_array_append_val (self->entries, e);
     }

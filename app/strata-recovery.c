@@ -184,8 +184,8 @@ read_entry (const char *file,
   if (*root == NULL || !JSON_NODE_HOLDS_OBJECT (*root))
     return NULL;
   obj = json_node_get_object (*root);
-  if (json_object_get_int_member_with_default (obj, "version", 0) != RECOVERY_VERSION ||
-      json_object_get_string_member_with_default (obj, "project", NULL) == NULL)
+  if (strata_json_get_int (obj, "version", 0) != RECOVERY_VERSION ||
+      strata_json_get_string (obj, "project", NULL) == NULL)
     return NULL;
   return obj;
 }
@@ -222,14 +222,14 @@ strata_recovery_list (const char *dir)
       obj = read_entry (file, &root);
       if (obj == NULL)
         continue;
-      if (process_alive (json_object_get_int_member_with_default (obj, "pid", 0)))
+      if (process_alive (strata_json_get_int (obj, "pid", 0)))
         continue;
       entry = g_new0 (StrataRecoveryEntry, 1);
       entry->id = g_strndup (leaf, strlen (leaf) - strlen (".json"));
       entry->file = g_steal_pointer (&file);
-      entry->path = g_strdup (json_object_get_string_member_with_default (obj, "path", NULL));
-      entry->name = g_strdup (json_object_get_string_member_with_default (obj, "name", ""));
-      entry->saved = json_object_get_int_member_with_default (obj, "saved", 0);
+      entry->path = g_strdup (strata_json_get_string (obj, "path", NULL));
+      entry->name = g_strdup (strata_json_get_string (obj, "name", ""));
+      entry->saved = strata_json_get_int (obj, "saved", 0);
       g_ptr_array_add (entries, entry);
     }
   for (guint i = 1; i < entries->len; i++)

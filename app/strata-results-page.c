@@ -22,6 +22,7 @@
 #include "strata-test-hooks.h"
 #include "strata-series.h"
 #include "strata-window.h"
+#include "strata-json.h"
 
 /**
  * StrataResultsPage:
@@ -89,13 +90,13 @@ run_status (StrataResultsPage *self,
 static char *
 best_text (JsonObject *info)
 {
-  const char *monitor = json_object_get_string_member_with_default (info, "monitor", NULL);
-  int best_epoch = json_object_get_int_member_with_default (info, "best_epoch", 0);
+  const char *monitor = strata_json_get_string (info, "monitor", NULL);
+  int best_epoch = strata_json_get_int (info, "best_epoch", 0);
   g_autofree char *value = NULL;
 
   if (monitor == NULL || best_epoch <= 0)
     return NULL;
-  value = strata_format_value (monitor, json_object_get_double_member_with_default (info, "best_value", NAN));
+  value = strata_format_value (monitor, strata_json_get_double (info, "best_value", NAN));
   /* Translators: e.g. "Best validation accuracy 91.2%, epoch 8" */
   return g_strdup_printf (_("best %s %s, epoch %d"), strata_format_metric_phrase (monitor), value,
                           best_epoch);
@@ -192,15 +193,15 @@ update_plots (StrataResultsPage *self)
       for (guint k = 0; records && k < records->len; k++)
         {
           JsonObject *r = json_node_get_object (g_ptr_array_index (records, k));
-          double epoch = json_object_get_int_member_with_default (r, "epoch", 0);
+          double epoch = strata_json_get_int (r, "epoch", 0);
 
-          strata_series_append (loss, epoch, json_object_get_double_member_with_default (r, "loss", NAN));
+          strata_series_append (loss, epoch, strata_json_get_double (r, "loss", NAN));
           strata_series_append (val_loss, epoch,
-                                json_object_get_double_member_with_default (r, "val_loss", NAN));
+                                strata_json_get_double (r, "val_loss", NAN));
           strata_series_append (accuracy, epoch,
-                                json_object_get_double_member_with_default (r, "accuracy", NAN));
+                                strata_json_get_double (r, "accuracy", NAN));
           strata_series_append (val_accuracy, epoch,
-                                json_object_get_double_member_with_default (r, "val_accuracy", NAN));
+                                strata_json_get_double (r, "val_accuracy", NAN));
           extent = MAX (extent, epoch);
         }
       /* Translators: in the Results plots' readout; %s is a run's name */
@@ -338,8 +339,8 @@ show_run (StrataResultsPage *self,
   g_string_append (summary, strata_format_status (run_status (self, run, name)));
   g_string_append_printf (summary, " · ");
   {
-    int done = json_object_get_int_member_with_default (info, "epochs_done", 0);
-    int epochs = json_object_get_int_member_with_default (info, "epochs", 0);
+    int done = strata_json_get_int (info, "epochs_done", 0);
+    int epochs = strata_json_get_int (info, "epochs", 0);
     guint into_next = batches_into_next_epoch (run, done);
 
     if (into_next > 0)
@@ -416,7 +417,7 @@ run_row_new (StrataResultsPage *self,
       if (last && json_object_has_member (last, "val_accuracy"))
         value = strata_format_percent (json_object_get_double_member (last, "val_accuracy"));
       else if (last)
-        value = strata_format_percent (json_object_get_double_member_with_default (last, "accuracy", NAN));
+        value = strata_format_percent (strata_json_get_double (last, "accuracy", NAN));
       sub = value ? g_strdup_printf ("%s · %s", strata_format_status (run_status (self, run, name)),
                                      value)
                   : g_strdup (strata_format_status (run_status (self, run, name)));

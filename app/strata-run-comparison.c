@@ -15,6 +15,7 @@
 #include "strata-run-comparison.h"
 #include "strata-run.h"
 #include "strata-runs.h"
+#include "strata-json.h"
 
 /**
  * StrataRunComparison:
@@ -186,7 +187,7 @@ add_section (Table      *t,
 static char *
 created_text (JsonObject *info)
 {
-  const char *created = json_object_get_string_member_with_default (info, "created", NULL);
+  const char *created = strata_json_get_string (info, "created", NULL);
   g_autoptr(GDateTime) utc = created ? g_date_time_new_from_iso8601 (created, NULL) : NULL;
   g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
 
@@ -208,13 +209,13 @@ last_record (GPtrArray *records)
 static char *
 best_text (JsonObject *info)
 {
-  const char *monitor = json_object_get_string_member_with_default (info, "monitor", NULL);
-  int epoch = json_object_get_int_member_with_default (info, "best_epoch", 0);
+  const char *monitor = strata_json_get_string (info, "monitor", NULL);
+  int epoch = strata_json_get_int (info, "best_epoch", 0);
   g_autofree char *value = NULL;
 
   if (monitor == NULL || epoch <= 0)
     return g_strdup ("—");
-  value = strata_format_value (monitor, json_object_get_double_member_with_default (info, "best_value", NAN));
+  value = strata_format_value (monitor, strata_json_get_double (info, "best_value", NAN));
   /* Translators: a run's best figure and its epoch, e.g. "91.2% (epoch 8)" */
   return g_strdup_printf (_("%s (epoch %d)"), value, epoch);
 }
@@ -227,8 +228,8 @@ last_text (JsonObject *last)
 
   if (last == NULL)
     return g_strdup ("—");
-  accuracy = strata_format_percent (json_object_get_double_member_with_default (last, val ? "val_accuracy" : "accuracy", NAN));
-  loss = strata_format_metric (json_object_get_double_member_with_default (last, val ? "val_loss" : "loss", NAN));
+  accuracy = strata_format_percent (strata_json_get_double (last, val ? "val_accuracy" : "accuracy", NAN));
+  loss = strata_format_metric (strata_json_get_double (last, val ? "val_loss" : "loss", NAN));
   /* Translators: a run's last accuracy and loss, e.g. "88.1% · loss 0.3412" */
   return g_strdup_printf (_("%s · loss %s"), accuracy, loss);
 }
@@ -306,7 +307,7 @@ strata_run_comparison_set_runs (StrataRunComparison *self,
                        ? strata_format_duration (json_object_get_double_member (info, "elapsed"))
                        : g_strdup ("—");
               else if (f == 2)
-                text = strata_format_rate (last ? json_object_get_double_member_with_default (last, "images_per_second", NAN) : NAN);
+                text = strata_format_rate (last ? strata_json_get_double (last, "images_per_second", NAN) : NAN);
               else if (f == 3)
                 text = best_text (info);
               else if (f == 4)

@@ -22,6 +22,7 @@
 #include "strata-zoo.h"
 #include "strata-training-page.h"
 #include "strata-window.h"
+#include "strata-json.h"
 
 /**
  * StrataTrainingPage:
@@ -279,38 +280,38 @@ load_run_curves (StrataTrainingPage *self,
     {
       JsonObject *r = json_node_get_object (g_ptr_array_index (records, i));
 
-      add_epoch_point (self, json_object_get_int_member_with_default (r, "epoch", 0),
-                       json_object_get_double_member_with_default (r, "loss", NAN),
-                       json_object_get_double_member_with_default (r, "accuracy", NAN),
-                       json_object_get_double_member_with_default (r, "val_loss", NAN),
-                       json_object_get_double_member_with_default (r, "val_accuracy", NAN));
+      add_epoch_point (self, strata_json_get_int (r, "epoch", 0),
+                       strata_json_get_double (r, "loss", NAN),
+                       strata_json_get_double (r, "accuracy", NAN),
+                       strata_json_get_double (r, "val_loss", NAN),
+                       strata_json_get_double (r, "val_accuracy", NAN));
       if (i + 1 == records->len)
         {
           set_label (self->epoch_time,
-                     g_strdup_printf ("%.0f", json_object_get_double_member_with_default (r, "seconds", NAN)));
+                     g_strdup_printf ("%.0f", strata_json_get_double (r, "seconds", NAN)));
           set_label (self->rate, strata_format_rate (
-                       json_object_get_double_member_with_default (r, "images_per_second", NAN)));
-          show_learning_rate (self, json_object_get_double_member_with_default (r, "lr", NAN));
+                       strata_json_get_double (r, "images_per_second", NAN)));
+          show_learning_rate (self, strata_json_get_double (r, "lr", NAN));
         }
     }
   info = strata_run_get_info (run);
-  self->epoch = json_object_get_int_member_with_default (info, "epochs_done", 0);
-  self->epochs = json_object_get_int_member_with_default (info, "epochs", 0);
+  self->epoch = strata_json_get_int (info, "epochs_done", 0);
+  self->epochs = strata_json_get_int (info, "epochs", 0);
   set_label (self->elapsed,
-             strata_format_duration (json_object_get_double_member_with_default (info, "elapsed", NAN)));
+             strata_format_duration (strata_json_get_double (info, "elapsed", NAN)));
   g_clear_pointer (&self->precision_notice, g_free);
-  if (g_strcmp0 (json_object_get_string_member_with_default (info, "precision_requested", NULL),
+  if (g_strcmp0 (strata_json_get_string (info, "precision_requested", NULL),
                  "bf16") == 0 &&
-      g_strcmp0 (json_object_get_string_member_with_default (info, "precision", NULL), "fp32") == 0)
+      g_strcmp0 (strata_json_get_string (info, "precision", NULL), "fp32") == 0)
     self->precision_notice = g_strdup (_("Bfloat16 was chosen, but this processor lacks "
                                          "AVX512-BF16: training in 32-bit float"));
   update_precision_notice (self);
-  show_averages (self, json_object_get_double_member_with_default (info, "elapsed", NAN),
+  show_averages (self, strata_json_get_double (info, "elapsed", NAN),
                  self->run_batches, self->smoothing_batches);
   self->batches_per_epoch = self->smoothing_batches;
-  show_best (self, json_object_get_string_member_with_default (info, "monitor", NULL),
-             json_object_get_double_member_with_default (info, "best_value", NAN),
-             json_object_get_int_member_with_default (info, "best_epoch", 0));
+  show_best (self, strata_json_get_string (info, "monitor", NULL),
+             strata_json_get_double (info, "best_value", NAN),
+             strata_json_get_int (info, "best_epoch", 0));
   strata_plot_set_x_extent (self->loss_plot, self->epochs);
   strata_plot_set_x_extent (self->accuracy_plot, self->epochs);
   strata_plot_data_changed (self->loss_plot);
@@ -338,7 +339,7 @@ run_is_resumable (StrataProject *project,
   info = strata_run_get_info (run);
   /* stopped, or cut short by a crash, or finished but the epochs were raised since */
   return g_str_equal (status, "stopped") || g_str_equal (status, "interrupted") ||
-         json_object_get_int_member_with_default (info, "epochs_done", 0) < target_epochs;
+         strata_json_get_int (info, "epochs_done", 0) < target_epochs;
 }
 
 static void

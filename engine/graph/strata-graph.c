@@ -1722,6 +1722,28 @@ param_from_json (const StrataParamSpec *spec,
                                     NULL);
 }
 
+/* A damaged project's member may hold an array or an object where a value belongs: the
+ * fallback then, not json-glib's critical. */
+static const char *
+member_string (JsonObject *object,
+               const char *name,
+               const char *fallback)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) : fallback;
+}
+
+static gint64
+member_int (JsonObject *object,
+            const char *name,
+            gint64      fallback)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_int (node) : fallback;
+}
+
 static gboolean
 node_from_json (StrataGraph *self,
                 JsonNode    *json,
@@ -1735,8 +1757,8 @@ node_from_json (StrataGraph *self,
   if (!JSON_NODE_HOLDS_OBJECT (json))
     return parse_error (error, _("A layer in the model is not a JSON object"));
   obj = json_node_get_object (json);
-  id = json_object_get_string_member_with_default (obj, "id", NULL);
-  type = json_object_get_string_member_with_default (obj, "type", NULL);
+  id = member_string (obj, "id", NULL);
+  type = member_string (obj, "type", NULL);
   if (id == NULL || type == NULL)
     return parse_error (error, _("A layer in the model has no “id” or no “type”"));
   if (strata_op_lookup (type) == NULL)
@@ -1825,9 +1847,9 @@ strata_graph_new_from_json (JsonNode *json,
       if (!JSON_NODE_HOLDS_OBJECT (element))
         return parse_error (error, _("A link in the model is not a JSON object")), NULL;
       link = json_node_get_object (element);
-      from = json_object_get_string_member_with_default (link, "from", NULL);
-      to = json_object_get_string_member_with_default (link, "to", NULL);
-      port = json_object_get_int_member_with_default (link, "port", 0);
+      from = member_string (link, "from", NULL);
+      to = member_string (link, "to", NULL);
+      port = member_int (link, "port", 0);
       if (from == NULL || to == NULL || port < 0 || port > G_MAXINT)
         return parse_error (error, _("A link in the model lacks “from”, “to” or a valid "
                                      "“port”")), NULL;

@@ -673,7 +673,7 @@ compare (GPtrArray          *ours,
   g_autoptr(GString) differences = g_string_new (NULL);
   guint n_different = 0;
 
-  outcome->backend = g_strdup (json_object_get_string_member_with_default (root, "backend",
+  outcome->backend = g_strdup (strata_json_get_string (root, "backend",
                                                                            "?"));
   for (guint i = 0; images && i < json_array_get_length (images); i++)
     {
@@ -819,12 +819,12 @@ describe_metrics (StrataProject *project,
 
   if (info == NULL)
     return g_strdup ("");
-  monitor = json_object_get_string_member_with_default (info, "monitor", NULL);
-  value = json_object_get_double_member_with_default (info, "best_value", NAN);
-  epoch = json_object_get_int_member_with_default (info, "best_epoch", 0);
+  monitor = strata_json_get_string (info, "monitor", NULL);
+  value = strata_json_get_double (info, "best_value", NAN);
+  epoch = strata_json_get_int (info, "best_epoch", 0);
   if (g_str_equal (weights, "best") && monitor && isfinite (value) && epoch > 0)
     return g_strdup_printf (", %s %.4f at epoch %" G_GINT64_FORMAT, monitor, value, epoch);
-  epoch = json_object_get_int_member_with_default (info, "epochs_done", 0);
+  epoch = strata_json_get_int (info, "epochs_done", 0);
   return epoch > 0 ? g_strdup_printf (", after %" G_GINT64_FORMAT " epochs", epoch)
                    : g_strdup ("");
 }

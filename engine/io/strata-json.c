@@ -132,3 +132,49 @@ strata_json_load_file (const char *path,
     return NULL;
   return strata_json_load_data (data, length, error);
 }
+
+/*
+ * Members of files read from disk, with a fallback: json-glib's *_member_with_default()
+ * give it for a missing member but raise a critical (an abort under G_DEBUG=fatal-criticals)
+ * for one that holds an array or an object, which a damaged file may well have. These give
+ * the fallback then too, and otherwise read the value as json-glib does.
+ */
+
+static JsonNode *
+value_member (JsonObject *object,
+              const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? node : NULL;
+}
+
+const char *
+strata_json_get_string (JsonObject *object,
+                        const char *name,
+                        const char *fallback)
+{
+  JsonNode *node = value_member (object, name);
+
+  return node != NULL ? json_node_get_string (node) : fallback;
+}
+
+gint64
+strata_json_get_int (JsonObject *object,
+                     const char *name,
+                     gint64      fallback)
+{
+  JsonNode *node = value_member (object, name);
+
+  return node != NULL ? json_node_get_int (node) : fallback;
+}
+
+double
+strata_json_get_double (JsonObject *object,
+                        const char *name,
+                        double      fallback)
+{
+  JsonNode *node = value_member (object, name);
+
+  return node != NULL ? json_node_get_double (node) : fallback;
+}

@@ -24,4 +24,14 @@ JsonNode *strata_json_load_data   (const char *data,
 JsonNode *strata_json_load_file   (const char *path,
                                    GError    **error);
 
+const char *strata_json_get_string (JsonObject *object,
+                                    const char *name,
+                                    const char *fallback);
+gint64      strata_json_get_int    (JsonObject *object,
+                                    const char *name,
+                                    gint64      fallback);
+double      strata_json_get_double (JsonObject *object,
+                                    const char *name,
+                                    double      fallback);
+
 G_END_DECLS

@@ -100,7 +100,7 @@ parse_entry (StrataSafetensors *self,
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return corrupt (error, self->display_name, _("a tensor entry is not an object"));
   obj = json_node_get_object (node);
-  dtype_name = json_object_get_string_member_with_default (obj, "dtype", NULL);
+  dtype_name = strata_json_get_string (obj, "dtype", NULL);
   if (dtype_name == NULL ||
       !json_object_has_member (obj, "shape") ||
       !JSON_NODE_HOLDS_ARRAY (json_object_get_member (obj, "shape")) ||

@@ -310,13 +310,13 @@ strata_batch_history_new_from_data (const char *data,
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return corrupt (error, _("it is not a JSON object")), NULL;
   root = json_node_get_object (node);
-  if (json_object_get_int_member_with_default (root, "format_version", 0) != FORMAT_VERSION)
+  if (strata_json_get_int (root, "format_version", 0) != FORMAT_VERSION)
     {
       g_set_error (error, STRATA_IO_ERROR, STRATA_IO_ERROR_CORRUPT,
                    _("The run’s per-batch history is of a format this version does not read"));
       return NULL;
     }
-  stride = json_object_get_int_member_with_default (root, "stride", 0);
+  stride = strata_json_get_int (root, "stride", 0);
   if (stride < 1 || stride > G_MAXINT32 || (stride & (stride - 1)) != 0)
     return corrupt (error, _("its stride is not a power of two")), NULL;
   if (!json_object_has_member (root, "points") ||

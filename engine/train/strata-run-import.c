@@ -171,7 +171,7 @@ default_name (StrataProject *project,
   g_autofree char *runs_dir = strata_project_dup_runs_dir (project);
   JsonObject *from = info && json_object_has_member (info, "started_from")
                      ? json_object_get_object_member (info, "started_from") : NULL;
-  const char *source = from ? json_object_get_string_member_with_default (from, "run", NULL)
+  const char *source = from ? strata_json_get_string (from, "run", NULL)
                             : NULL;
   g_autofree char *base = source ? g_strconcat (source, "-pytorch", NULL) : NULL;
 
@@ -281,8 +281,8 @@ strata_import_run (StrataProject  *project,
   if (run == NULL)
     return NULL;
 
-  epochs_done = info ? json_object_get_int_member_with_default (info, "epochs_done", 0) : 0;
-  step = info ? json_object_get_int_member_with_default (info, "steps", 0) : 0;
+  epochs_done = info ? strata_json_get_int (info, "epochs_done", 0) : 0;
+  step = info ? strata_json_get_int (info, "steps", 0) : 0;
   if (!save_checkpoint (run, "last", model, hp, last, epochs_done, step, error) ||
       (best && !save_checkpoint (run, "best", model, hp, best, epochs_done, step, error)))
     goto fail;
@@ -312,7 +312,7 @@ strata_import_run (StrataProject  *project,
 
   run_info = strata_run_get_info (run);
   json_object_set_string_member (run_info, "status",
-                                 info ? json_object_get_string_member_with_default (info, "status",
+                                 info ? strata_json_get_string (info, "status",
                                                                                     "finished")
                                       : "finished");
   json_object_set_int_member (run_info, "epochs_done", epochs_done);
@@ -329,11 +329,11 @@ strata_import_run (StrataProject  *project,
             !json_node_is_null (json_object_get_member (info, copied[i])))
           json_object_set_member (run_info, copied[i],
                                   json_node_copy (json_object_get_member (info, copied[i])));
-      if (from && json_object_get_string_member_with_default (from, "run", NULL))
+      if (from && strata_json_get_string (from, "run", NULL))
         {
           g_autofree char *init = g_strdup_printf (
             "%s:%s", json_object_get_string_member (from, "run"),
-            json_object_get_string_member_with_default (from, "weights", "last"));
+            strata_json_get_string (from, "weights", "last"));
           json_object_set_string_member (run_info, "init_from", init);
         }
     }

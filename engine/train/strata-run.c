@@ -149,6 +149,21 @@ run_new (const char *runs_dir,
 }
 
 /**
+ * strata_run_remove_unfinished:
+ *
+ * Removes what a process killed while making the run @name left in @runs_dir: its staging
+ * folders that nobody holds.
+ */
+void
+strata_run_remove_unfinished (const char *runs_dir,
+                              const char *name)
+{
+  g_autofree char *prefix = g_strdup_printf (".%s.partial-", name);
+
+  strata_staging_dir_sweep (runs_dir, prefix);
+}
+
+/**
  * strata_run_create:
  * @settings: the project settings the run trains with; copied
  *
@@ -161,7 +176,8 @@ strata_run_create (const char *runs_dir,
                    GError    **error)
 {
   g_autoptr(StrataRun) self = NULL;
-  g_autofree char *path = NULL;
+  g_autofree char *path = NULL, *prefix = NULL, *staging = NULL, *final_dir = NULL;
+  int staging_lock = -1;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *created = g_date_time_format_iso8601 (now);
   JsonObject *info;
@@ -179,25 +195,31 @@ strata_run_create (const char *runs_dir,
                    _("Could not make the folder for runs: %s"), g_strerror (errno));
       return NULL;
     }
-  if (g_mkdir (self->dir, 0755) != 0)
+  if (g_file_test (self->dir, G_FILE_TEST_EXISTS))
     {
-      int saved_errno = errno;
-      g_set_error (error, STRATA_RUN_ERROR,
-                   saved_errno == EEXIST ? STRATA_RUN_ERROR_EXISTS : STRATA_RUN_ERROR_NOT_FOUND,
-                   saved_errno == EEXIST ? _("There is already a run named “%s”")
-                                         : _("Could not make the folder for run “%s”"), name);
+      g_set_error (error, STRATA_RUN_ERROR, STRATA_RUN_ERROR_EXISTS,
+                   _("There is already a run named “%s”"), name);
       return NULL;
     }
+
+  /* The run's first files are written in a staging folder that is then renamed into place:
+   * a process killed (or a disk full) before both are written leaves no half-made run, only
+   * a staging folder that the next run of that name removes. */
+  prefix = g_strdup_printf (".%s.partial-", name);
+  strata_run_remove_unfinished (runs_dir, name);
+  staging = strata_staging_dir_new (runs_dir, prefix, &staging_lock, NULL);
+  if (staging == NULL)
+    {
+      g_set_error (error, STRATA_RUN_ERROR, STRATA_RUN_ERROR_NOT_FOUND,
+                   _("Could not make the folder for run “%s”"), name);
+      return NULL;
+    }
+  g_chmod (staging, 0755);
+  final_dir = g_steal_pointer (&self->dir);
+  self->dir = g_strdup (staging);
 
   self->settings = json_node_copy (settings);
   path = strata_run_dup_path (self, "settings.json");
-  if (!write_json (path, self->settings, error))
-    {
-      /* a full disk must not leave an empty run folder that lists as a run */
-      strata_remove_tree (self->dir, NULL);
-      return NULL;
-    }
-
   info = json_object_new ();
   json_object_set_int_member (info, "format_version", 1);
   json_object_set_string_member (info, "name", name);
@@ -206,11 +228,29 @@ strata_run_create (const char *runs_dir,
   json_object_set_int_member (info, "epochs_done", 0);
   self->info = json_node_init_object (json_node_alloc (), info);
   json_object_unref (info);
-  if (!strata_run_save_info (self, error))
+  if (!write_json (path, self->settings, error) || !strata_run_save_info (self, error))
     {
-      strata_remove_tree (self->dir, NULL);
+      strata_remove_tree (staging, NULL);
+      close (staging_lock);
       return NULL;
     }
+  if (g_rename (staging, final_dir) != 0)
+    {
+      int saved_errno = errno;
+
+      strata_remove_tree (staging, NULL);
+      close (staging_lock);
+      g_set_error (error, STRATA_RUN_ERROR,
+                   saved_errno == EEXIST || saved_errno == ENOTEMPTY ? STRATA_RUN_ERROR_EXISTS
+                                                                     : STRATA_RUN_ERROR_NOT_FOUND,
+                   saved_errno == EEXIST || saved_errno == ENOTEMPTY
+                   ? _("There is already a run named “%s”")
+                   : _("Could not make the folder for run “%s”"), name);
+      return NULL;
+    }
+  close (staging_lock);
+  g_free (self->dir);
+  self->dir = g_steal_pointer (&final_dir);
   return g_steal_pointer (&self);
 }
 
@@ -491,7 +531,7 @@ strata_run_truncate_metrics (StrataRun *self,
       JsonObject *obj = json_node_get_object (node);
       g_autofree char *line = NULL;
 
-      if (json_object_get_int_member_with_default (obj, "epoch", 0) > last_epoch)
+      if (strata_json_get_int (obj, "epoch", 0) > last_epoch)
         continue;
       line = json_to_string (node, FALSE);
       g_string_append (text, line);

@@ -29,6 +29,8 @@ GQuark strata_run_error_quark (void);
 G_DECLARE_FINAL_TYPE (StrataRun, strata_run, STRATA, RUN, GObject)
 
 gboolean     strata_run_name_is_valid        (const char  *name);
+void         strata_run_remove_unfinished    (const char  *runs_dir,
+                                              const char  *name);
 StrataRun   *strata_run_create               (const char  *runs_dir,
                                               const char  *name,
                                               JsonNode    *settings,

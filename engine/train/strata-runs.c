@@ -16,6 +16,7 @@
 #include "strata-remove-tree.h"
 #include "strata-run.h"
 #include "strata-runs.h"
+#include "strata-json.h"
 
 /*
  * A run is its folder plus its name in the project's list. Every operation here moves the
@@ -72,7 +73,7 @@ update_init_from (StrataProject *project,
 
       if (run == NULL)
         continue;
-      init_from = json_object_get_string_member_with_default (strata_run_get_info (run),
+      init_from = strata_json_get_string (strata_run_get_info (run),
                                                               "init_from", NULL);
       if (init_from == NULL)
         continue;
@@ -412,7 +413,7 @@ find_node (JsonArray  *nodes,
       JsonNode *node = json_array_get_element (nodes, i);
 
       if (JSON_NODE_HOLDS_OBJECT (node) &&
-          g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (node), "id",
+          g_strcmp0 (strata_json_get_string (json_node_get_object (node), "id",
                                                                  NULL), id) == 0)
         return node;
     }
@@ -424,7 +425,7 @@ node_id (JsonNode *node)
 {
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return NULL;
-  return json_object_get_string_member_with_default (json_node_get_object (node), "id", NULL);
+  return strata_json_get_string (json_node_get_object (node), "id", NULL);
 }
 
 /* Layers are matched by id, so that adding one doesn't shift every later one. */

@@ -25,6 +25,7 @@
 #include "strata-thread-governor.h"
 #include "strata-threads.h"
 #include "strata-trainer.h"
+#include "strata-json.h"
 
 /*
  * One session trains one run from its current checkpoint up to the last epoch, on the thread
@@ -954,13 +955,13 @@ emit_summary (StrataTrainer       *self,
 
   if (last)
     {
-      event.loss = json_object_get_double_member_with_default (last, "loss", NAN);
-      event.accuracy = json_object_get_double_member_with_default (last, "accuracy", NAN);
-      event.val_loss = json_object_get_double_member_with_default (last, "val_loss", NAN);
-      event.val_accuracy = json_object_get_double_member_with_default (last, "val_accuracy",
+      event.loss = strata_json_get_double (last, "loss", NAN);
+      event.accuracy = strata_json_get_double (last, "accuracy", NAN);
+      event.val_loss = strata_json_get_double (last, "val_loss", NAN);
+      event.val_accuracy = strata_json_get_double (last, "val_accuracy",
                                                                        NAN);
-      event.lr = json_object_get_double_member_with_default (last, "lr", NAN);
-      event.images_per_second = json_object_get_double_member_with_default (last,
+      event.lr = strata_json_get_double (last, "lr", NAN);
+      event.images_per_second = strata_json_get_double (last,
                                                                             "images_per_second",
                                                                             0);
     }
