@@ -382,7 +382,7 @@ test_atomic_sweep (void)
 
   g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
   g_assert_true (g_file_set_contents (stale, "x", -1, NULL));
-  /* just created, not yet locked by its writer: empty, and spared for a second */
+  /* empty and new, but nobody's: its writer would have locked it */
   g_assert_true (g_file_set_contents (fresh, "", -1, NULL));
   /* a killed writer's, a moment ago: data in it and nobody's lock */
   g_assert_true (g_file_set_contents (killed, "x", -1, NULL));
@@ -400,10 +400,10 @@ test_atomic_sweep (void)
   g_assert_nonnull (writing_tmp);
   make_old (writing_tmp);
 
-  g_assert_cmpuint (strata_atomic_file_sweep (dir, 10), ==, 2);
+  g_assert_cmpuint (strata_atomic_file_sweep (dir, 10), ==, 3);
   g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (killed, G_FILE_TEST_EXISTS));
-  g_assert_true (g_file_test (fresh, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (fresh, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (other, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (writing_tmp, G_FILE_TEST_EXISTS));
   g_assert_true (strata_atomic_file_write (writing, "{}", 2, &error));

@@ -120,6 +120,10 @@ resolve_target (const char *path,
   return g_steal_pointer (&resolved);
 }
 
+static guint sweep_dir (const char *dir,
+                        const char *target_leaf,
+                        guint       min_age);
+
 /**
  * strata_atomic_file_check_target:
  *
@@ -150,17 +154,35 @@ strata_atomic_file_new (const char *path,
   self->target = resolve_target (path, error);
   if (self->target == NULL)
     return NULL;
-  self->tmp_path = g_strdup_printf ("%s.XXXXXX.tmp", self->target);
-  self->fd = g_mkstemp_full (self->tmp_path, O_WRONLY | O_CLOEXEC, 0644);
-  if (self->fd < 0)
+  {
+    /* what writes of this target killed before now left beside it goes first */
+    g_autofree char *dir = g_path_get_dirname (self->target);
+    g_autofree char *leaf = g_path_get_basename (self->target);
+
+    sweep_dir (dir, leaf, STRATA_ATOMIC_FILE_STALE_SECONDS);
+  }
+  for (guint attempt = 0; ; attempt++)
     {
-      int saved_errno = errno;
+      struct stat st;
+
+      self->tmp_path = g_strdup_printf ("%s.XXXXXX.tmp", self->target);
+      self->fd = g_mkstemp_full (self->tmp_path, O_WRONLY | O_CLOEXEC, 0644);
+      if (self->fd < 0)
+        {
+          int saved_errno = errno;
+          g_clear_pointer (&self->tmp_path, g_free);
+          set_write_error (error, path, saved_errno);
+          return NULL;
+        }
+      /* Not lockable (some network file systems): the sweep goes by the file's age alone.
+       * Locked, it is ours unless another process' sweep removed it in the instant between
+       * its creation and the lock: then another name. */
+      if (flock (self->fd, LOCK_EX | LOCK_NB) != 0 || attempt == 7 ||
+          (fstat (self->fd, &st) == 0 && st.st_nlink > 0))
+        break;
+      close (self->fd);
       g_clear_pointer (&self->tmp_path, g_free);
-      set_write_error (error, path, saved_errno);
-      return NULL;
     }
-  /* Not lockable (some network file systems): the sweep goes by the file's age alone. */
-  flock (self->fd, LOCK_EX | LOCK_NB);
   return g_steal_pointer (&self);
 }
 
@@ -294,9 +316,9 @@ is_temp_name (const char *leaf)
   return TRUE;
 }
 
-/* Unlocked where locks work: no writer has it. An empty one may still be in the instant
- * between its creation and its writer's lock, so it gets a second; with data in it, it is
- * a killed writer's. Where locks don't work, the file's age alone tells. */
+/* Unlocked where locks work: no writer has it (a writer whose new file is removed in the
+ * instant before its lock sees that and takes another name). Where locks don't work, the
+ * file's age alone tells. */
 static gboolean
 is_left_behind (int                fd,
                 const struct stat *st,
@@ -304,15 +326,16 @@ is_left_behind (int                fd,
                 guint              min_age)
 {
   if (flock (fd, LOCK_EX | LOCK_NB) == 0)
-    return st->st_size > 0 || st->st_mtime <= now - 1;
+    return TRUE;
   if (errno == EWOULDBLOCK)
     return FALSE;
   return st->st_mtime <= now - (gint64) min_age;
 }
 
 /**
- * strata_atomic_file_sweep:
+ * sweep_dir:
  * @dir: a folder the atomic writer writes into
+ * @target_leaf: (nullable): only the temporary files of this name's writes
  * @min_age: seconds since its last change before a temporary file counts as left behind
  *
  * Removes the temporary files that writes cut short by a killed process left in @dir (a
@@ -323,9 +346,10 @@ is_left_behind (int                fd,
  *
  * Returns: how many files were removed
  */
-guint
-strata_atomic_file_sweep (const char *dir,
-                          guint       min_age)
+static guint
+sweep_dir (const char *dir,
+           const char *target_leaf,
+           guint       min_age)
 {
   g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
@@ -338,7 +362,9 @@ strata_atomic_file_sweep (const char *dir,
       struct stat st;
       int fd;
 
-      if (!is_temp_name (leaf))
+      if (!is_temp_name (leaf) ||
+          (target_leaf != NULL && (strlen (leaf) != strlen (target_leaf) + strlen (".XXXXXX.tmp") ||
+                                   !g_str_has_prefix (leaf, target_leaf))))
         continue;
       file = g_build_filename (dir, leaf, NULL);
       fd = open (file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
@@ -354,4 +380,17 @@ strata_atomic_file_sweep (const char *dir,
       close (fd);
     }
   return removed;
+}
+
+/**
+ * strata_atomic_file_sweep:
+ *
+ * Removes what killed writes left in @dir, as sweep_dir() says. A write also clears its own
+ * target's before it starts.
+ */
+guint
+strata_atomic_file_sweep (const char *dir,
+                          guint       min_age)
+{
+  return sweep_dir (dir, NULL, min_age);
 }
