@@ -258,6 +258,15 @@ def scroll_into_view(app, point_of, bottom_margin=60):
     raise Failure("could not scroll to the widget")
 
 
+def clean_home(home, outdir):
+    """Copies the apps' logs from HOME to OUTDIR, when there is one, and removes HOME."""
+    if outdir:
+        for log in os.listdir(home):
+            if log.endswith(".log"):
+                shutil.copy(os.path.join(home, log), outdir)
+    shutil.rmtree(home, ignore_errors=True)
+
+
 def main_under_xvfb(script, run, count, screen="1440x900", env=None):
     """The test program's main(): re-runs SCRIPT under its own Xvfb of SCREEN (with ENV
     added, e.g. a colour scheme or a language), then calls run(strata, outdir) there and

@@ -32,7 +32,6 @@
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -525,11 +524,7 @@ def run(strata, outdir):
             test()
             print("ok %d - %s" % (number, what))
     finally:
-        if outdir:
-            for log in os.listdir(home):
-                if log.endswith(".log"):
-                    shutil.copy(os.path.join(home, log), outdir)
-        shutil.rmtree(home, ignore_errors=True)
+        clean_home(home, outdir)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@
 # usage: test-canvas-ui.py STRATA [OUTDIR]   (exit 77, skipped, without xvfb-run or xdotool)
 
 import os
-import shutil
 import sys
 import tempfile
 import time
@@ -240,11 +239,7 @@ def run(strata, outdir):
         finally:
             app.finish()
     finally:
-        if outdir:
-            for log in os.listdir(home):
-                if log.endswith(".log"):
-                    shutil.copy(os.path.join(home, log), outdir)
-        shutil.rmtree(home, ignore_errors=True)
+        clean_home(home, outdir)
 
 
 if __name__ == "__main__":

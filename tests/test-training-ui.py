@@ -26,7 +26,6 @@
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -285,11 +284,7 @@ def run(strata, outdir):
             test()
             print("ok %d - %s" % (number, what))
     finally:
-        if outdir:
-            for log in os.listdir(home):
-                if log.endswith(".log"):
-                    shutil.copy(os.path.join(home, log), outdir)
-        shutil.rmtree(home, ignore_errors=True)
+        clean_home(home, outdir)
 
 
 if __name__ == "__main__":
