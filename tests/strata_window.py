@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 
+
 class Failure(Exception):
     pass
 
@@ -256,6 +257,18 @@ def scroll_into_view(app, point_of, bottom_margin=60):
         xdotool("click", "5" if point is None or point[1] > height / 2 else "4")
         time.sleep(0.15)
     raise Failure("could not scroll to the widget")
+
+
+def run_scenarios(scenarios, first=1):
+    """Runs each (function, what) of SCENARIOS, numbered from FIRST, printing TAP; with
+    STRATA_UI_ONLY=3,5 in the environment only those, when working on them."""
+    only = {int(n) for n in os.environ.get("STRATA_UI_ONLY", "").split(",") if n}
+    for number, (scenario, what) in enumerate(scenarios, start=first):
+        if only and number not in only:
+            print("ok %d - %s # SKIP not in STRATA_UI_ONLY" % (number, what))
+            continue
+        scenario()
+        print("ok %d - %s" % (number, what))
 
 
 def clean_home(home, outdir):

@@ -493,9 +493,7 @@ def test_runs(strata, home, outdir):
 
 def run(strata, outdir):
     home = tempfile.mkdtemp(prefix="strata-app-ui-")
-    # STRATA_UI_ONLY=7,8 runs only those, when working on them (1 makes the others' project)
-    only = os.environ.get("STRATA_UI_ONLY")
-    only = {int(n) for n in only.split(",")} if only else None
+    # STRATA_UI_ONLY=7,8 runs only those (1 always runs: it makes the others' project)
     project = None
     tests = [
         (lambda: test_prompt(strata, home, project),
@@ -517,12 +515,7 @@ def run(strata, outdir):
     try:
         project = test_editor(strata, home, outdir)
         print("ok 1 - welcome, example, palette drop, link, undo/redo, Save As, reopen, recent")
-        for number, (test, what) in enumerate(tests, start=2):
-            if only and number not in only:
-                print("ok %d - %s # SKIP not in STRATA_UI_ONLY" % (number, what))
-                continue
-            test()
-            print("ok %d - %s" % (number, what))
+        run_scenarios(tests, first=2)
     finally:
         clean_home(home, outdir)
 

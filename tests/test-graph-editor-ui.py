@@ -26,18 +26,8 @@ WINDOW_TITLE = "Strata Graph Editor Demo"
 SCREEN = "1440x900"
 
 
-class Failure(Exception):
-    pass
-
-
-def check(condition, message):
-    if not condition:
-        raise Failure(message)
-
-
-def xdotool(*args):
-    return subprocess.run(["xdotool", *map(str, args)], check=True, capture_output=True,
-                          text=True).stdout
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from strata_window import Failure, check, xdotool  # noqa: E402
 
 
 class Demo:

@@ -275,14 +275,8 @@ def run(strata, outdir):
         (lambda: test_bf16(strata, home, outdir),
          "bf16 without AVX512-BF16 is said where chosen and in the run, recorded as fp32"),
     ]
-    only = {int(n) for n in os.environ.get("STRATA_UI_ONLY", "").split(",") if n}
     try:
-        for number, (test, what) in enumerate(tests, start=1):
-            if only and number not in only:
-                print("ok %d - %s # SKIP not in STRATA_UI_ONLY" % (number, what))
-                continue
-            test()
-            print("ok %d - %s" % (number, what))
+        run_scenarios(tests)
     finally:
         clean_home(home, outdir)
 
